@@ -1,0 +1,43 @@
+// The one place where errors become exit codes. A UserError prints its message
+// and hint; anything else is a bug and prints a stack trace. `--verbose` (or
+// FAASO_VERBOSE=1) shows stack traces for user errors too.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.ts';
+
+export type Main = (args: string[]) => Promise<number | void>;
+
+export async function runMain(main: Main, args: string[]): Promise<number> {
+  const verbose = args.includes('--verbose') || process.env.FAASO_VERBOSE === '1';
+  if (verbose) process.env.FAASO_VERBOSE = '1';
+  try {
+    const code = await main(args.filter((a) => a !== '--verbose'));
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+      return 1;
+    }
+    process.stderr.write(`faaso: internal error (a bug, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
+    return 70;
+  }
+}
+
+/** node:util parseArgs, with unknown flags reported as user errors naming the usage. */
+export function parseCli<T extends ParseArgsConfig['options']>(
+  args: string[],
+  options: T,
+  usage: string,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return { values: { ...values, help: true }, positionals };
+    }
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+  } catch (err) {
+    throw new UserError((err as Error).message, `usage: ${usage}`);
+  }
+}

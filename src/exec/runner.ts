@@ -1,0 +1,57 @@
+// The only place that executes commands. Everything else builds argv arrays
+// (pure, unit-tested) and hands them here; zx quotes each element, so no user
+// value is ever interpreted by a shell.
+import { $, type ProcessOutput } from 'zx';
+
+export interface RunOptions {
+  /** Stream the command's output to the terminal (docker build progress, logs). */
+  stream?: boolean;
+  /** Data written to the command's stdin. */
+  input?: string | Buffer;
+  /** Working directory. */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Kill the command after this many milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  argv: readonly string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function describeArgv(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Runs argv and returns its result; never throws on a non-zero exit. */
+export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (argv.length === 0) throw new Error('run: empty argv');
+  const shell = $({
+    nothrow: true,
+    quiet: !opts.stream,
+    verbose: false,
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    input: opts.input,
+    timeout: opts.timeoutMs,
+    stdio: opts.stream ? ['pipe', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+  });
+  let out: ProcessOutput;
+  try {
+    out = await shell`${argv}`;
+  } catch (err) {
+    // zx throws (even with nothrow) when the binary cannot be spawned at all.
+    return { argv, exitCode: 127, stdout: '', stderr: String((err as Error).message ?? err) };
+  }
+  return { argv, exitCode: out.exitCode ?? 1, stdout: out.stdout, stderr: out.stderr };
+}
+
+/** Whether a command exists on PATH. */
+export async function which(cmd: string): Promise<boolean> {
+  const r = await run(['sh', '-c', 'command -v "$1"', 'sh', cmd]);
+  return r.exitCode === 0;
+}
