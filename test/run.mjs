@@ -1,0 +1,55 @@
+// Test runner: uvu suites under test/<suite>/**/*.test.ts, loaded through tsx.
+// Usage: node --import tsx test/run.mjs unit [integration] [--filter REGEX]
+// Prints uvu's report per file and a closing "N passed, N failed" line.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const fi = args.indexOf('--filter');
+const filter = fi >= 0 ? new RegExp(args[fi + 1]) : null;
+const suites = args.filter((a, i) => !a.startsWith('--') && (fi < 0 || i !== fi + 1));
+
+function collect(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? collect(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []))
+    .sort();
+}
+
+const files = suites.flatMap((s) => collect(path.join(root, s))).filter((f) => !filter || filter.test(f));
+if (files.length === 0) {
+  console.error(`no test files for: ${suites.join(' ')}`);
+  process.exit(1);
+}
+
+// Queue every file's suites (uvu's deferred mode), then run them in order.
+globalThis.UVU_DEFER = 1;
+globalThis.UVU_QUEUE = [];
+files.forEach((file, i) => {
+  globalThis.UVU_INDEX = i;
+  globalThis.UVU_QUEUE.push([path.relative(root, file)]);
+});
+for (const [i, file] of files.entries()) {
+  globalThis.UVU_INDEX = i;
+  await import(pathToFileURL(file).href);
+}
+
+let passed = 0, failed = 0, skipped = 0;
+const started = Date.now();
+for (const group of globalThis.UVU_QUEUE) {
+  const name = group.shift();
+  process.stdout.write(`\n${name}\n`);
+  for (const runSuite of group) {
+    const [errs, ran, skips, max] = await runSuite();
+    passed += ran;
+    skipped += skips;
+    failed += max - ran;
+    if (errs.length) process.stdout.write(`\n${errs}\n`);
+  }
+}
+process.stdout.write(`\n  Duration: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exitCode = failed > 0 ? 1 : 0;
