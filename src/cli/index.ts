@@ -4,6 +4,10 @@ import { runMain, type Main } from './entry.ts';
 
 const commands: Record<string, () => Promise<{ main: Main }>> = {
   build: () => import('./build.ts'),
+  export: () => import('./export.ts'),
+  new: () => import('./new.ts'),
+  registry: () => import('./registry.ts'),
+  test: () => import('./test.ts'),
 };
 
 export async function runCommand(name: string, args: string[]): Promise<number> {

@@ -1,0 +1,115 @@
+// The builder's shell: for each function, plan (pure), then build → test →
+// promote → push. A candidate tag holds the fresh image until its tests pass, so
+// a failing build or test never replaces the image that runs.
+import fs from 'fs-extra';
+import path from 'node:path';
+import type { FunctionSpec } from '../function/types.ts';
+import type { TemplateMeta } from '../template/types.ts';
+import type { Settings } from '../settings.ts';
+import { UserError } from '../errors.ts';
+import { run } from '../exec/runner.ts';
+import { dockerBuild, dockerPush, dockerRmi, dockerTag } from '../docker/argv.ts';
+import { formatBytes, imageInfo, runOrFail } from '../docker/engine.ts';
+import { manifestDigest } from '../registry/api.ts';
+import { runTestsAgainstImage } from '../testing/run-tests.ts';
+import { listFiles } from '../function/load.ts';
+import { CA_SECRET_ID } from './render.ts';
+import { planBuild, type BuildPlan } from './plan.ts';
+import { makeTempContext, readSourceFiles, writeContext } from './context.ts';
+
+export interface BuildOptions {
+  test: boolean;
+  push: boolean;
+  noCache: boolean;
+}
+
+export interface BuildResult {
+  name: string;
+  image: string;
+  status: 'built' | 'up to date';
+  seconds: number;
+  size: number;
+  tests: string;
+  pushed: boolean;
+}
+
+type Log = (line: string) => void;
+
+/** Reads everything the pure planner needs from disk and plans one function. */
+export async function planFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings): Promise<BuildPlan> {
+  const [templateFiles, functionFiles, dockerfileTemplate] = await Promise.all([
+    listFiles(template.dir).then((rels) => readSourceFiles(template.dir, rels)),
+    listFiles(spec.dir).then((rels) => readSourceFiles(spec.dir, rels)),
+    fs.readFile(path.join(template.dir, 'Dockerfile.hbs'), 'utf8'),
+  ]);
+  return planBuild({ spec, template, dockerfileTemplate, templateFiles, functionFiles, registry: settings.registry, baseImage: settings.baseImage });
+}
+
+async function pushIfMissing(plan: BuildPlan, settings: Settings, log: Log): Promise<boolean> {
+  const repo = plan.image.repo.slice(settings.registry.length + 1);
+  const [hashDigest, latestDigest] = await Promise.all([
+    manifestDigest(settings.registry, repo, plan.hash),
+    manifestDigest(settings.registry, repo, 'latest'),
+  ]);
+  if (hashDigest && hashDigest === latestDigest) return false;
+  for (const ref of [plan.image.hashRef, plan.image.latestRef]) {
+    log(`${plan.name}: pushing ${ref}`);
+    await runOrFail(dockerPush(ref), `docker push ${ref}`, `check the registry: npx zx scripts/registry.mjs status`);
+  }
+  return true;
+}
+
+export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log): Promise<BuildResult> {
+  const started = Date.now();
+  const plan = await planFunction(spec, template, settings);
+  const done = async (status: BuildResult['status'], tests: string): Promise<BuildResult> => {
+    // `latest` follows the newest good build, also when an older hash comes back.
+    await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
+    const pushed = opts.push ? await pushIfMissing(plan, settings, log) : false;
+    const info = await imageInfo(plan.image.hashRef);
+    return { name: spec.name, image: plan.image.hashRef, status, seconds: (Date.now() - started) / 1000, size: info?.size ?? 0, tests, pushed };
+  };
+
+  if (!opts.noCache && (await imageInfo(plan.image.hashRef))) return done('up to date', 'passed before');
+
+  const context = await makeTempContext(spec.name);
+  try {
+    await writeContext(plan, context);
+    log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
+    const secrets = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
+    const r = await run(dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets }), { stream: true });
+    if (r.exitCode !== 0) {
+      throw new UserError(`${spec.name}: docker build failed (see its output above); the previous image is unchanged`, `export the build context to debug it: npx zx scripts/export.mjs ${spec.name} /tmp/${spec.name}-context`);
+    }
+  } finally {
+    await fs.remove(context);
+  }
+
+  let tests = 'skipped (--no-test)';
+  if (opts.test) {
+    if (spec.tests.length === 0) tests = 'none defined';
+    else {
+      log(`${spec.name}: running ${spec.tests.length} test(s) against the new image`);
+      const report = await runTestsAgainstImage(spec, plan.image.candidateRef, log).catch(async (err) => {
+        await run(dockerRmi(plan.image.candidateRef));
+        throw err;
+      });
+      if (report.failed > 0) {
+        await run(dockerRmi(plan.image.candidateRef));
+        throw new UserError(
+          `${spec.name}: ${report.failed} of ${report.outcomes.length} test(s) failed; nothing was tagged or pushed, the previous image is unchanged`,
+          `fix the function or its tests in ${spec.file}, then run the build again`,
+        );
+      }
+      tests = `${report.passed}/${report.outcomes.length} passed`;
+    }
+  }
+  await runOrFail(dockerTag(plan.image.candidateRef, plan.image.hashRef), 'docker tag');
+  await run(dockerRmi(plan.image.candidateRef));
+  return done('built', tests);
+}
+
+export function summaryLine(r: BuildResult): string {
+  const pushed = r.pushed ? ', pushed' : '';
+  return `✓ ${r.name}: ${r.status} in ${r.seconds.toFixed(1)}s — ${r.image} (${formatBytes(r.size)}; tests ${r.tests}${pushed})`;
+}

@@ -1,0 +1,71 @@
+// Pure argv builders for every docker command faaso runs (as in Kamal: commands
+// are data; only exec/runner.ts executes them). Unit-tested without Docker.
+
+export interface BuildArgs {
+  context: string;
+  tag: string;
+  labels: Record<string, string>;
+  noCache?: boolean;
+  /** BuildKit secrets: id → file on the host. */
+  secrets?: Record<string, string>;
+}
+
+export function dockerBuild(a: BuildArgs): string[] {
+  const argv = ['docker', 'build', '--progress=plain', '-t', a.tag];
+  for (const k of Object.keys(a.labels).sort()) argv.push('--label', `${k}=${a.labels[k]}`);
+  if (a.noCache) argv.push('--no-cache');
+  for (const id of Object.keys(a.secrets ?? {}).sort()) argv.push('--secret', `id=${id},src=${a.secrets![id]}`);
+  argv.push(a.context);
+  return argv;
+}
+
+export const dockerTag = (src: string, dest: string): string[] => ['docker', 'tag', src, dest];
+export const dockerPush = (ref: string): string[] => ['docker', 'push', ref];
+export const dockerPull = (ref: string): string[] => ['docker', 'pull', ref];
+export const dockerRmi = (ref: string): string[] => ['docker', 'rmi', ref];
+export const dockerRm = (name: string): string[] => ['docker', 'rm', '-f', name];
+export const dockerLogs = (name: string, tail = 50): string[] => ['docker', 'logs', '--tail', String(tail), name];
+export const dockerPort = (name: string, port: number): string[] => ['docker', 'port', name, `${port}/tcp`];
+export const dockerInfo = (): string[] => ['docker', 'info', '--format', '{{.ServerVersion}}'];
+
+/** `docker image inspect` printing id and size; exit 1 if the image is absent. */
+export const dockerImageInspect = (ref: string): string[] => ['docker', 'image', 'inspect', '--format', '{{.Id}} {{.Size}}', ref];
+
+export const dockerInspectState = (name: string): string[] => [
+  'docker',
+  'inspect',
+  '--format',
+  '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}',
+  name,
+];
+
+export interface RunArgs {
+  image: string;
+  name: string;
+  /** host binding like "127.0.0.1::3000" (ephemeral) or "127.0.0.1:8081:3000". */
+  publish: string[];
+  labels?: Record<string, string>;
+  env?: Record<string, string>;
+  volumes?: string[];
+  restart?: string;
+  /** Hardening that production uses too, so tests see the same constraints. */
+  hardened?: boolean;
+  detach?: boolean;
+  rm?: boolean;
+  command?: string[];
+}
+
+export function dockerRun(a: RunArgs): string[] {
+  const argv = ['docker', 'run'];
+  if (a.detach !== false) argv.push('-d');
+  if (a.rm) argv.push('--rm');
+  argv.push('--name', a.name);
+  for (const p of a.publish) argv.push('-p', p);
+  for (const k of Object.keys(a.labels ?? {}).sort()) argv.push('--label', `${k}=${a.labels![k]}`);
+  for (const k of Object.keys(a.env ?? {}).sort()) argv.push('-e', `${k}=${a.env![k]}`);
+  for (const v of a.volumes ?? []) argv.push('-v', v);
+  if (a.restart) argv.push('--restart', a.restart);
+  if (a.hardened) argv.push('--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init');
+  argv.push(a.image, ...(a.command ?? []));
+  return argv;
+}

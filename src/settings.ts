@@ -1,0 +1,63 @@
+// Settings that come from the environment, resolved once per script (pure: takes
+// the env and a file-exists probe so tests can drive it).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from './errors.ts';
+
+export interface Settings {
+  /** Project root: holds functions/, templates/, compose/. */
+  root: string;
+  /** Registry address host:port that images are pushed to. */
+  registry: string;
+  /** Whether faaso runs the registry itself (a loopback address) or it is external. */
+  registryManaged: boolean;
+  /** CA bundle handed to build stages as a BuildKit secret, or null. */
+  buildCa: string | null;
+  /** Image every stage derives from. */
+  baseImage: string;
+}
+
+export const DEFAULT_REGISTRY = '127.0.0.1:5000';
+export const DEFAULT_CA = '/etc/ssl/certs/ca-certificates.crt';
+export const BASE_IMAGE = 'debian:trixie-slim';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const REGISTRY_RE = /^(?<host>[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:]+\]):(?<port>[0-9]{1,5})$/i;
+
+export function parseRegistry(value: string): { host: string; port: number; loopback: boolean } {
+  const m = REGISTRY_RE.exec(value);
+  const port = Number(m?.groups?.port);
+  if (!m?.groups || !(port >= 1 && port <= 65535)) {
+    throw new UserError(
+      `FAASO_REGISTRY: invalid registry address ${JSON.stringify(value)}`,
+      'use host:port, e.g. 127.0.0.1:5000 (the default)',
+    );
+  }
+  const host = m.groups.host!;
+  const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+  return { host, port, loopback };
+}
+
+export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => boolean): Settings {
+  const registry = env.FAASO_REGISTRY?.trim() || DEFAULT_REGISTRY;
+  const { loopback } = parseRegistry(registry);
+  let buildCa: string | null = null;
+  const ca = env.FAASO_BUILD_CA?.trim();
+  if (ca === 'none') buildCa = null;
+  else if (ca) {
+    if (!exists(ca)) throw new UserError(`FAASO_BUILD_CA: no such file ${JSON.stringify(ca)}`, 'point it at a PEM CA bundle, or set FAASO_BUILD_CA=none');
+    buildCa = path.resolve(ca);
+  } else if (exists(DEFAULT_CA)) {
+    // The host's trust store is public data; handing it to build stages makes npm/pip
+    // work behind TLS-intercepting proxies the host already trusts.
+    buildCa = DEFAULT_CA;
+  }
+  return {
+    root: path.resolve(env.FAASO_ROOT?.trim() || REPO_ROOT),
+    registry,
+    registryManaged: loopback,
+    buildCa,
+    baseImage: BASE_IMAGE,
+  };
+}

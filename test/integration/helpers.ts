@@ -1,0 +1,97 @@
+// Shared helpers for integration tests: run faaso's real scripts as a user would
+// (a child process, real Docker), and make throwaway projects.
+import fs from 'fs-extra';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/exec/runner.ts';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ScriptResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+/** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does) and captures everything. */
+export function runScript(name: string, args: string[], env: Record<string, string> = {}): Promise<ScriptResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'scripts', `${name}.mjs`), ...args], {
+      cwd: REPO,
+      env: { ...process.env, FAASO_VERBOSE: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (d) => ((stdout += d), (output += d)));
+    child.stderr.on('data', (d) => ((stderr += d), (output += d)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
+  });
+}
+
+/** A throwaway project (FAASO_ROOT) using the repo's templates and images, with the given functions copied in. */
+export async function tempProject(copyFunctions: string[] = []): Promise<{ root: string; env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-it-'));
+  await fs.symlink(path.join(REPO, 'templates'), path.join(root, 'templates'));
+  await fs.symlink(path.join(REPO, 'images'), path.join(root, 'images'));
+  await fs.ensureDir(path.join(root, 'functions'));
+  for (const name of copyFunctions) await fs.copy(path.join(REPO, 'functions', name), path.join(root, 'functions', name));
+  return { root, env: { FAASO_ROOT: root }, cleanup: () => fs.remove(root) };
+}
+
+export async function writeFunction(root: string, name: string, files: Record<string, string>): Promise<void> {
+  for (const [rel, text] of Object.entries(files)) await fs.outputFile(path.join(root, 'functions', name, rel), text);
+}
+
+export async function docker(...argv: string[]): Promise<string> {
+  const r = await run(['docker', ...argv]);
+  if (r.exitCode !== 0) throw new Error(`docker ${argv.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export async function dockerOk(...argv: string[]): Promise<boolean> {
+  return (await run(['docker', ...argv])).exitCode === 0;
+}
+
+/** Fails the suite loudly when no engine answers: integration tests are never skipped. */
+export async function requireDocker(): Promise<void> {
+  if (!(await dockerOk('info', '--format', '{{.ServerVersion}}'))) {
+    throw new Error('integration tests need a running Docker engine: run `npx zx scripts/setup.mjs` first');
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export async function httpGet(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; type: string }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
+}

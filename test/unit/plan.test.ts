@@ -1,0 +1,84 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { FunctionSpec } from '../../src/function/types.ts';
+import type { TemplateMeta } from '../../src/template/types.ts';
+import { imageNames, mergeTrees, planBuild, sha256, type SourceFile } from '../../src/build/plan.ts';
+
+const file = (rel: string, content = rel, root = '/t'): SourceFile => ({ rel, abs: `${root}/${rel}`, sha256: sha256(content), executable: false });
+
+const template: TemplateMeta = {
+  name: 'python',
+  dir: '/t',
+  description: 'py',
+  handler: 'handler.py',
+  ship: ['**/*.py'],
+  packages: { build: ['python3'], run: ['python3'] },
+  cmd: ['/usr/bin/python3', '/app/server.py'],
+  healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'],
+};
+
+const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
+  name: 'sum',
+  dir: '/f',
+  file: 'functions/sum/function.yml',
+  runtime: 'python',
+  description: '',
+  packages: { build: [], run: [] },
+  files: [],
+  env: {},
+  tests: [],
+  ...over,
+});
+
+const templateFiles = [file('template.yml'), file('Dockerfile.hbs'), file('skeleton/handler.py'), file('server.py'), file('handler.py', 'default'), file('requirements.txt', '')];
+const functionFiles = [file('function.yml', 'yml', '/f'), file('handler.py', 'mine', '/f'), file('data/a.json', '{}', '/f'), file('notes.txt', 'n', '/f')];
+const input = (over: Partial<FunctionSpec> = {}, dockerfileTemplate = 'FROM {{baseImage}}\nRUN x {{runPackages}}\n') => ({
+  spec: spec(over),
+  template,
+  dockerfileTemplate,
+  templateFiles,
+  functionFiles,
+  registry: '127.0.0.1:5000',
+  baseImage: 'debian:trixie-slim',
+});
+
+test('mergeTrees: function files win, template metadata and function.yml stay out', () => {
+  const merged = mergeTrees(templateFiles, functionFiles);
+  assert.equal([...merged.keys()], ['data/a.json', 'handler.py', 'notes.txt', 'requirements.txt', 'server.py']);
+  assert.is(merged.get('handler.py')!.abs, '/f/handler.py');
+});
+
+test('planBuild lays out function/ (merged) and app/ (shipped) deterministically', () => {
+  const plan = planBuild(input({ files: ['data/*.json'] }));
+  assert.equal(
+    plan.entries.map((e) => e.dest),
+    ['app/.faaso', 'app/data/a.json', 'app/handler.py', 'app/server.py', 'function/data/a.json', 'function/handler.py', 'function/notes.txt', 'function/requirements.txt', 'function/server.py'],
+  );
+  assert.is(plan.dockerfile, 'FROM debian:trixie-slim\nRUN x python3\n');
+  assert.equal(plan.image, imageNames('127.0.0.1:5000', 'sum', plan.hash));
+  assert.match(plan.hash, /^[0-9a-f]{12}$/);
+  assert.is(plan.image.candidateRef, `faaso-candidate/sum:${plan.hash}`);
+});
+
+test('content hash: stable for the same input, changes with code, packages, tests', () => {
+  const a = planBuild(input()).hash;
+  assert.is(planBuild(input()).hash, a);
+  assert.is.not(planBuild(input({ packages: { build: [], run: ['curl'] } })).hash, a);
+  const changedCode = { ...input(), functionFiles: functionFiles.map((f) => (f.rel === 'handler.py' ? { ...f, sha256: sha256('other') } : f)) };
+  assert.is.not(planBuild(changedCode).hash, a);
+  const changedYml = { ...input(), functionFiles: functionFiles.map((f) => (f.rel === 'function.yml' ? { ...f, sha256: sha256('tests changed') } : f)) };
+  assert.is.not(planBuild(changedYml).hash, a);
+  // Input order must not matter.
+  assert.is(planBuild({ ...input(), functionFiles: [...functionFiles].reverse() }).hash, a);
+});
+
+test('env values are quoted for the Dockerfile, so they cannot inject instructions', () => {
+  const plan = planBuild(input({ env: { B: 'x" \\ $HOME', A: 'plain' } }, '{{#each env}}ENV {{key}}={{value}}\n{{/each}}'));
+  assert.is(plan.dockerfile, 'ENV A="plain"\nENV B="x\\" \\\\ \\$HOME"\n');
+});
+
+test('a template using an unknown variable fails loudly (strict mode)', () => {
+  assert.throws(() => planBuild(input({}, 'FROM {{baseImag}}')), /Dockerfile\.hbs: cannot render/);
+});
+
+test.run();
