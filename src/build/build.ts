@@ -76,7 +76,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
   try {
     await writeContext(plan, context);
     log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
-    const secrets = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
+    const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
     const r = await run(dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets }), { stream: true });
     if (r.exitCode !== 0) {
       throw new UserError(`${spec.name}: docker build failed (see its output above); the previous image is unchanged`, `export the build context to debug it: npx zx scripts/export.mjs ${spec.name} /tmp/${spec.name}-context`);

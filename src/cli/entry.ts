@@ -31,12 +31,14 @@ export function parseCli<T extends ParseArgsConfig['options']>(
   usage: string,
 ): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    const positionals = parsed.positionals;
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return { values: { ...values, help: true }, positionals };
     }
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+    return { values, positionals };
   } catch (err) {
     throw new UserError((err as Error).message, `usage: ${usage}`);
   }

@@ -16,9 +16,14 @@ test('dockerRun: hardened containers publish on loopback only', () => {
 });
 
 test('registryRunArgv binds the registry to its loopback address with a named volume', () => {
-  const argv = registryRunArgv('faaso/registry:abc', 'localhost:5001');
-  assert.ok(argv.includes('127.0.0.1:5001:5000'));
+  const argv = registryRunArgv('faaso/registry:abc', 'localhost:5000');
+  assert.ok(argv.includes('127.0.0.1:5000:5000'));
   assert.ok(argv.includes('faaso-registry-data:/var/lib/registry'));
+  // Another port gets its own container and volume.
+  const other = registryRunArgv('faaso/registry:abc', '127.0.0.2:5001');
+  assert.ok(other.includes('127.0.0.2:5001:5000'));
+  assert.ok(other.includes('faaso-registry-5001-data:/var/lib/registry'));
+  assert.ok(other.includes('faaso-registry-5001'));
   assert.ok(argv.includes('unless-stopped'));
   assert.is(argv[argv.length - 1], 'faaso/registry:abc');
 });

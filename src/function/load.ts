@@ -1,0 +1,112 @@
+// The I/O edge of function loading: find functions/<name>/, read function.yml,
+// list the folder, and hand everything to the pure validator.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UserError, ValidationError, type Problem } from '../errors.ts';
+import type { TemplateMeta } from '../template/types.ts';
+import { byCodeUnit, collectFiles } from '../util/list-files.ts';
+import { didYouMean } from '../util/suggest.ts';
+import { yamlProblems } from '../util/yaml.ts';
+import type { FunctionSpec } from './types.ts';
+import { FUNCTION_FILE, validateFunction } from './validate.ts';
+
+export { listFiles } from '../util/list-files.ts';
+
+export const FUNCTIONS_DIR = 'functions';
+
+/** Names that would resolve outside functions/ (or to it); never touch the disk with them. */
+const isPathLike = (name: string): boolean => name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name);
+
+const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
+
+/** Folders under functions/ holding a function.yml, sorted. Hidden folders (work in progress) are skipped. */
+export async function listFunctionNames(projectRoot: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(projectRoot, FUNCTIONS_DIR), { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(projectRoot, FUNCTIONS_DIR, e.name, FUNCTION_FILE)))) names.push(e.name);
+  }
+  return names.sort(byCodeUnit);
+}
+
+function availableHint(name: string, available: string[]): string {
+  if (available.length === 0) return 'there are no functions yet: create one with npx zx scripts/new.mjs NAME --runtime RUNTIME';
+  return `available: ${available.join(', ')}${didYouMean(name, available)}`;
+}
+
+/** Throws a UserError unless functions/<name>/function.yml exists; the name must not be a path. */
+async function requireFunctionFolder(projectRoot: string, name: string): Promise<void> {
+  const shown = `${FUNCTIONS_DIR}/${name}`;
+  if (isPathLike(name)) {
+    throw new UserError(`invalid function name ${JSON.stringify(name)}`, 'name a folder under functions/, e.g. "sum"');
+  }
+  const dir = path.join(projectRoot, FUNCTIONS_DIR, name);
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st) throw new UserError(`no function "${name}" (${shown}/ does not exist)`, availableHint(name, await listFunctionNames(projectRoot)));
+  if (!st.isDirectory()) throw new UserError(`${shown} is not a folder`, 'a function is a folder functions/NAME/ holding function.yml');
+  if (!(await isFile(path.join(dir, FUNCTION_FILE)))) {
+    throw new UserError(
+      `${shown}/${FUNCTION_FILE} is missing`,
+      `every function folder needs a function.yml: copy templates/RUNTIME/skeleton/function.yml into ${shown}/ and edit it`,
+    );
+  }
+}
+
+/** Reads and validates one function; returns its spec or the problems found. */
+async function readFunction(
+  projectRoot: string,
+  name: string,
+  runtimes: ReadonlyMap<string, TemplateMeta>,
+): Promise<{ spec?: FunctionSpec; problems: Problem[] }> {
+  await requireFunctionFolder(projectRoot, name);
+  const dir = path.resolve(projectRoot, FUNCTIONS_DIR, name);
+  const shown = `${FUNCTIONS_DIR}/${name}`;
+  const file = `${shown}/${FUNCTION_FILE}`;
+  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, FUNCTION_FILE), 'utf8'), collectFiles(dir, shown)]);
+  const parsed = yamlProblems(text, file);
+  if ('problems' in parsed) return { problems: [...parsed.problems, ...listing.problems] };
+  const handlers = Object.fromEntries([...runtimes].map(([rt, meta]) => [rt, meta.handler]));
+  const ctx = { name, dir, file, runtimes: [...runtimes.keys()], handlers, files: listing.files };
+  const result = validateFunction(parsed.value, ctx);
+  return { ...result, problems: [...result.problems, ...listing.problems] };
+}
+
+/** Loads functions/<name>/: a FunctionSpec, or a UserError/ValidationError naming every problem. */
+export async function loadFunction(projectRoot: string, name: string, runtimes: ReadonlyMap<string, TemplateMeta>): Promise<FunctionSpec> {
+  return (await loadFunctions(projectRoot, [name], runtimes))[0]!;
+}
+
+/** Loads several functions (in the given order), reporting the problems of all of them at once. */
+export async function loadFunctions(
+  projectRoot: string,
+  names: readonly string[],
+  runtimes: ReadonlyMap<string, TemplateMeta>,
+): Promise<FunctionSpec[]> {
+  // Several missing names are reported together; a single one gets readFunction's message.
+  const missing = [];
+  for (const name of names) {
+    if (isPathLike(name)) continue;
+    const st = await fs.stat(path.join(projectRoot, FUNCTIONS_DIR, name)).catch(() => undefined);
+    if (!st) missing.push(name);
+  }
+  if (missing.length > 1) {
+    const list = missing.map((n) => `"${n}"`).join(', ');
+    throw new UserError(`no functions ${list} (not found under ${FUNCTIONS_DIR}/)`, availableHint(missing[0]!, await listFunctionNames(projectRoot)));
+  }
+  const results = [];
+  for (const name of names) results.push(await readFunction(projectRoot, name, runtimes));
+  const problems = results.flatMap((r) => r.problems);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return results.map((r) => r.spec!);
+}
+
+/** Every function under functions/, sorted by name. */
+export async function loadAllFunctions(projectRoot: string, runtimes: ReadonlyMap<string, TemplateMeta>): Promise<FunctionSpec[]> {
+  return loadFunctions(projectRoot, await listFunctionNames(projectRoot), runtimes);
+}

@@ -1,0 +1,62 @@
+// The I/O edge of template loading: templates/*/template.yml -> TemplateMeta map.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UserError, ValidationError, type Problem } from '../errors.ts';
+import { byCodeUnit, collectFiles } from '../util/list-files.ts';
+import { yamlProblems } from '../util/yaml.ts';
+import type { TemplateMeta } from './types.ts';
+import { TEMPLATE_FILE, validateTemplate } from './validate.ts';
+
+export const TEMPLATES_DIR = 'templates';
+
+const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
+
+/**
+ * Folders under templates/ holding a template.yml, sorted. A folder without one
+ * (a template being written) is not a runtime yet and is skipped.
+ */
+export async function listTemplateNames(projectRoot: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(projectRoot, TEMPLATES_DIR), { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(projectRoot, TEMPLATES_DIR, e.name, TEMPLATE_FILE)))) names.push(e.name);
+  }
+  return names.sort(byCodeUnit);
+}
+
+async function readTemplate(projectRoot: string, name: string): Promise<{ meta?: TemplateMeta; problems: Problem[] }> {
+  const dir = path.resolve(projectRoot, TEMPLATES_DIR, name);
+  const shown = `${TEMPLATES_DIR}/${name}`;
+  const file = `${shown}/${TEMPLATE_FILE}`;
+  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, TEMPLATE_FILE), 'utf8'), collectFiles(dir, shown)]);
+  const parsed = yamlProblems(text, file);
+  if ('problems' in parsed) return { problems: [...parsed.problems, ...listing.problems] };
+  const result = validateTemplate(parsed.value, { name, dir, file, files: listing.files });
+  return { ...result, problems: [...result.problems, ...listing.problems] };
+}
+
+/** Every runtime under templates/, validated, keyed by name in sorted order; all problems at once. */
+export async function loadTemplates(projectRoot: string): Promise<Map<string, TemplateMeta>> {
+  const names = await listTemplateNames(projectRoot);
+  const results = await Promise.all(names.map((n) => readTemplate(projectRoot, n)));
+  const problems = results.flatMap((r) => r.problems);
+  if (problems.length > 0) throw new ValidationError(problems, 'templates are part of faaso; fix them before building functions');
+  return new Map(results.map((r) => [r.meta!.name, r.meta!]));
+}
+
+/** One runtime's template; UserError when templates/<name>/template.yml does not exist. */
+export async function loadTemplate(projectRoot: string, name: string): Promise<TemplateMeta> {
+  const available = await listTemplateNames(projectRoot);
+  if (!available.includes(name)) {
+    throw new UserError(`no runtime "${name}" (${TEMPLATES_DIR}/${name}/${TEMPLATE_FILE} does not exist)`, `available: ${available.join(', ') || '(none)'}`);
+  }
+  const { meta, problems } = await readTemplate(projectRoot, name);
+  if (!meta) throw new ValidationError(problems);
+  return meta;
+}

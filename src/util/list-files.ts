@@ -1,0 +1,69 @@
+// Lists the files of a function or template folder: what gets validated,
+// globbed and copied into a build. Symlinks that leave the folder are errors,
+// never silently followed or skipped: they would ship files from elsewhere.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ValidationError, type Problem } from '../errors.ts';
+import { byCodeUnit } from './fields.ts';
+
+/** Names never part of a function: dependency caches, VCS data, editor/OS litter. */
+export const SKIPPED_NAMES: readonly string[] = ['node_modules', '.git', '__pycache__', '.DS_Store'];
+
+/** Whether a folder entry is skipped (dependency folders, VCS data, bytecode). */
+export function isSkippedName(name: string): boolean {
+  return SKIPPED_NAMES.includes(name) || name.endsWith('.pyc');
+}
+
+export { byCodeUnit };
+
+const isInside = (root: string, p: string): boolean => p === root || p.startsWith(root + path.sep);
+
+/**
+ * Every file under `dir` as sorted relative posix paths, plus problems for
+ * symlinks that escape the folder, dangle, or point at folders. `shown` is how
+ * the folder appears in messages ("functions/sum").
+ */
+export async function collectFiles(dir: string, shown: string): Promise<{ files: string[]; problems: Problem[] }> {
+  const root = await fs.realpath(dir);
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  const problem = (rel: string, message: string): void => {
+    problems.push({ file: `${shown}/${rel}`, field: '', message });
+  };
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    for (const e of entries) {
+      if (isSkippedName(e.name)) continue;
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const abs = path.join(dir, childRel);
+      if (e.isDirectory()) await walk(childRel);
+      else if (e.isFile()) files.push(childRel);
+      else if (e.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await fs.realpath(abs);
+        } catch {
+          problem(childRel, `broken symlink (to ${await fs.readlink(abs)}); remove it or copy the file in`);
+          continue;
+        }
+        if (!isInside(root, target)) {
+          problem(childRel, `symlink points outside ${shown}/ (to ${target}); copy the file into the folder instead`);
+          continue;
+        }
+        const st = await fs.stat(abs);
+        if (st.isFile()) files.push(childRel);
+        else if (st.isDirectory()) problem(childRel, 'symlinked folders are not supported; use a real folder');
+      }
+      // Sockets, FIFOs and devices are not source files: ignored.
+    }
+  };
+  await walk('');
+  return { files: files.sort(byCodeUnit), problems };
+}
+
+/** collectFiles that throws a ValidationError for bad symlinks. */
+export async function listFiles(dir: string, shown: string = dir): Promise<string[]> {
+  const { files, problems } = await collectFiles(dir, shown);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return files;
+}
