@@ -1,0 +1,191 @@
+'use strict';
+// faaso Node runtime: serves /app/handler.js's handle(req) over HTTP (node:http,
+// no dependencies). GET /ping answers "pong" without calling the handler; every
+// other request goes to the handler. `server.js --healthcheck` exits 0 iff the
+// running server answers GET /ping with 200.
+//
+// This file uses no import/require statements, only import(), so it runs the
+// same whether the function's package.json makes .js files CommonJS or ESM.
+
+const PORT = Number(process.env.PORT || 3000);
+const MAX_BODY = 16 * 1024 * 1024;
+// Longer than a proxy's idle keep-alive (Caddy: 2 min), so the proxy, not this
+// server, closes idle connections and never reuses one being closed.
+const KEEP_ALIVE_MS = 150_000;
+
+/** Thrown by req.json() for a body that is not JSON: answered with 400. */
+class BadRequest extends Error {}
+
+function parseQuery(search) {
+  // Null-prototype objects (like node:querystring's), so ?__proto__=1 or
+  // ?constructor=1 are plain keys.
+  const query = Object.create(null);
+  const queryAll = Object.create(null);
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (!Object.hasOwn(queryAll, k)) {
+      queryAll[k] = [];
+      query[k] = v;
+    }
+    queryAll[k].push(v);
+  }
+  return { query, queryAll };
+}
+
+/** What handle(req) receives. */
+function makeRequest(req, raw) {
+  const target = req.url || '/';
+  const q = target.indexOf('?');
+  const { query, queryAll } = parseQuery(q < 0 ? '' : target.slice(q + 1));
+  let text;
+  let parsed;
+  let isParsed = false;
+  return {
+    method: req.method,
+    path: q < 0 ? target : target.slice(0, q),
+    query,
+    queryAll,
+    headers: req.headers, // node gives lower-case names
+    rawBody: raw,
+    get body() {
+      if (text === undefined) text = raw.toString('utf8');
+      return text;
+    },
+    json() {
+      if (!isParsed) {
+        if (raw.toString('utf8').trim() === '') throw new BadRequest('request body is empty, expected JSON');
+        try {
+          parsed = JSON.parse(raw.toString('utf8'));
+        } catch (err) {
+          throw new BadRequest(`request body is not valid JSON: ${err.message}`);
+        }
+        isParsed = true;
+      }
+      return parsed;
+    },
+  };
+}
+
+/** A plain return value -> [status, headers, body Buffer]. */
+function encode(value) {
+  if (value === null || value === undefined) return [204, {}, Buffer.alloc(0)];
+  if (typeof value === 'string') return [200, { 'content-type': 'text/plain; charset=utf-8' }, Buffer.from(value, 'utf8')];
+  if (value instanceof Uint8Array) return [200, { 'content-type': 'application/octet-stream' }, Buffer.from(value.buffer, value.byteOffset, value.byteLength)];
+  if (value instanceof ArrayBuffer) return [200, { 'content-type': 'application/octet-stream' }, Buffer.from(value)];
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`handler returned unsupported type ${typeof value}`);
+  return [200, { 'content-type': 'application/json' }, Buffer.from(json, 'utf8')];
+}
+
+/** A plain value, or an explicit web Response (new Response(body, {status, headers}), Response.json(...)). */
+async function toReply(result) {
+  if (!(result instanceof Response)) return encode(result);
+  const headers = {};
+  for (const [k, v] of result.headers) if (k !== 'set-cookie') headers[k] = v;
+  const cookies = typeof result.headers.getSetCookie === 'function' ? result.headers.getSetCookie() : [];
+  if (cookies.length) headers['set-cookie'] = cookies;
+  return [result.status, headers, Buffer.from(await result.arrayBuffer())];
+}
+
+function jsonError(status, message) {
+  return [status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ error: message }))];
+}
+
+function send(res, [status, headers, body]) {
+  const noBody = status === 204 || status === 304 || status < 200;
+  const out = { ...headers };
+  delete out['content-length'];
+  delete out['transfer-encoding'];
+  if (!noBody) out['content-length'] = String(body.length);
+  res.writeHead(status, out);
+  res.end(noBody ? undefined : body);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function pickHandle(mod) {
+  // ESM `export function handle` / CJS `module.exports = { handle }` (as a named
+  // export or via default), ESM `export default fn` / CJS `module.exports = fn`.
+  if (typeof mod.handle === 'function') return mod.handle;
+  const d = mod.default;
+  if (typeof d === 'function') return d;
+  if (d && typeof d.handle === 'function') return d.handle;
+  return undefined;
+}
+
+async function healthcheck(http) {
+  const ok = await new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: PORT, path: '/ping', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+  });
+  process.exit(ok ? 0 : 1);
+}
+
+async function main() {
+  const http = await import('node:http');
+  if (process.argv.includes('--healthcheck')) return healthcheck(http);
+  // As PID 1 there are no default signal actions: install them explicitly, and
+  // before the handler's import, which may be slow. Idle keep-alive connections
+  // are closed at once; requests in flight get a moment to finish.
+  let server;
+  const stop = () => {
+    if (!server) process.exit(0);
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 800).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  const path = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const file = path.join(path.dirname(path.resolve(process.argv[1])), 'handler.js');
+  const handle = pickHandle(await import(pathToFileURL(file).href));
+  if (!handle) throw new Error(`${file} must export a function handle(req) (or export it as default)`);
+
+  server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, async (req, res) => {
+    let reply;
+    try {
+      const raw = await readBody(req);
+      if (raw === null) {
+        res.setHeader('connection', 'close');
+        return send(res, jsonError(413, `request body larger than ${MAX_BODY} bytes`));
+      }
+      if (req.method === 'GET' && (req.url === '/ping' || req.url.startsWith('/ping?'))) {
+        return send(res, [200, { 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('pong')]);
+      }
+      reply = await toReply(await handle(makeRequest(req, raw)));
+    } catch (err) {
+      if (err instanceof BadRequest) reply = jsonError(400, err.message);
+      else {
+        console.error(`faaso: ${req.method} ${req.url}: handler failed:`, err);
+        reply = jsonError(500, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      }
+    }
+    if (!res.headersSent && !res.destroyed) send(res, reply);
+  });
+  server.listen(PORT, '0.0.0.0', () => console.log(`faaso: node function listening on 0.0.0.0:${PORT}`));
+}
+
+main().catch((err) => {
+  console.error('faaso:', err);
+  process.exit(1);
+});
