@@ -64,15 +64,19 @@ function readRuntime(raw: unknown, ctx: FunctionContext, p: Problems): string | 
   return undefined;
 }
 
-function readEnv(raw: unknown, p: Problems): Record<string, string> {
+/**
+ * An env mapping, NAME -> text, sorted by name. Shared with faaso.yml's
+ * per-function `env` overrides (src/runner/config-functions.ts), hence `field`.
+ */
+export function readEnv(raw: unknown, p: Problems, field = 'env'): Record<string, string> {
   if (isAbsent(raw)) return {};
   if (!isMapping(raw)) {
-    p.add('env', `must be a mapping of NAME: value (got ${typeName(raw)})`);
+    p.add(field, `must be a mapping of NAME: value (got ${typeName(raw)})`);
     return {};
   }
   const out: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(raw)) {
-    const f = fieldPath('env', key);
+    const f = fieldPath(field, key);
     const keyWhy = envKeyProblem(key);
     if (keyWhy) p.add(f, keyWhy);
     // YAML reads `DEBUG: true` and `LIMIT: 10` as non-strings; env values are text.

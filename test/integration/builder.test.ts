@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'fs-extra';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { manifestDigest } from '../../src/registry/api.ts';
 import { docker, dockerOk, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction } from './helpers.ts';
 
@@ -23,7 +24,13 @@ test.before(async () => {
 });
 test.after(async () => {
   await project.cleanup();
+  // Each run builds uniquely named functions; drop their local images.
+  const refs = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', 'reference=127.0.0.1:5000/faasoit-*')).split('\n').filter(Boolean);
+  if (refs.length > 0) await dockerOk('rmi', ...refs);
 });
+
+// Unique per run, so a re-run on the same machine really builds instead of finding its image "up to date".
+const RUN = randomBytes(3).toString('hex');
 
 test('a failing test leaves the previous image, tags and registry untouched', async () => {
   await writeFunction(project.root, 'faasoit-calc', calc(1, 1));
@@ -59,14 +66,15 @@ test('a code-only change reuses the dependency layers (node: npm install is CACH
   const first = await runScript('build', ['multiply', '--no-push'], project.env);
   assert.is(first.code, 0, first.output);
   const handler = path.join(project.root, 'functions', 'multiply', 'handler.js');
-  await fs.appendFile(handler, '\n// a one-line change\n');
+  await fs.appendFile(handler, `\n// a one-line change ${RUN}\n`);
   const second = await runScript('build', ['multiply', '--no-push'], project.env);
   assert.is(second.code, 0, second.output);
   assert.match(second.stdout, /building/);
   // BuildKit prints "#N [build k/n] RUN … npm …" then "#N CACHED" for a reused step.
-  const step = /^#(\d+) \[build [^\]]*\] RUN .*npm (ci|install).*$/m.exec(second.stdout);
-  assert.ok(step, `no npm step in the build output:\n${second.stdout}`);
-  assert.match(second.stdout, new RegExp(`^#${step![1]} CACHED$`, 'm'));
+  // BuildKit's progress goes to stderr.
+  const step = /^#(\d+) \[build [^\]]*\] RUN .*npm (ci|install).*$/m.exec(second.stderr);
+  assert.ok(step, `no npm step in the build output:\n${second.output}`);
+  assert.match(second.stderr, new RegExp(`^#${step![1]} CACHED$`, 'm'));
 });
 
 test('--no-push builds and tests without touching the registry', async () => {
@@ -98,7 +106,7 @@ test('export writes a context that plain docker build turns into a working image
 
 for (const runtime of ['python', 'node', 'crystal']) {
   test(`new --runtime ${runtime} scaffolds a function whose test passes, and refuses to overwrite`, async () => {
-    const name = `faasoit-new-${runtime}`;
+    const name = `faasoit-new-${runtime}-${RUN}`;
     const created = await runScript('new', [name, '--runtime', runtime], project.env);
     assert.is(created.code, 0, created.output);
     const built = await runScript('build', [name, '--no-push'], project.env);

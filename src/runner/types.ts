@@ -1,0 +1,64 @@
+// Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
+// rendered docker-compose.yml and Caddyfile.
+
+export interface Limits {
+  /** Docker memory limit, e.g. "256m". */
+  memory: string;
+  /** CPU quota, e.g. 1 or 0.5. */
+  cpus: number;
+  /** Max processes/threads. */
+  pids: number;
+}
+
+/** Per-function settings from faaso.yml (`functions:`), defaults applied. */
+export interface FunctionDeployConfig {
+  name: string;
+  /** Host port (on `bind`) the function's container publishes. */
+  port: number;
+  env: Record<string, string>;
+  limits: Limits;
+}
+
+export interface Route {
+  /** "/sum": serves /sum and /sum/... with the prefix stripped. */
+  path: string;
+  function: string;
+}
+
+/** faaso.yml after validation. */
+export interface StackConfig {
+  /** faaso.yml path as shown to users. */
+  file: string;
+  /** Address published ports bind to (default 127.0.0.1). */
+  bind: string;
+  proxy: { port: number };
+  registry: string;
+  /** Sorted by path. */
+  routes: Route[];
+  /** Every routed function, sorted by name. */
+  functions: FunctionDeployConfig[];
+}
+
+/** One function service as it will run. */
+export interface ServicePlan {
+  name: string;
+  /** Pinned content tag, e.g. 127.0.0.1:5000/sum:ffeb9d46819f */
+  image: string;
+  hash: string;
+  port: number;
+  env: Record<string, string>;
+  limits: Limits;
+  /** Exec-form health command from the function's template. */
+  healthcheck: string[];
+  /** Route paths served by this function, sorted. */
+  paths: string[];
+}
+
+export interface StackPlan {
+  /** Compose project name. */
+  project: string;
+  bind: string;
+  proxy: { port: number; image: string };
+  services: ServicePlan[];
+  routes: Route[];
+}

@@ -1,0 +1,117 @@
+// The generated compose file as the real tools read it: `docker compose config`
+// (v2) always, `docker-compose config` (v1, Debian's 1.29) when it is on PATH.
+// `config` resolves and validates the whole file without needing the images.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { run, which } from '../../src/exec/runner.ts';
+import { renderCompose, renderComposeEnv } from '../../src/runner/compose.ts';
+import type { StackPlan } from '../../src/runner/types.ts';
+import { writeFileAtomic } from '../../src/util/atomic-write.ts';
+import { GOLDEN_FAASO_YML, goldenPlan } from '../fixtures/compose/plan.ts';
+
+const test = suite('compose config');
+const dirs: string[] = [];
+
+type Json = any;
+
+/** compose/ as faaso writes it: docker-compose.yml, .env and a caddy/ folder. */
+async function composeDir(plan: StackPlan, opts: Parameters<typeof renderCompose>[1] = {}): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faaso-composecfg-'));
+  dirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'caddy'));
+  await writeFileAtomic(path.join(dir, 'caddy', 'Caddyfile'), ':8080 {\n\trespond "dummy"\n}\n');
+  await writeFileAtomic(path.join(dir, 'docker-compose.yml'), renderCompose(plan, opts));
+  await writeFileAtomic(path.join(dir, '.env'), renderComposeEnv(plan));
+  return dir;
+}
+
+/** Runs compose from an unrelated folder: the file's own folder must be the project dir (for .env and ./caddy). */
+async function compose(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  // env -u: a COMPOSE_PROJECT_NAME in the environment (even empty) would win over .env.
+  const r = await run(['env', '-u', 'COMPOSE_PROJECT_NAME', ...argv], { cwd: os.tmpdir() });
+  return { code: r.exitCode, out: r.stdout, err: r.stderr };
+}
+
+// An env value compose would interpolate if it were not escaped.
+const plan = (): StackPlan =>
+  goldenPlan({ functions: { sum: { ...GOLDEN_FAASO_YML.functions.sum, env: { ON: 'yes', PRICE: '$5', HOME_REF: '$HOME', COUNT: 10 } } } });
+
+test.after(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+test('compose v2 accepts the file (config -q)', async () => {
+  const dir = await composeDir(plan());
+  const r = await compose(['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '-q']);
+  assert.is(r.code, 0, r.err);
+  assert.is(r.err.trim(), '', 'no warnings');
+});
+
+test('compose v2 reads the project name from .env, resolves ./caddy next to the file, keeps every setting', async () => {
+  const dir = await composeDir(plan());
+  const r = await compose(['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json']);
+  assert.is(r.code, 0, r.err);
+  const c: Json = JSON.parse(r.out);
+  assert.is(c.name, 'faaso');
+  assert.equal(Object.keys(c.services).sort(), ['hello', 'multiply', 'proxy', 'sum']);
+  const sum = c.services.sum;
+  // Strings stay strings ("yes" is not a boolean); "$" is literal (compose prints it re-escaped as "$$").
+  assert.equal(sum.environment, { COUNT: '10', HOME_REF: '$$HOME', ON: 'yes', PRICE: '$$5' });
+  assert.equal(sum.ports, [{ mode: 'ingress', host_ip: '127.0.0.1', target: 3000, published: '8101', protocol: 'tcp' }]);
+  assert.equal([sum.init, sum.read_only, sum.restart, sum.cap_drop, sum.security_opt, sum.tmpfs], [true, true, 'unless-stopped', ['ALL'], ['no-new-privileges:true'], ['/tmp']]);
+  assert.equal([sum.mem_limit, sum.cpus, sum.pids_limit], ['134217728', 0.5, 64]);
+  assert.equal(sum.healthcheck, { test: ['CMD', '/usr/bin/python3', '/app/server.py', '--healthcheck'], timeout: '2s', interval: '2s', retries: 3, start_period: '15s' });
+  const proxy = c.services.proxy;
+  assert.equal(proxy.volumes, [{ type: 'bind', source: path.join(dir, 'caddy'), target: '/etc/faaso/caddy', read_only: true, bind: { create_host_path: true } }]);
+  assert.equal(proxy.depends_on.sum, { condition: 'service_healthy', required: true });
+  assert.is(proxy.healthcheck.test[3], "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /__faaso/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '");
+  assert.is(c.networks.faaso.name, 'faaso_faaso');
+});
+
+test('compose v2 accepts the file with a standby service', async () => {
+  const p = plan();
+  const next = { ...p.services.find((s) => s.name === 'sum')!, image: '127.0.0.1:5000/sum:aaaaaaaaaaaa', hash: 'aaaaaaaaaaaa' };
+  const dir = await composeDir(p, { standby: [next] });
+  const r = await compose(['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json']);
+  assert.is(r.code, 0, r.err);
+  const c: Json = JSON.parse(r.out);
+  assert.is(c.services.sum_standby.image, '127.0.0.1:5000/sum:aaaaaaaaaaaa');
+  assert.is(c.services.sum_standby.ports, undefined);
+});
+
+test('compose v1 (docker-compose 1.29) accepts the file too, when installed', async () => {
+  if (!(await which('docker-compose'))) {
+    console.log('  (docker-compose v1 not on PATH: skipped; apt-get install -y docker-compose to check it)');
+    return;
+  }
+  const p = plan();
+  const next = { ...p.services.find((s) => s.name === 'sum')!, image: '127.0.0.1:5000/sum:aaaaaaaaaaaa', hash: 'aaaaaaaaaaaa' };
+  for (const dir of [await composeDir(p), await composeDir(p, { standby: [next] })]) {
+    const file = path.join(dir, 'docker-compose.yml');
+    const q = await compose(['docker-compose', '-f', file, 'config', '-q']);
+    assert.is(q.code, 0, q.err);
+    const r = await compose(['docker-compose', '-f', file, 'config']);
+    assert.is(r.code, 0, r.err);
+    const c: Json = parse(r.out);
+    const sum = c.services.sum;
+    // PyYAML is YAML 1.1: an unquoted yes/ON would have become a boolean here.
+    assert.equal(sum.environment, { COUNT: '10', HOME_REF: '$$HOME', ON: 'yes', PRICE: '$$5' });
+    assert.equal(sum.ports, ['127.0.0.1:8101:3000/tcp']);
+    assert.equal(c.services.proxy.depends_on.sum, { condition: 'service_healthy' });
+    assert.equal(c.services.proxy.volumes, [`${path.join(dir, 'caddy')}:/etc/faaso/caddy:ro`]);
+  }
+});
+
+test('both reject a broken file, so the checks above are meaningful', async () => {
+  const dir = await composeDir(plan());
+  const file = path.join(dir, 'docker-compose.yml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    init: true\n', '    init: true\n    bogus_key: 1\n'));
+  assert.is.not((await compose(['docker', 'compose', '-f', file, 'config', '-q'])).code, 0);
+  if (await which('docker-compose')) assert.is.not((await compose(['docker-compose', '-f', file, 'config', '-q'])).code, 0);
+});
+
+test.run();
