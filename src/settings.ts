@@ -15,6 +15,8 @@ export interface Settings {
   buildCa: string | null;
   /** Image every stage derives from. */
   baseImage: string;
+  /** Compose project name of the stack (FAASO_PROJECT; tests use their own). */
+  project: string;
 }
 
 export const DEFAULT_REGISTRY = '127.0.0.1:5000';
@@ -53,7 +55,12 @@ export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => b
     // work behind TLS-intercepting proxies the host already trusts.
     buildCa = DEFAULT_CA;
   }
+  const project = env.FAASO_PROJECT?.trim() || 'faaso';
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project)) {
+    throw new UserError(`FAASO_PROJECT: invalid compose project name ${JSON.stringify(project)}`, 'use lower-case letters, digits, "-" and "_"');
+  }
   return {
+    project,
     root: path.resolve(env.FAASO_ROOT?.trim() || REPO_ROOT),
     registry,
     registryManaged: loopback,

@@ -1,0 +1,5 @@
+#!/usr/bin/env zx
+// Show the stack: npx zx scripts/status.mjs [--json]
+import { runScript } from './_run.mjs';
+
+await runScript('status', import.meta.url);

@@ -1,0 +1,24 @@
+// npx zx scripts/compose.mjs: (re)generate compose/docker-compose.yml, .env and
+// caddy/Caddyfile from faaso.yml and the built images, without starting anything.
+// `docker compose up` in compose/ then runs the stack with no faaso process.
+import path from 'node:path';
+import { ensureEngine } from '../docker/engine.ts';
+import { prepareStack, renderStack, writeStackFiles } from '../runner/stack.ts';
+import { COMPOSE_FILE } from '../runner/argv.ts';
+import { parseCli } from './entry.ts';
+import { log, openProject } from './context.ts';
+
+const USAGE = 'npx zx scripts/compose.mjs';
+
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseCli(args, { help: { type: 'boolean', short: 'h' } }, USAGE);
+  if (values.help) return 0;
+  const project = await openProject();
+  await ensureEngine();
+  const stack = await prepareStack(project, { build: false }, log);
+  await writeStackFiles(stack.target, await renderStack(stack));
+  const rel = path.relative(process.cwd(), stack.target.dir) || '.';
+  log(`wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env and ${rel}/caddy/Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`);
+  log(`run it with: cd ${rel} && docker compose up -d`);
+  return 0;
+}

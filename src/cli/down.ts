@@ -1,0 +1,36 @@
+// npx zx scripts/down.mjs: stop and remove the stack's containers (the registry
+// and its images stay).
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import { ensureEngine } from '../docker/engine.ts';
+import { run } from '../exec/runner.ts';
+import { COMPOSE_FILE, composeDown } from '../runner/argv.ts';
+import { composeTarget } from '../runner/stack.ts';
+import { observeStack } from '../runner/observe.ts';
+import { parseCli } from './entry.ts';
+import { log, openProject } from './context.ts';
+
+const USAGE = 'npx zx scripts/down.mjs';
+
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseCli(args, { help: { type: 'boolean', short: 'h' } }, USAGE);
+  if (values.help) return 0;
+  const { settings } = await openProject();
+  await ensureEngine();
+  const target = composeTarget(settings);
+  const running = await observeStack(target.project);
+  if (running.length === 0) {
+    log(`stack ${target.project}: not running`);
+    return 0;
+  }
+  if (!fs.existsSync(path.join(target.dir, COMPOSE_FILE))) {
+    // Files gone but containers left: remove them by label.
+    await run(['docker', 'rm', '-f', ...running.map((c) => c.name)]);
+  } else {
+    const r = await run(composeDown(target));
+    if (r.exitCode !== 0) throw new UserError(`docker compose down failed: ${r.stderr.trim().split('\n').pop()}`);
+  }
+  log(`stack ${target.project}: stopped ${running.length} container(s)`);
+  return 0;
+}

@@ -1,0 +1,58 @@
+// Reads the host: which docker pieces exist and answer. The only I/O here is
+// queries; decisions are in plan.ts.
+import fs from 'node:fs';
+import { run } from '../exec/runner.ts';
+import { dockerInfo } from '../docker/argv.ts';
+import { buildxVersion, commandV, composeVersion } from './argv.ts';
+import type { EngineFacts, HostFacts, PluginFacts } from './facts.ts';
+import { firstLine } from './steps.ts';
+
+// Where distributions put dockerd; /usr/sbin is not on a normal user's PATH.
+const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'];
+const DOCKER_PID = '/var/run/docker.pid';
+
+export function hostFacts(): HostFacts {
+  return { debian: fs.existsSync('/etc/debian_version'), root: process.getuid?.() === 0 };
+}
+
+export async function onPath(cmd: string): Promise<string | null> {
+  const r = await run(commandV(cmd));
+  return r.exitCode === 0 ? r.stdout.trim() : null;
+}
+
+/** Whether `docker info` answers, with its error line when it does not. */
+export async function dockerAnswers(): Promise<{ answers: boolean; error: string }> {
+  const r = await run(dockerInfo(), { timeoutMs: 10_000 });
+  return { answers: r.exitCode === 0 && r.stdout.trim() !== '', error: firstLine(r.stderr) };
+}
+
+function dockerdAlive(): boolean {
+  try {
+    const pid = Number(fs.readFileSync(DOCKER_PID, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+  } catch {
+    return false; // no pid file, or a stale one
+  }
+}
+
+export async function probeEngine(): Promise<EngineFacts> {
+  const [info, cli, dockerdOnPath] = await Promise.all([dockerAnswers(), onPath('docker'), onPath('dockerd')]);
+  const dockerd = dockerdOnPath ?? DOCKERD_PATHS.find((p) => fs.existsSync(p)) ?? null;
+  return { ...hostFacts(), answers: info.answers, infoError: info.error, cli: cli !== null, dockerd, dockerdRunning: dockerdAlive() };
+}
+
+export async function probePlugins(env: Record<string, string> = {}): Promise<PluginFacts> {
+  const [compose, buildx, aptGet, dpkg] = await Promise.all([
+    run(composeVersion(), { env, timeoutMs: 20_000 }),
+    run(buildxVersion(), { env, timeoutMs: 20_000 }),
+    onPath('apt-get'),
+    onPath('dpkg'),
+  ]);
+  return {
+    ...hostFacts(),
+    compose: compose.exitCode === 0,
+    buildx: buildx.exitCode === 0,
+    apt: aptGet !== null && dpkg !== null,
+  };
+}
