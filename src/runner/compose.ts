@@ -1,6 +1,7 @@
 // StackPlan → compose/docker-compose.yml and compose/.env. Pure; the same plan
 // always gives the same bytes. The file must be accepted by compose v2 and by
 // Debian's compose v1 (1.29, PyYAML = YAML 1.1), hence the quoting rules below.
+import { createHash } from 'node:crypto';
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { byCodeUnit } from '../util/fields.ts';
 // One definition of the ports and the health path, shared with the Caddyfile renderer.
@@ -47,6 +48,17 @@ function hardening(limits: Limits): Record<string, unknown> {
   };
 }
 
+/**
+ * What a running container must match to be left alone: image, env, limits,
+ * port and health command. `up` compares it with the container's label to find
+ * the functions that changed.
+ */
+export function serviceFingerprint(bind: string, s: ServicePlan): string {
+  const env = Object.entries(s.env).sort(([a], [b]) => byCodeUnit(a, b));
+  const data = JSON.stringify([s.image, env, s.limits.memory, s.limits.cpus, s.limits.pids, bind, s.port, s.healthcheck]);
+  return createHash('sha256').update(data).digest('hex').slice(0, 12);
+}
+
 function functionService(plan: StackPlan, s: ServicePlan, role: 'function' | 'standby'): Record<string, unknown> {
   const env = Object.entries(s.env).sort(([a], [b]) => byCodeUnit(a, b));
   return {
@@ -57,7 +69,7 @@ function functionService(plan: StackPlan, s: ServicePlan, role: 'function' | 'st
     healthcheck: { test: ['CMD', ...s.healthcheck], ...HEALTHCHECK_TIMING },
     ...(role === 'function' ? { ports: [`${plan.bind}:${s.port}:${FUNCTION_PORT}`] } : {}),
     ...hardening(s.limits),
-    labels: { 'faaso.function': s.name, 'faaso.hash': s.hash, 'faaso.role': role },
+    labels: { 'faaso.config': serviceFingerprint(plan.bind, s), 'faaso.function': s.name, 'faaso.hash': s.hash, 'faaso.role': role },
     networks: [NETWORK],
   };
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { renderCompose, renderComposeEnv, standbyServiceName } from '../../src/runner/compose.ts';
+import { renderCompose, renderComposeEnv, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
 import type { ServicePlan } from '../../src/runner/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
@@ -58,7 +58,7 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
     tmpfs: ['/tmp'],
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
-    labels: { 'faaso.function': 'sum', 'faaso.hash': 'ffeb9d46819f', 'faaso.role': 'function' },
+    labels: { 'faaso.config': serviceFingerprint('127.0.0.1', goldenPlan().services.find((x) => x.name === 'sum')!), 'faaso.function': 'sum', 'faaso.hash': 'ffeb9d46819f', 'faaso.role': 'function' },
     networks: ['faaso'],
   });
   // No env overrides: no environment key at all (the image's own env applies).
@@ -131,7 +131,9 @@ test('standby services: beside their function, no published port, and nothing el
   const s = withStandby.sum_standby;
   assert.is(s.image, '127.0.0.1:5000/sum:aaaaaaaaaaaa');
   assert.not.ok('ports' in s);
-  assert.equal(s.labels, { 'faaso.function': 'sum', 'faaso.hash': 'aaaaaaaaaaaa', 'faaso.role': 'standby' });
+  assert.equal({ ...s.labels, 'faaso.config': undefined }, { 'faaso.config': undefined, 'faaso.function': 'sum', 'faaso.hash': 'aaaaaaaaaaaa', 'faaso.role': 'standby' });
+  // The standby carries the fingerprint of the new version, which differs from the old one's.
+  assert.is.not(s.labels['faaso.config'], services(renderCompose(goldenPlan())).sum.labels['faaso.config']);
   assert.equal(s.healthcheck, without.sum.healthcheck);
   // Compose recreates a service whose definition changed: the proxy and the old container must stay identical.
   for (const name of ['hello', 'multiply', 'sum', 'proxy']) assert.equal(withStandby[name], without[name], name);
