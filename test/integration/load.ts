@@ -1,0 +1,66 @@
+// A bounded load generator for zero-failure checks: W workers send requests in a
+// loop until stopped (or a time/count bound is hit). Like browsers and Go's
+// http.Transport (RFC 9110 §9.2.2), it retries an idempotent request once when a
+// reused keep-alive connection was closed before any response byte arrived: Caddy
+// closes idle client connections on every graceful reload, and Node's fetch does
+// not retry by itself. Such retries are counted separately, never hidden.
+export interface LoadResult {
+  ok: number;
+  failed: number;
+  retried: number;
+  errors: Record<string, number>;
+}
+
+export interface LoadRun {
+  stop: () => Promise<LoadResult>;
+}
+
+const MAX_MS = 120_000;
+const MAX_REQUESTS = 500_000;
+
+function closedBeforeResponse(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
+export function startLoad(urls: string[], workers = 4): LoadRun {
+  const result: LoadResult = { ok: 0, failed: 0, retried: 0, errors: {} };
+  let running = true;
+  const deadline = Date.now() + MAX_MS;
+  const note = (key: string) => {
+    result.failed++;
+    result.errors[key] = (result.errors[key] ?? 0) + 1;
+  };
+  async function once(url: string): Promise<Response> {
+    return fetch(url, { signal: AbortSignal.timeout(10_000) });
+  }
+  async function worker(i: number): Promise<void> {
+    let n = 0;
+    while (running && Date.now() < deadline && result.ok + result.failed < MAX_REQUESTS) {
+      const url = urls[(i + n++) % urls.length]!;
+      try {
+        let res: Response;
+        try {
+          res = await once(url);
+        } catch (err) {
+          if (!closedBeforeResponse(err)) throw err;
+          result.retried++;
+          res = await once(url);
+        }
+        const body = await res.text();
+        if (res.status === 200) result.ok++;
+        else note(`${res.status} ${body.slice(0, 80)}`);
+      } catch (err) {
+        note((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+      }
+    }
+  }
+  const done = Promise.all(Array.from({ length: workers }, (_, i) => worker(i)));
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return result;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+// The runner end to end on the real engine, in a throwaway project with its own
+// compose project name and free ports: up, routing through Caddy and direct,
+// route changes and redeploys under load with zero failures, crash recovery,
+// rollback, bad input, and plain `docker compose up` of the generated files.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'fs-extra';
+import net from 'node:net';
+import path from 'node:path';
+import { run } from '../../src/exec/runner.ts';
+import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction } from './helpers.ts';
+import { startLoad } from './load.ts';
+
+const test = suite('stack');
+const PROJECT = 'faasoit';
+let project: Awaited<ReturnType<typeof tempProject>>;
+let env: Record<string, string>;
+let proxy: number;
+const ports: Record<string, number> = {};
+
+const version = (v: number, crash = false) => ({
+  'function.yml': `runtime: python\ntests:\n  - name: version\n    request: {path: /}\n    expect: {json: {version: ${v}}}\n`,
+  'handler.py': `import os\nif os.environ.get("CRASH_AT_START"):\n    raise SystemExit("crashing on purpose")\n\ndef handle(req):\n    return {"version": ${v}}\n`,
+});
+
+function faasoYml(routes: Record<string, string>): string {
+  const r = Object.entries(routes).map(([p, f]) => `  ${p}: ${f}`).join('\n');
+  // Only routed functions may have settings (faaso.yml rejects the others).
+  const routed = new Set(Object.values(routes));
+  const fns = Object.entries(ports).filter(([f]) => routed.has(f)).map(([f, p]) => `  ${f}:\n    port: ${p}`).join('\n');
+  return `routes:\n${r}\nproxy:\n  port: ${proxy}\nfunctions:\n${fns}\n`;
+}
+
+const ALL = { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello', '/ver': 'faasoit-ver' };
+const writeConfig = (routes: Record<string, string>) => fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(routes));
+const via = (p: string) => `http://127.0.0.1:${proxy}${p}`;
+const containers = async () => (await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`)).split('\n').filter(Boolean).sort();
+
+test.before(async () => {
+  await requireDocker();
+  project = await tempProject(['sum', 'multiply', 'hello']);
+  env = { ...project.env, FAASO_PROJECT: PROJECT };
+  proxy = await freePort();
+  for (const f of ['sum', 'multiply', 'hello', 'faasoit-ver']) ports[f] = await freePort();
+  await writeFunction(project.root, 'faasoit-ver', version(1));
+  await writeConfig(ALL);
+});
+
+test.after(async () => {
+  await runScript('down', [], env);
+  await project.cleanup();
+});
+
+test('up builds what is missing, starts the stack and prints where each route answers', async () => {
+  const r = await runScript('up', [], env);
+  assert.is(r.code, 0, r.output);
+  assert.match(r.stdout, new RegExp(`/sum +http://127\\.0\\.0\\.1:${proxy}/sum +sum +\\S+ +healthy`));
+  assert.match(r.stdout, /stack faasoit: started/);
+});
+
+test('every function answers through the proxy (prefix stripped) and on its own port', async () => {
+  assert.equal(JSON.parse((await httpGet(via('/sum?a=1&b=2'))).body), { sum: 3 });
+  assert.equal(JSON.parse((await httpGet(via('/mul/?a=6&b=7'))).body), { product: '42' });
+  assert.is((await httpGet(via('/hello?name=Ada'))).body, 'Hello, Ada!');
+  assert.equal(JSON.parse((await httpGet(`http://127.0.0.1:${ports.sum}/?a=2&b=2`)).body), { sum: 4 });
+  assert.is((await httpGet(`http://127.0.0.1:${ports.hello}/?name=Bo`)).body, 'Hello, Bo!');
+  const miss = await httpGet(via('/summary'));
+  assert.is(miss.status, 404);
+  assert.match(miss.type, /application\/json/);
+  assert.equal(JSON.parse(miss.body), { error: 'no route for /summary' });
+  assert.is((await httpGet(via('/__faaso/health'))).status, 200);
+});
+
+test('status --json: every function running and healthy, ports bound to loopback', async () => {
+  const r = await runScript('status', ['--json'], env);
+  assert.is(r.code, 0, r.output);
+  const s = JSON.parse(r.stdout);
+  assert.is(s.proxy.health, 'healthy');
+  for (const f of s.functions) {
+    assert.is(f.state, 'running', f.function);
+    assert.is(f.health, 'healthy', f.function);
+  }
+  assert.is(await docker('port', `${PROJECT}-proxy-1`, '8080/tcp'), `127.0.0.1:${proxy}`);
+});
+
+test('removing and adding a route under load: 0 failed requests on the other routes', async () => {
+  const load = startLoad([via('/sum?a=1&b=2'), via('/mul?a=2&b=3')]);
+  await writeConfig(Object.fromEntries(Object.entries(ALL).filter(([p]) => p !== '/hello')));
+  const removed = await runScript('up', [], env);
+  assert.is(removed.code, 0, removed.output);
+  assert.match(removed.stdout, /1 removed/);
+  assert.is((await httpGet(via('/hello'))).status, 404);
+  await writeConfig(ALL);
+  const added = await runScript('up', [], env);
+  assert.is(added.code, 0, added.output);
+  assert.match(added.stdout, /1 started/);
+  assert.is((await httpGet(via('/hello?name=Cy'))).body, 'Hello, Cy!');
+  const result = await load.stop();
+  console.log(`    route change under load: ${JSON.stringify(result)}`);
+  assert.ok(result.ok > 100, 'the load generator barely ran');
+  assert.is(result.failed, 0, JSON.stringify(result.errors));
+});
+
+test('redeploying a changed function under load: 0 failed requests, the new code answers', async () => {
+  assert.equal(JSON.parse((await httpGet(via('/ver'))).body), { version: 1 });
+  const load = startLoad([via('/ver'), via('/sum?a=1&b=2')]);
+  await writeFunction(project.root, 'faasoit-ver', version(2));
+  const r = await runScript('up', [], env);
+  const result = await load.stop();
+  assert.is(r.code, 0, r.output);
+  assert.match(r.stdout, /replacing faasoit-ver \(standby serving\)/);
+  assert.match(r.stdout, /1 redeployed/);
+  console.log(`    redeploy under load: ${JSON.stringify(result)}`);
+  assert.is(result.failed, 0, JSON.stringify(result.errors));
+  assert.equal(JSON.parse((await httpGet(via('/ver'))).body), { version: 2 });
+  assert.equal(JSON.parse((await httpGet(`http://127.0.0.1:${ports['faasoit-ver']}/`)).body), { version: 2 });
+  assert.is(await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--filter', 'label=faaso.role=standby'), '');
+});
+
+test('a new version that never gets healthy is rolled back; the old one keeps serving', async () => {
+  const before = await containers();
+  // Same image, new env: the new container exits at start and never gets healthy.
+  const yml = faasoYml(ALL).replace(`  faasoit-ver:\n    port: ${ports['faasoit-ver']}`, `  faasoit-ver:\n    port: ${ports['faasoit-ver']}\n    env: {CRASH_AT_START: "1"}`);
+  await fs.writeFile(path.join(project.root, 'faaso.yml'), yml);
+  const r = await runScript('up', [], env);
+  assert.is(r.code, 1, r.output);
+  assert.match(r.stderr, /never became healthy; rolled back/);
+  assert.equal(await containers(), before);
+  assert.equal(JSON.parse((await httpGet(via('/ver'))).body), { version: 2 });
+  await writeConfig(ALL);
+});
+
+test('kill -9 of a function process: it serves again within 5 s', async () => {
+  const container = `${PROJECT}-sum-1`;
+  const restarts = Number(await docker('inspect', '-f', '{{.RestartCount}}', container));
+  // As uid 10001 inside the container: kill every process it may signal (the server), not PID 1.
+  await run(['docker', 'exec', container, 'sh', '-c', 'kill -9 -1']);
+  await waitFor('a restart', async () => Number(await docker('inspect', '-f', '{{.RestartCount}}', container)) > restarts, 5_000);
+  await waitFor('sum through the proxy', async () => (await httpGet(via('/sum?a=1&b=1'))).status === 200, 5_000);
+});
+
+test('bad faaso.yml: unknown function, duplicate path, missing slash — one message each, stack untouched', async () => {
+  const before = await containers();
+  const cases: [string, RegExp][] = [
+    [`routes:\n  /sum: summ\n`, /faaso\.yml: routes\["\/sum"\]: unknown function "summ"/],
+    [`routes:\n  /sum: sum\n  /sum/: sum\n`, /faaso\.yml: routes/],
+    [`routes:\n  sum: sum\n`, /faaso\.yml: routes/],
+  ];
+  for (const [yml, re] of cases) {
+    await fs.writeFile(path.join(project.root, 'faaso.yml'), yml);
+    const r = await runScript('up', [], env);
+    assert.is(r.code, 1, r.output);
+    assert.match(r.stderr, re);
+  }
+  await writeConfig(ALL);
+  assert.equal(await containers(), before);
+});
+
+test('a host port already in use is refused before anything changes', async () => {
+  const before = await containers();
+  const server = net.createServer();
+  const busy = await freePort();
+  await new Promise<void>((res) => server.listen(busy, '127.0.0.1', res));
+  try {
+    await writeFunction(project.root, 'faasoit-extra', version(7));
+    const yml = faasoYml({ ...ALL, '/extra': 'faasoit-extra' }) + `  faasoit-extra:\n    port: ${busy}\n`;
+    await fs.writeFile(path.join(project.root, 'faaso.yml'), yml);
+    const r = await runScript('up', [], env);
+    assert.is(r.code, 1, r.output);
+    assert.match(r.stderr, new RegExp(`functions\\.faasoit-extra\\.port: port 127\\.0\\.0\\.1:${busy} is already in use`));
+    assert.equal(await containers(), before);
+    assert.is((await httpGet(via('/extra'))).status, 404);
+  } finally {
+    server.close();
+    await writeConfig(ALL);
+  }
+});
+
+test('Docker down: one clear message', async () => {
+  const r = await runScript('up', [], { ...env, DOCKER_HOST: 'unix:///tmp/faaso-no-such-docker.sock' });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /Docker is not running/);
+});
+
+test('plain `docker compose up` of the generated files runs the stack with no faaso process', async () => {
+  const down = await runScript('down', [], env);
+  assert.is(down.code, 0, down.output);
+  assert.equal(await containers(), []);
+  const composeDir = path.join(project.root, 'compose');
+  // No -f, no -p: the folder's docker-compose.yml and .env (the project name) are all it needs.
+  const r = await run(['docker', 'compose', 'up', '-d', '--wait'], { cwd: composeDir });
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.equal(JSON.parse((await waitFor('sum via proxy', async () => {
+    const res = await httpGet(via('/sum?a=2&b=3'));
+    return res.status === 200 ? res : undefined;
+  })).body), { sum: 5 });
+  assert.is((await httpGet(`http://127.0.0.1:${ports.multiply}/?a=3&b=3`)).status, 200);
+});
+
+test.run();
