@@ -1,0 +1,291 @@
+// faaso's Caddy proxy on the real engine: the image from images/caddy, hardened
+// like production, serving a Caddyfile rendered by src/runner/caddyfile.ts in front
+// of real function containers on a user-defined network. Routing, prefix strip,
+// JSON 404, health, access logs, validate-before-write, reloads (also under load)
+// and an upstream restart under load.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { run } from '../../src/exec/runner.ts';
+import { ensureInfraImage } from '../../src/images/infra.ts';
+import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
+import { reloadProxy, validateCaddyfile } from '../../src/runner/proxy.ts';
+import type { Route, StackPlan } from '../../src/runner/types.ts';
+import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
+import { loadGet, p50, pmax, rawRequest, type Res } from './http-load.ts';
+
+const test = suite('caddy');
+
+const NET = 'faaso-it-caddy';
+const NAME = (n: string) => `faaso-it-caddy-${n}`;
+const SUM_IMAGE = '127.0.0.1:5000/sum:latest';
+const MUL_IMAGE = '127.0.0.1:5000/multiply:latest';
+const HARDENED = ['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init'];
+
+// A stdlib echo server run by the sum image's python: answers with the exact
+// request target it received, so prefix stripping is checked byte for byte.
+const ECHO_PY = `
+import http.server, json
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 150
+    def _any(self):
+        n = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(n) if n else b""
+        if self.path == "/ping":
+            status, out = 200, b"pong"
+        elif self.path.startswith("/fail"):
+            status, out = 500, b'{"error":"handler failed"}'
+        else:
+            status, out = 200, json.dumps({"method": self.command, "target": self.path, "body": body.decode()}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    do_GET = do_POST = do_PUT = do_DELETE = _any
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("0.0.0.0", 3000), H).serve_forever()
+`;
+
+let dir = '';
+let proxyImage = '';
+let proxyPort = 0;
+let directPort = 0;
+const log = (l: string) => process.stdout.write(`  ${l}\n`);
+
+function plan(routes: Route[]): StackPlan {
+  const names = [...new Set(routes.map((r) => r.function))].sort();
+  const services = names.map((name) => ({
+    name, image: 'unused', hash: 'unused', port: 0, env: {}, limits: { memory: '256m', cpus: 1, pids: 256 }, healthcheck: [], paths: [],
+  }));
+  return { project: 'faaso', bind: '127.0.0.1', proxy: { port: 8080, image: proxyImage }, services, routes };
+}
+
+const BASE_ROUTES: Route[] = [
+  { path: '/api', function: 'echo' },
+  { path: '/api/v2', function: 'multiply' },
+  { path: '/sum', function: 'sum' },
+];
+
+/** What the lead's shell does: tmp file + rename in the mounted folder (never a half-written file). */
+async function writeAtomically(text: string): Promise<void> {
+  const tmp = path.join(dir, `.Caddyfile.${process.pid}.tmp`);
+  await fsp.writeFile(tmp, text, { mode: 0o644 });
+  await fsp.rename(tmp, path.join(dir, 'Caddyfile'));
+}
+
+/** Raw request to the proxy. */
+const raw = (p: string, opts: { method?: string; body?: string } = {}) => rawRequest(proxyPort, p, opts);
+
+const sumOk = (r: Res) => r.status === 200 && r.body === '{"sum": 3}';
+
+async function health(name: string): Promise<string> {
+  return docker('inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', name);
+}
+
+async function cleanup(): Promise<void> {
+  for (const n of ['proxy', 'sum', 'multiply', 'echo']) await dockerOk('rm', '-f', NAME(n));
+  await dockerOk('network', 'rm', NET);
+}
+
+test.before(async () => {
+  await requireDocker();
+  if (!(await dockerOk('image', 'inspect', SUM_IMAGE)) || !(await dockerOk('image', 'inspect', MUL_IMAGE))) {
+    const r = await runScript('build', ['sum', 'multiply']);
+    if (r.code !== 0) throw new Error(`building the examples failed:\n${r.output}`);
+  }
+  proxyImage = await ensureInfraImage(REPO, 'caddy', log);
+  await cleanup();
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'faaso-it-caddy-'));
+  await fsp.chmod(dir, 0o755); // the proxy runs as uid 10001
+  await fsp.writeFile(path.join(dir, 'echo.py'), ECHO_PY, { mode: 0o644 });
+
+  await docker('network', 'create', NET);
+  directPort = await freePort();
+  const up = (name: string, image: string, extra: string[], cmd: string[] = []) =>
+    docker('run', '-d', '--name', NAME(name), '--network', NET, '--network-alias', name, ...HARDENED, ...extra, image, ...cmd);
+  await up('sum', SUM_IMAGE, ['-p', `127.0.0.1:${directPort}:3000`]);
+  await up('multiply', MUL_IMAGE, []);
+  await up('echo', SUM_IMAGE, ['-v', `${dir}/echo.py:/echo/echo.py:ro`], ['/usr/bin/python3', '/echo/echo.py']);
+
+  const text = renderCaddyfile(plan(BASE_ROUTES));
+  const v = await validateCaddyfile({ image: proxyImage }, text);
+  assert.ok(v.ok, JSON.stringify(v));
+  await writeAtomically(text);
+  proxyPort = await freePort();
+  await docker('run', '-d', '--name', NAME('proxy'), '--network', NET, '-p', `127.0.0.1:${proxyPort}:8080`, '-v', `${dir}:/etc/faaso/caddy:ro`, ...HARDENED, proxyImage);
+  for (const n of ['sum', 'multiply', 'echo', 'proxy']) await waitFor(`${NAME(n)} healthy`, async () => (await health(NAME(n))) === 'healthy', 30_000);
+});
+
+test.after(async () => {
+  await cleanup();
+  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+});
+
+test('the golden fixture is valid for Caddy 2.6.2 and already in `caddy fmt` layout', async () => {
+  const fixture = fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'caddy', 'Caddyfile'), 'utf8');
+  assert.equal(await validateCaddyfile({ image: proxyImage }, fixture), { ok: true });
+  assert.match(await docker('run', '--rm', proxyImage, 'caddy', 'version'), /^v?2\.6\.2\b/);
+  const fmt = await run(['docker', 'run', '--rm', '-i', '--network', 'none', proxyImage, 'caddy', 'fmt', '-'], { input: fixture });
+  assert.is(fmt.exitCode, 0, fmt.stderr);
+  assert.fixture(fmt.stdout, fixture);
+});
+
+test('the proxy runs as uid 10001 with no capabilities and no-new-privileges', async () => {
+  const status = await docker('exec', NAME('proxy'), 'cat', '/proc/1/status');
+  assert.match(status, /CapEff:\s+0+\n/);
+  assert.match(status, /NoNewPrivs:\s+1/);
+  assert.match(await docker('exec', NAME('proxy'), 'id', '-u'), /^10001$/);
+});
+
+test('routes strip their prefix; nested routes win; /summary is not /sum', async () => {
+  const target = async (p: string) => JSON.parse((await raw(p)).body).target;
+  assert.is(await target('/api'), '/');
+  assert.is(await target('/api/'), '/');
+  assert.is(await target('/api/a?x=1'), '/a?x=1');
+  assert.is(await target('/api/a/b/c'), '/a/b/c');
+  assert.is(await target('/api/v2x'), '/v2x'); // /api/* but not /api/v2
+  const post = await raw('/api/p', { method: 'POST', body: 'hello' });
+  assert.equal(JSON.parse(post.body), { method: 'POST', target: '/p', body: 'hello' });
+
+  assert.equal(JSON.parse((await raw('/api/v2?a=2&b=3')).body), { product: '6' });
+  assert.is((await raw('/api/v2/ping')).body, 'pong');
+  assert.is((await raw('/sum?a=1&b=2')).body, '{"sum": 3}');
+  assert.is((await raw('/sum/?a=1&b=2')).body, '{"sum": 3}');
+  assert.is((await raw('/sum/ping')).body, 'pong');
+  const posted = await raw('/sum', { method: 'POST', body: '{"numbers":[1,2,3.5]}' });
+  assert.is(posted.body, '{"sum": 6.5}');
+
+  const miss = await raw('/summary');
+  assert.is(miss.status, 404);
+  assert.is(miss.type, 'application/json');
+  assert.equal(JSON.parse(miss.body), { error: 'no route for /summary' });
+});
+
+test('unknown paths get a JSON 404 that stays valid JSON whatever the path', async () => {
+  for (const p of ['/x', '/x%22y', '/a/%22/../b', '/q\\x', '/%7B%7D', '/a%0Ab', "/it's", '/%E2%9C%93']) {
+    const r = await raw(p);
+    assert.is(r.status, 404, p);
+    assert.is(r.type, 'application/json', p);
+    const j = JSON.parse(r.body) as { error: string };
+    assert.ok(j.error === 'no route' || j.error === `no route for ${p}`, `${p}: ${r.body}`);
+  }
+  assert.equal(JSON.parse((await raw('/x')).body), { error: 'no route for /x' });
+  assert.equal(JSON.parse((await raw('/x%22y')).body), { error: 'no route' });
+});
+
+test('/__faaso/health answers from the proxy itself; the image healthcheck passes', async () => {
+  const r = await raw('/__faaso/health');
+  assert.is(r.status, 200);
+  assert.is(r.body, 'ok');
+  assert.is(await health(NAME('proxy')), 'healthy');
+});
+
+test('access log: one JSON line per request on stdout, none for the health endpoint', async () => {
+  await raw('/sum?a=1&b=2&marker=1');
+  await raw('/__faaso/health?marker=2');
+  const lines = (await docker('logs', NAME('proxy'))).split('\n').filter((l) => l.startsWith('{'));
+  const entries = lines.map((l) => JSON.parse(l) as { logger?: string; request?: { uri?: string }; status?: number });
+  const hit = entries.find((e) => e.logger?.startsWith('http.log.access') && e.request?.uri === '/sum?a=1&b=2&marker=1');
+  assert.ok(hit, 'access log line for /sum');
+  assert.is(hit!.status, 200);
+  assert.not.ok(entries.some((e) => e.request?.uri === '/__faaso/health?marker=2'), 'health checks are not logged');
+});
+
+test("a 500 from a function's handler is its answer, not a reason to take the route down", async () => {
+  for (let i = 0; i < 10; i++) assert.is((await raw('/api/fail')).status, 500);
+  const t = performance.now();
+  const r = await raw('/api/ok');
+  assert.is(r.status, 200);
+  assert.ok(performance.now() - t < 1000);
+});
+
+test('a reload that adds a route: validated, written atomically, loaded', async () => {
+  assert.is((await raw('/mul?a=2&b=5')).status, 404);
+  const text = renderCaddyfile(plan([...BASE_ROUTES, { path: '/mul', function: 'multiply' }]));
+  assert.equal(await validateCaddyfile({ container: NAME('proxy') }, text), { ok: true });
+  await writeAtomically(text);
+  const r = await reloadProxy(NAME('proxy'));
+  assert.ok(r.ok, r.error);
+  log(`reload (docker exec caddy reload): ${r.ms} ms`);
+  assert.equal(JSON.parse((await raw('/mul?a=2&b=5')).body), { product: '10' });
+  assert.is((await raw('/sum?a=1&b=2')).body, '{"sum": 3}');
+});
+
+test('an invalid Caddyfile is rejected by validate with Caddy\'s message, and the old config keeps serving', async () => {
+  const before = fs.readFileSync(path.join(dir, 'Caddyfile'), 'utf8');
+  const bad = before.replace('\t\turi strip_prefix /sum\n', '\t\turi strip_prefix /sum\n\t\tbogus_directive on\n');
+  for (const target of [{ container: NAME('proxy') }, { image: proxyImage }]) {
+    const v = await validateCaddyfile(target, bad);
+    assert.not.ok(v.ok);
+    assert.match((v as { error: string }).error, /unrecognized directive: bogus_directive/);
+  }
+  assert.is(fs.readFileSync(path.join(dir, 'Caddyfile'), 'utf8'), before);
+  assert.is((await raw('/sum?a=1&b=2')).body, '{"sum": 3}');
+});
+
+test('a config that passes validate but fails to load is refused by reload; the old one keeps serving', async () => {
+  // Listening on an address the container does not have only fails when Caddy binds.
+  const good = fs.readFileSync(path.join(dir, 'Caddyfile'), 'utf8');
+  const bad = `${good}\n:8081 {\n\tbind 192.0.2.1\n\trespond "x"\n}\n`;
+  assert.equal(await validateCaddyfile({ container: NAME('proxy') }, bad), { ok: true });
+  await writeAtomically(bad);
+  try {
+    const r = await reloadProxy(NAME('proxy'));
+    assert.not.ok(r.ok);
+    assert.match(r.error!, /listening on 192\.0\.2\.1:8081.*cannot assign requested address/);
+    assert.is((await raw('/sum?a=1&b=2')).body, '{"sum": 3}');
+    assert.equal(JSON.parse((await raw('/mul?a=2&b=5')).body), { product: '10' });
+  } finally {
+    await writeAtomically(good);
+  }
+});
+
+test('reloads under a steady request loop: 0 failed requests on an untouched route', async () => {
+  const text = renderCaddyfile(plan([...BASE_ROUTES, { path: '/hello2', function: 'echo' }]));
+  assert.equal(await validateCaddyfile({ container: NAME('proxy') }, text), { ok: true });
+  await writeAtomically(text);
+  const running = loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 2000, 4, sumOk);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await reloadProxy(NAME('proxy'), { force: true });
+    assert.ok(r.ok, r.error);
+    times.push(r.ms);
+  }
+  const stats = await running;
+  log(`reload under load: ${times.join(', ')} ms; 2000 GETs, ${stats.failed.length} failed; retried once after the connection was reset: ${stats.retriedReused} reused, ${stats.retriedFresh} fresh; p50 ${p50(stats.latencies).toFixed(1)} ms, max ${pmax(stats.latencies).toFixed(0)} ms`);
+  assert.equal(stats.failed, []);
+  assert.is(stats.ok, 2000);
+  // A reload resets each open keep-alive connection at most once, and a fresh one rarely.
+  assert.ok(stats.retriedReused <= 4 * times.length, `retried ${stats.retriedReused} reused`);
+  assert.ok(stats.retriedFresh <= 2 * times.length, `retried ${stats.retriedFresh} fresh`);
+  assert.is((await raw('/hello2/x')).status, 200);
+});
+
+test('an upstream restarting under load costs latency, not errors (GET)', async () => {
+  const running = loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 1500, 4, sumOk);
+  await new Promise((r) => setTimeout(r, 300));
+  await docker('restart', '-t', '5', NAME('sum'));
+  const stats = await running;
+  log(`sum restarted under load: 1500 GETs, ${stats.failed.length} failed, ${stats.retriedReused + stats.retriedFresh} client retries, max latency ${pmax(stats.latencies).toFixed(0)} ms`);
+  assert.equal(stats.failed, []);
+  // The proxy absorbs the restart: client connections to it are never reset.
+  assert.is(stats.retriedReused + stats.retriedFresh, 0);
+  await waitFor('sum healthy again', async () => (await health(NAME('sum'))) === 'healthy', 30_000);
+});
+
+test('latency: through the proxy vs direct (informational)', async () => {
+  const via = await loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 500, 1, sumOk);
+  const direct = await loadGet(`http://127.0.0.1:${directPort}/?a=1&b=2`, 500, 1, sumOk);
+  assert.equal(via.failed, []);
+  assert.equal(direct.failed, []);
+  log(`p50 sequential keep-alive GET: proxy ${p50(via.latencies).toFixed(2)} ms, direct ${p50(direct.latencies).toFixed(2)} ms`);
+});
+
+test.run();
