@@ -23,8 +23,7 @@ export async function main(args: string[]): Promise<number> {
     image: '-',
     paths: config.routes.filter((r) => r.function === f.name).map((r) => r.path),
   }));
-  const plan = { bind: config.bind, proxy: { port: config.proxy.port, image: '' }, services } as const;
-  const rows = functionRows(plan as never, observed, Date.now());
+  const rows = functionRows({ bind: config.bind, proxy: config.proxy, services }, observed, Date.now());
   const proxy = observed.find((c) => c.role === 'proxy');
   const proxyState = proxy ? { state: proxy.status, health: proxy.health, restarts: proxy.restarts, url: `http://${config.bind}:${config.proxy.port}` } : { state: 'missing' };
   if (values.json) {

@@ -1,6 +1,13 @@
 // Pure formatting of the stack's state for `up` and `status`.
 import type { ObservedContainer } from './observe.ts';
-import type { StackPlan } from './types.ts';
+import type { ServicePlan } from './types.ts';
+
+/** What the rows need of a plan; `status` builds it from faaso.yml alone. */
+export interface RowSource {
+  bind: string;
+  proxy: { port: number };
+  services: Pick<ServicePlan, 'name' | 'port' | 'paths' | 'image'>[];
+}
 
 export interface FunctionRow {
   function: string;
@@ -23,7 +30,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
 }
 
-export function functionRows(plan: Pick<StackPlan, 'bind' | 'proxy' | 'services'>, observed: readonly ObservedContainer[], now: number): FunctionRow[] {
+export function functionRows(plan: RowSource, observed: readonly ObservedContainer[], now: number): FunctionRow[] {
   const host = plan.bind === '0.0.0.0' ? '127.0.0.1' : plan.bind;
   return plan.services.map((s) => {
     const c = observed.find((o) => o.role === 'function' && o.fn === s.name);

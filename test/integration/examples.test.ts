@@ -3,6 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manifestDigest } from '../../src/registry/api.ts';
+import { run } from '../../src/exec/runner.ts';
 import { docker, dockerOk, freePort, httpGet, requireDocker, runScript, waitFor } from './helpers.ts';
 
 const test = suite('examples');
@@ -65,6 +66,9 @@ test('images pulled back from the registry serve with plain docker run', async (
     await docker('run', '-d', '--name', container, '-p', `127.0.0.1:${port}:3000`, ref);
     try {
       await waitFor(`${name} /ping`, async () => (await httpGet(`http://127.0.0.1:${port}/ping`)).status === 200);
+      // curl, as a user would; then the function's own request.
+      const pong = await run(['curl', '-sS', '--fail', `http://127.0.0.1:${port}/ping`]);
+      assert.is(pong.stdout, 'pong', pong.stderr);
       const call = calls[name]!;
       const res = await httpGet(`http://127.0.0.1:${port}${call.path}`, call.init);
       assert.is(res.status, call.status, `${name}: ${res.body}`);

@@ -83,6 +83,16 @@ test('status --json: every function running and healthy, ports bound to loopback
   assert.is(await docker('port', `${PROJECT}-proxy-1`, '8080/tcp'), `127.0.0.1:${proxy}`);
 });
 
+test('logs shows a function\'s output; an unknown name is a clear error', async () => {
+  await httpGet(via('/sum?a=1&b=2'));
+  const r = await runScript('logs', ['proxy', '--tail', '50'], env);
+  assert.is(r.code, 0, r.output);
+  assert.match(r.output, /"uri":"\/sum\?a=1&b=2"/); // Caddy's JSON access log
+  const bad = await runScript('logs', ['nope'], env);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /no container for "nope"/);
+});
+
 test('removing and adding a route under load: 0 failed requests on the other routes', async () => {
   const load = startLoad([via('/sum?a=1&b=2'), via('/mul?a=2&b=3')]);
   await writeConfig(Object.fromEntries(Object.entries(ALL).filter(([p]) => p !== '/hello')));
