@@ -85,6 +85,8 @@ test('compose v2 accepts the file with a standby service', async () => {
 
 test('compose v1 (docker-compose 1.29) accepts the file too, when installed', async () => {
   if (!(await which('docker-compose'))) {
+    // CI installs it (.ci/run), so there a missing v1 is a failure, not a skip.
+    assert.not.ok(process.env.CI, 'CI=true but docker-compose (v1) is not installed');
     console.log('  (docker-compose v1 not on PATH: skipped; apt-get install -y docker-compose to check it)');
     return;
   }
