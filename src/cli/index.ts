@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
   status: () => import('./status.ts'),
   test: () => import('./test.ts'),
   up: () => import('./up.ts'),
+  watch: () => import('./watch.ts'),
 };
 
 export async function runCommand(name: string, args: string[]): Promise<number> {

@@ -1,0 +1,54 @@
+// npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]:
+// keep the stack's functions (and its proxy) alive; see src/runner/watch.ts.
+// Docker does not need to be up when it starts: as a service it waits for it.
+import fs from 'node:fs';
+import { UserError } from '../errors.ts';
+import { resolveSettings } from '../settings.ts';
+import { composeTarget } from '../runner/stack.ts';
+import { DEFAULT_THRESHOLDS } from '../runner/watch-decide.ts';
+import { watchStack } from '../runner/watch.ts';
+import { parseCli } from './entry.ts';
+
+const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';
+
+function positive(raw: string | boolean | string[] | undefined, flag: string, fallback: number, integer: boolean, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new UserError(`${flag}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`, `usage: ${USAGE}`);
+  }
+  return n;
+}
+
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseCli(args, {
+    interval: { type: 'string' },
+    once: { type: 'boolean' },
+    'unhealthy-threshold': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, USAGE);
+  if (values.help) return 0;
+  const intervalMs = positive(values.interval, '--interval', 5, false, 0.2) * 1000;
+  const once = values.once === true;
+  // One check cannot see "N checks in a row": --once acts on what Docker has
+  // already confirmed (unhealthy after its retries, paused, stopped, missing).
+  const unhealthyChecks = positive(values['unhealthy-threshold'], '--unhealthy-threshold', once ? 1 : DEFAULT_THRESHOLDS.unhealthyChecks, true, 1);
+  const thresholds = { ...DEFAULT_THRESHOLDS, unhealthyChecks, earlyProbeFailures: !once };
+  const settings = resolveSettings(process.env, (p) => fs.existsSync(p));
+
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    // A second signal while an action finishes: the user means it.
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await watchStack({ target: composeTarget(settings), intervalMs, once, json: values.json === true, thresholds, signal: controller.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,329 @@
+// The watcher against the real engine, on a stack of its own (compose project
+// faaso-it-watch in a temp folder, never the real `faaso` stack): sum (the
+// built image) + the proxy, rendered by the runner's own renderers, plus a
+// `crashy` service whose command exits at once. Each fault a function can
+// suffer, with the time until it serves again:
+//   kill -9 of its process (Docker's restart policy; watch reports it),
+//   docker pause and a SIGSTOPped server (hung: watch restarts it),
+//   docker stop (manual: watch starts it), docker rm -f (watch recreates it),
+//   a crash loop (watch backs off and reports it, the healthy one undisturbed).
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isMapping } from '../../src/util/fields.ts';
+import { parseYaml } from '../../src/util/yaml.ts';
+import { Document } from 'yaml';
+import { ensureInfraImage } from '../../src/images/infra.ts';
+import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
+import { renderCompose, renderComposeEnv } from '../../src/runner/compose.ts';
+import { planStack } from '../../src/runner/plan.ts';
+import type { StackConfig } from '../../src/runner/types.ts';
+import { run } from '../../src/exec/runner.ts';
+import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
+
+const test = suite('watch');
+
+const PROJECT = 'faaso-it-watch';
+const SUM_IMAGE = '127.0.0.1:5000/sum:latest';
+const HEALTHCHECK = ['/usr/bin/python3', '/app/server.py', '--healthcheck'];
+const INTERVAL_S = 1;
+const THRESHOLD = 2;
+const log = (l: string) => process.stdout.write(`  ${l}\n`);
+
+let root = '';
+let composeDir = '';
+let sumPort = 0;
+let proxyPort = 0;
+let env: Record<string, string> = {};
+/** A `docker` first on the watcher's PATH that fails like an engine that went away while this file exists. */
+let dockerDownFlag = '';
+let fakePath = '';
+const measured: string[] = [];
+
+const composeArgs = (...args: string[]) => ['compose', '-f', path.join(composeDir, 'docker-compose.yml'), '-p', PROJECT, ...args];
+
+async function container(service: string): Promise<{ id: string; status: string; health: string; restarts: number } | null> {
+  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--filter', `label=com.docker.compose.service=${service}`)).split('\n').filter(Boolean);
+  if (ids.length === 0) return null;
+  const out = await docker('inspect', '--format', '{{.Id}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}', ids[0]!);
+  const [id = '', status = '', health = '', restarts = '0'] = out.split(' ');
+  return { id: id.slice(0, 12), status, health, restarts: Number(restarts) };
+}
+
+async function serving(port = sumPort, p = '/ping'): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(500) });
+    await res.text();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Seconds from `since` until sum answers /ping again (polled every 100 ms). */
+async function secondsUntilServing(since: number, timeoutMs: number): Promise<number> {
+  await waitFor('sum serving again', () => serving(), timeoutMs);
+  return (Date.now() - since) / 1000;
+}
+
+/** The function's server process: the child of the container's init (tini). */
+async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> {
+  await docker('exec', id, 'sh', '-c', `for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -${signal} "$pid"; done; true`);
+}
+
+/** sum + proxy through the runner's renderers; `crashy` (same image, exits at once) added to the compose text. */
+async function writeStack(withCrashy: boolean): Promise<void> {
+  const config: StackConfig = {
+    file: 'faaso.yml', bind: '127.0.0.1', proxy: { port: proxyPort }, registry: '127.0.0.1:5000',
+    routes: [{ path: '/sum', function: 'sum' }],
+    functions: [{ name: 'sum', port: sumPort, env: {}, limits: { memory: '128m', cpus: 0.5, pids: 64 } }],
+  };
+  const proxyImage = await ensureInfraImage(REPO, 'caddy', log);
+  const plan = { ...planStack(config, new Map([['sum', { hash: 'latest', image: SUM_IMAGE, healthcheck: HEALTHCHECK }]]), proxyImage), project: PROJECT };
+  let text = renderCompose(plan);
+  if (withCrashy) {
+    const doc = parseYaml(text, 'docker-compose.yml') as { services: Record<string, Record<string, unknown>> };
+    const sum = doc.services.sum!;
+    const { ports: _ports, ...rest } = sum;
+    assert.ok(isMapping(rest.labels));
+    doc.services.crashy = { ...rest, command: ['/bin/false'], labels: { ...rest.labels, 'faaso.function': 'crashy' } };
+    text = new Document(doc).toString();
+  }
+  await fs.mkdir(path.join(composeDir, 'caddy'), { recursive: true });
+  await fs.writeFile(path.join(composeDir, 'caddy', 'Caddyfile'), renderCaddyfile(plan));
+  await fs.writeFile(path.join(composeDir, '.env'), renderComposeEnv(plan));
+  await fs.writeFile(path.join(composeDir, 'docker-compose.yml'), text);
+  // As if `up` wrote it a while ago: the watcher holds still for 10 s after a change.
+  const past = new Date(Date.now() - 60_000);
+  await fs.utimes(path.join(composeDir, 'docker-compose.yml'), past, past);
+}
+
+/** A watcher child process, its lines with arrival times. */
+interface Watcher { child: ChildProcess; lines: { at: number; text: string }[]; stderr: string; exit: Promise<number | null> }
+let watcher: Watcher | null = null;
+
+function startWatcher(args: string[], extraEnv: Record<string, string>): Watcher {
+  const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'watch.mjs'), ...args], { cwd: REPO, env: { ...process.env, FAASO_VERBOSE: '', ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const w: Watcher = { child, lines: [], stderr: '', exit: new Promise((r) => child.on('close', (code) => r(code))) };
+  let buf = '';
+  child.stdout!.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      w.lines.push({ at: Date.now(), text: buf.slice(0, i) });
+      buf = buf.slice(i + 1);
+    }
+  });
+  child.stderr!.on('data', (d) => (w.stderr += d));
+  return w;
+}
+
+async function line(re: RegExp, after: number, timeoutMs: number): Promise<{ at: number; text: string }> {
+  return waitFor(`watch line ${re}`, async () => watcher!.lines.find((l) => l.at >= after && re.test(l.text)), timeoutMs).catch((err) => {
+    throw new Error(`${(err as Error).message}\nwatch said:\n${watcher!.lines.map((l) => l.text).join('\n')}\n${watcher!.stderr}`);
+  });
+}
+
+test.before(async () => {
+  await requireDocker();
+  if (!(await dockerOk('image', 'inspect', SUM_IMAGE))) {
+    const r = await runScript('build', ['sum']);
+    if (r.code !== 0) throw new Error(`building sum failed:\n${r.output}`);
+  }
+  await cleanup();
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-it-watch-'));
+  composeDir = path.join(root, 'compose');
+  env = { FAASO_ROOT: root, FAASO_PROJECT: PROJECT };
+  const realDocker = await run(['sh', '-c', 'command -v docker']);
+  dockerDownFlag = path.join(root, 'docker-is-down');
+  await fs.mkdir(path.join(root, 'bin'));
+  await fs.writeFile(path.join(root, 'bin', 'docker'), [
+    '#!/bin/sh',
+    `if [ -e '${dockerDownFlag}' ]; then echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1; fi`,
+    `exec '${realDocker.stdout.trim()}' "$@"`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  fakePath = `${path.join(root, 'bin')}:${process.env.PATH}`;
+  sumPort = await freePort();
+  proxyPort = await freePort();
+  await writeStack(false);
+  const started = Date.now();
+  await docker(...composeArgs('up', '-d', '--wait', '--wait-timeout', '60'));
+  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (sum on :${sumPort}, proxy on :${proxyPort})`);
+});
+
+async function cleanup(): Promise<void> {
+  if (watcher && watcher.child.exitCode === null) watcher.child.kill('SIGKILL');
+  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`)).split('\n').filter(Boolean);
+  if (ids.length > 0) await docker('rm', '-f', ...ids);
+  await dockerOk('network', 'rm', `${PROJECT}_faaso`);
+  if (root) await fs.rm(root, { recursive: true, force: true });
+}
+
+test.after(async () => {
+  await cleanup();
+  log(`measured:\n    ${measured.join('\n    ')}`);
+});
+
+test('--once with no compose file: "no stack", exit 1', async () => {
+  const r = await runScript('watch', ['--once'], { FAASO_ROOT: path.join(root, 'nowhere'), FAASO_PROJECT: PROJECT });
+  assert.is(r.code, 1, r.output);
+  assert.match(r.stderr, /error: no stack: .*docker-compose\.yml does not exist/);
+  assert.match(r.stderr, /hint: run npx zx scripts\/up\.mjs first/);
+});
+
+test('--once on a healthy stack: only the startup line, exit 0; bad flags are user errors', async () => {
+  const r = await runScript('watch', ['--once'], env);
+  assert.is(r.code, 0, r.output);
+  assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
+  assert.match(r.stdout, /checking once: proxy, sum \(/);
+  const bad = await runScript('watch', ['--interval', '0'], env);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /--interval: expected a number ≥ 0\.2, got "0"/);
+});
+
+test('--once --json: a stopped function is started and waited for; one JSON object per line', async () => {
+  const before = await container('sum');
+  await docker('stop', '-t', '1', before!.id);
+  const since = Date.now();
+  const r = await runScript('watch', ['--once', '--json'], env);
+  assert.is(r.code, 0, r.output);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const action = events.find((e) => e.event === 'action');
+  assert.ok(action, r.stdout);
+  assert.is(action!.service, 'sum');
+  assert.match(String(action!.message), /^stopped \(exit code \d+\) → started \(\d+\.\d+s\)$/);
+  assert.is(action!.ok, true);
+  assert.ok(await serving());
+  measured.push(`--once after docker stop: healthy again, exit 0, in ${((Date.now() - since) / 1000).toFixed(1)}s`);
+});
+
+test('a stack stopped on purpose (compose stop) is left down: --once says so, starts nothing, exit 1', async () => {
+  await docker(...composeArgs('stop', '-t', '1'));
+  const r = await runScript('watch', ['--once'], env);
+  assert.is(r.code, 1, r.output);
+  assert.match(r.stdout, /stack faaso-it-watch: no container is running: stack is down/);
+  assert.is((await container('sum'))!.status, 'exited');
+  await docker(...composeArgs('up', '-d', '--wait', '--wait-timeout', '60'));
+});
+
+test('watch starts; crashy (missing) is created, then reported as crash-looping and left alone, sum undisturbed', async () => {
+  await writeStack(true);
+  const sumBefore = await container('sum');
+  const since = Date.now();
+  watcher = startWatcher(['--interval', String(INTERVAL_S), '--unhealthy-threshold', String(THRESHOLD)], { PATH: fakePath });
+  await line(/watching every 1s: crashy, proxy, sum/, since, 20_000);
+  await line(/ crashy: missing → created \(/, since, 20_000);
+  const loop = await line(/ crashy: crash-looping: .* → leaving it alone for 30s$/, since, 30_000);
+  measured.push(`crash loop recognised ${((loop.at - since) / 1000).toFixed(1)}s after watch started`);
+  // Left alone: during its 30 s period nothing about crashy is printed or done.
+  await new Promise((r) => setTimeout(r, 5000));
+  const later = watcher.lines.filter((l) => l.at > loop.at && / crashy: /.test(l.text));
+  assert.equal(later.map((l) => l.text), []);
+  const sumAfter = await container('sum');
+  assert.equal([sumAfter!.id, sumAfter!.restarts, sumAfter!.health], [sumBefore!.id, sumBefore!.restarts, 'healthy']);
+  assert.ok(await serving(proxyPort, '/sum/ping'), 'sum answers through the proxy');
+});
+
+test('kill -9 of the function process: serving again within 5 s (Docker restarts it), watch reports the crash', async () => {
+  const c = (await container('sum'))!;
+  const since = Date.now();
+  await signalServer(c.id, 'KILL');
+  await waitFor('sum down', async () => !(await serving()), 5000).catch(() => undefined);
+  const took = await secondsUntilServing(since, 10_000);
+  measured.push(`kill -9 → serving again in ${took.toFixed(1)}s`);
+  assert.ok(took <= 5, `took ${took}s`);
+  await line(/ sum: crashed .*restarted by Docker/, since, 10_000);
+  assert.is((await container('sum'))!.id, c.id);
+});
+
+test(`docker pause: restarted by watch within interval × threshold + 5 s (${INTERVAL_S * THRESHOLD + 5} s)`, async () => {
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  const c = (await container('sum'))!;
+  const since = Date.now();
+  await docker('pause', c.id);
+  const restarted = await line(/ sum: paused 2 checks in a row → unpaused and restarted \(/, since, 15_000);
+  const took = await secondsUntilServing(since, 15_000);
+  measured.push(`docker pause → restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`);
+  assert.ok(took <= INTERVAL_S * THRESHOLD + 5, `took ${took}s`);
+});
+
+test('a hung server (SIGSTOP: /ping stops answering, the container still "running"): restarted by watch', async () => {
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  const c = (await container('sum'))!;
+  const since = Date.now();
+  await signalServer(c.id, 'STOP');
+  const restarted = await line(/ sum: unhealthy 2 checks in a row → restarted \(/, since, 30_000);
+  const took = await secondsUntilServing(since, 30_000);
+  // Docker's probe (every 2 s, 2 s timeout) must fail once before anyone can tell a hang from a slow request.
+  measured.push(`SIGSTOP hang → restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`);
+  assert.ok(took <= 2 + 2 + INTERVAL_S * THRESHOLD + 5, `took ${took}s`);
+});
+
+test('docker stop (manual, not restarted by Docker): watch starts it again', async () => {
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  const c = (await container('sum'))!;
+  await docker('stop', '-t', '1', c.id);
+  const since = Date.now();
+  await line(/ sum: stopped \(exit code \d+\) → started \(/, since, 15_000);
+  const took = await secondsUntilServing(since, 15_000);
+  measured.push(`docker stop → serving again ${took.toFixed(1)}s after the stop returned`);
+  assert.is((await container('sum'))!.id, c.id);
+});
+
+test('docker rm -f: watch recreates it through compose', async () => {
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  const c = (await container('sum'))!;
+  await docker('rm', '-f', c.id);
+  const since = Date.now();
+  await line(/ sum: missing → created \(/, since, 15_000);
+  const took = await secondsUntilServing(since, 30_000);
+  measured.push(`docker rm -f → serving again in ${took.toFixed(1)}s`);
+  const now = (await container('sum'))!;
+  assert.is.not(now.id, c.id);
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  assert.ok(await serving(proxyPort, '/sum/ping'), 'the recreated sum answers through the proxy');
+});
+
+test('Docker going away mid-watch: said once, retried every interval, no crash; back: said once', async () => {
+  const since = Date.now();
+  await fs.writeFile(dockerDownFlag, '');
+  await line(/ stack faaso-it-watch: Docker is not reachable \(Cannot connect to the Docker daemon.*\): retrying every 1s$/, since, 10_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  await fs.rm(dockerDownFlag);
+  await line(/ stack faaso-it-watch: Docker is reachable again: watching$/, since, 10_000);
+  assert.is(watcher!.lines.filter((l) => l.at >= since && /not reachable/.test(l.text)).length, 1);
+  assert.is(watcher!.child.exitCode, null, 'still running');
+  // --once cannot wait for it: a clear error instead.
+  await fs.writeFile(dockerDownFlag, '');
+  const r = await runScript('watch', ['--once'], { ...env, PATH: fakePath });
+  await fs.rm(dockerDownFlag);
+  assert.is(r.code, 1, r.output);
+  assert.match(r.stderr, /^error: Docker is not reachable \(Cannot connect to the Docker daemon/m);
+  assert.not.match(r.stderr, /internal error|\n\s+at /);
+});
+
+test('crashy: still crash-looping after its first period, reported once, never acted upon again', async () => {
+  const first = watcher!.lines.find((l) => / crashy: crash-looping:/.test(l.text))!;
+  const second = await line(/ crashy: still crash-looping: .* → leaving it alone for 1min$/, first.at, 60_000);
+  measured.push(`crashy: second report ${((second.at - first.at) / 1000).toFixed(1)}s after the first`);
+  const crashy = watcher!.lines.filter((l) => / crashy: /.test(l.text)).map((l) => l.text.replace(/^\S+ /, ''));
+  assert.is(crashy.filter((l) => / → (created|started|restarted)/.test(l)).length, 1, crashy.join('\n'));
+  assert.is(crashy.filter((l) => /crash-looping/.test(l)).length, 2, crashy.join('\n'));
+});
+
+test('SIGTERM: a clean exit, no stack trace', async () => {
+  const since = Date.now();
+  watcher!.child.kill('SIGTERM');
+  const code = await watcher!.exit;
+  assert.is(code, 0, watcher!.stderr);
+  assert.is(watcher!.stderr, '');
+  assert.match(watcher!.lines.at(-1)!.text, /stack faaso-it-watch: stopped \(SIGTERM\)$/);
+  measured.push(`SIGTERM → exit in ${((Date.now() - since) / 1000).toFixed(1)}s`);
+  log(`watch said:\n    ${watcher!.lines.map((l) => l.text).join('\n    ')}`);
+});
+
+test.run();
