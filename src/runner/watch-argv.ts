@@ -3,8 +3,10 @@
 import { compose, inspectContainers, listProjectContainers, type ComposeTarget } from './argv.ts';
 import type { WatchAction } from './watch-state.ts';
 
-/** Grace for in-flight requests before Docker kills a hung function. */
-export const RESTART_STOP_SECONDS = 2;
+/** Grace for in-flight requests before Docker kills a hung function. Every
+ * faaso server exits within a second of SIGTERM (a template guarantee the
+ * examples test checks); a hung one ignores it, so more grace only delays healing. */
+export const RESTART_STOP_SECONDS = 1;
 
 export const dockerStart = (container: string): string[] => ['docker', 'start', container];
 export const dockerUnpause = (container: string): string[] => ['docker', 'unpause', container];

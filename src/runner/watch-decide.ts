@@ -106,7 +106,7 @@ function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemor
   else if (c.status === 'exited') want = { kind: 'start', service: e.service, container: c.id, reason: `stopped${paren(exitInfo(c))}` };
   else if (c.status === 'created') want = { kind: 'start', service: e.service, container: c.id, reason: 'created but never started' };
   else if (c.status === 'paused') failing('paused');
-  else if (c.status === 'running' && (c.health === 'unhealthy' || (t.earlyProbeFailures && c.failingStreak > 0))) failing('unhealthy');
+  else if (c.status === 'running' && (c.health === 'unhealthy' || c.pingFailed || (t.earlyProbeFailures && c.failingStreak > 0))) failing('unhealthy');
   else m.failingChecks = 0; // starting, restarting (Docker is on it), removing
   if (!want) return { memory: m, events };
 

@@ -48,6 +48,15 @@ interface InspectJson {
     OOMKilled?: boolean;
     Health?: { Status?: string; FailingStreak?: number } | null;
   };
+  NetworkSettings?: { Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null };
+}
+
+/** http://HOST:PORT/ping of a function's published port 3000, if it has one. */
+function pingUrl(c: InspectJson): string | null {
+  const b = c.NetworkSettings?.Ports?.['3000/tcp']?.[0];
+  if (!b?.HostPort) return null;
+  const host = !b.HostIp || b.HostIp === '0.0.0.0' ? '127.0.0.1' : b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp;
+  return `http://${host}:${b.HostPort}/ping`;
 }
 
 /** Docker writes "0001-01-01T00:00:00Z" for never; that and garbage become 0. */
@@ -78,6 +87,8 @@ export function parseContainers(inspectJson: string): ContainerObservation[] {
         createdAt: epochMs(c.Created),
         exitCode: state.ExitCode ?? 0,
         oomKilled: state.OOMKilled === true,
+        pingUrl: labels['faaso.role'] === 'function' ? pingUrl(c) : null,
+        pingFailed: false,
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -32,6 +32,10 @@ export interface ContainerObservation {
   createdAt: number;
   exitCode: number;
   oomKilled: boolean;
+  /** The function's own /ping on its published port, probed by watch itself. */
+  pingUrl: string | null;
+  /** That probe failed this check (set by the shell; Docker's probe can lag by interval + timeout). */
+  pingFailed: boolean;
 }
 
 export interface WatchThresholds {
@@ -138,7 +142,7 @@ export const UP_STATES: ReadonlySet<string> = new Set(['running', 'restarting', 
 export function isHealthy(c: ContainerObservation | undefined, t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS): boolean {
   if (!c || c.status !== 'running') return false;
   if (c.health === 'none') return true;
-  return c.health === 'healthy' && !(t.earlyProbeFailures && c.failingStreak > 0);
+  return c.health === 'healthy' && !c.pingFailed && !(t.earlyProbeFailures && c.failingStreak > 0);
 }
 
 /** The container serving a service: a running one if there are several (compose scale leftovers). */

@@ -31,6 +31,8 @@ export interface WatchOptions {
 
 const OBSERVE_TIMEOUT_MS = 30_000;
 const ACTION_TIMEOUT_MS = 120_000;
+/** A function that cannot answer /ping within this is as good as hung. */
+const PING_TIMEOUT_MS = 1000;
 
 type Observation = { ok: true; containers: ContainerObservation[] } | { ok: false; error: string };
 
@@ -47,6 +49,26 @@ export async function observeContainers(project: string): Promise<Observation> {
     error = firstLine(r.stderr, r.exitCode);
   }
   return { ok: false, error };
+}
+
+/**
+ * Asks every running function's /ping directly, in parallel: Docker's own probe
+ * (every 2 s, 2 s timeout) tells a hang only seconds later. Containers still in
+ * their start period are left to Docker.
+ */
+export async function probeFunctions(containers: ContainerObservation[], timeoutMs: number): Promise<ContainerObservation[]> {
+  return Promise.all(
+    containers.map(async (c) => {
+      if (!c.pingUrl || c.status !== 'running' || c.health === 'starting') return c;
+      try {
+        const res = await fetch(c.pingUrl, { signal: AbortSignal.timeout(timeoutMs) });
+        await res.arrayBuffer();
+        return { ...c, pingFailed: res.status !== 200 };
+      } catch {
+        return { ...c, pingFailed: true };
+      }
+    }),
+  );
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -117,7 +139,8 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
     }
     if (dockerDown) emit({ service: null, kind: 'docker-back', message: 'Docker is reachable again: watching' });
     dockerDown = false;
-    const decision = decide({ expected: stack.expected, observed: seen.containers, now: Date.now(), composeChangedAt: stack.changedAt }, memory, t);
+    const observed = await probeFunctions(seen.containers, Math.min(PING_TIMEOUT_MS, opts.intervalMs));
+    const decision = decide({ expected: stack.expected, observed, now: Date.now(), composeChangedAt: stack.changedAt }, memory, t);
     memory = decision.memory;
     for (const e of decision.events) emit(e);
     let acted = 0;
@@ -139,7 +162,7 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
         ? { service: a.service, kind: 'action-failed', message: `${a.reason} → ${a.kind} failed after ${took.toFixed(1)}s: ${failure}`, seconds: took, ok: false }
         : { service: a.service, kind: 'action', message: `${a.reason} → ${actionVerb(a)} (${took.toFixed(1)}s)`, seconds: took, ok: true });
     }
-    return { expected: stack.expected, acted, observed: seen.containers };
+    return { expected: stack.expected, acted, observed };
   };
 
   if (opts.once) return finishOnce(await check(), opts, emit);

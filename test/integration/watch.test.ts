@@ -251,16 +251,16 @@ test(`docker pause: restarted by watch within interval × threshold + 5 s (${INT
   assert.ok(took <= INTERVAL_S * THRESHOLD + 5, `took ${took}s`);
 });
 
-test('a hung server (SIGSTOP: /ping stops answering, the container still "running"): restarted by watch', async () => {
+test(`a hung server (SIGSTOP: /ping stops answering, the container still "running"): restarted by watch within ${INTERVAL_S * THRESHOLD + 5} s`, async () => {
   await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
   const c = (await container('sum'))!;
   const since = Date.now();
   await signalServer(c.id, 'STOP');
   const restarted = await line(/ sum: unhealthy 2 checks in a row → restarted \(/, since, 30_000);
   const took = await secondsUntilServing(since, 30_000);
-  // Docker's probe (every 2 s, 2 s timeout) must fail once before anyone can tell a hang from a slow request.
+  // watch pings /ping itself (1 s timeout), so the hang shows without waiting for Docker's probe.
   measured.push(`SIGSTOP hang → restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`);
-  assert.ok(took <= 2 + 2 + INTERVAL_S * THRESHOLD + 5, `took ${took}s`);
+  assert.ok(took <= INTERVAL_S * THRESHOLD + 5, `took ${took}s`);
 });
 
 test('docker stop (manual, not restarted by Docker): watch starts it again', async () => {

@@ -18,6 +18,7 @@ function c(over: Partial<ContainerObservation> = {}): ContainerObservation {
   return {
     id: `id-${service}`, name: `faaso-${service}-1`, service, role: service === 'proxy' ? 'proxy' : 'function', fn: service === 'proxy' ? '' : service,
     status: 'running', health: 'healthy', failingStreak: 0, restarts: 0, startedAt: T0 - 60 * S, createdAt: T0 - 60 * S, exitCode: 0, oomKilled: false,
+    pingUrl: null, pingFailed: false,
     ...over,
   };
 }
@@ -336,6 +337,15 @@ test('brokenServices names what is not serving and why', () => {
     { service: 'e', why: 'missing' },
   ]);
   assert.equal(brokenServices(expected.slice(2, 4), observed, { earlyProbeFailures: false }), []);
+});
+
+test('a failed /ping of watch\'s own counts as unhealthy even while Docker still says healthy', () => {
+  const w = new Watcher(t({ unhealthyChecks: 2 }));
+  const hung = c({ pingUrl: 'http://127.0.0.1:8100/ping', pingFailed: true });
+  assert.equal(w.check(T0, [hung, proxy]).actions, []);
+  const second = w.check(T0 + 5 * S, [hung, proxy]).actions;
+  assert.is(second.length, 1);
+  assert.is(second[0]!.kind, 'restart');
 });
 
 test.run();

@@ -66,6 +66,7 @@ const inspect = (over: Record<string, unknown> = {}, state: Record<string, unkno
   RestartCount: 2,
   Config: { Labels: { 'com.docker.compose.oneoff': 'False', 'com.docker.compose.project': 'faaso', 'com.docker.compose.service': 'sum', 'faaso.function': 'sum', 'faaso.role': 'function', ...labels } },
   State: { Status: 'running', StartedAt: '2026-11-25T20:37:13.179752405Z', ExitCode: 0, OOMKilled: false, Health: { Status: 'healthy', FailingStreak: 1 }, ...state },
+  NetworkSettings: { Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8460' }] } },
   ...over,
 });
 
@@ -79,10 +80,12 @@ test('docker inspect → observations', () => {
     {
       id: 'bbbbbbbbbbbb', name: 'faaso-proxy-1', service: 'proxy', role: 'proxy', fn: '', status: 'created', health: 'none', failingStreak: 0,
       restarts: 2, startedAt: 0, createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 137, oomKilled: true,
+      pingUrl: null, pingFailed: false, // only functions are pinged
     },
     {
       id: '923e3abe5577', name: 'faaso-sum-1', service: 'sum', role: 'function', fn: 'sum', status: 'running', health: 'healthy', failingStreak: 1,
       restarts: 2, startedAt: Date.parse('2026-11-25T20:37:13.179Z'), createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 0, oomKilled: false,
+      pingUrl: 'http://127.0.0.1:8460/ping', pingFailed: false,
     },
   ]);
   assert.equal(parseContainers('[]'), []);
@@ -96,12 +99,12 @@ test('actions → argv: compose for missing/dead, docker start, unpause + restar
   ]);
   assert.equal(composeCreate(target, 'sum', true).slice(-3), ['--no-deps', '--force-recreate', 'sum']);
   assert.equal(actionArgv(target, { kind: 'start', service: 'sum', container: 'abc', reason: 'stopped' }), [{ argv: ['docker', 'start', 'abc'], mayFail: false }]);
-  assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: false, reason: 'x' }), [{ argv: ['docker', 'restart', '-t', '2', 'abc'], mayFail: false }]);
+  assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: false, reason: 'x' }), [{ argv: ['docker', 'restart', '-t', '1', 'abc'], mayFail: false }]);
   assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: true, reason: 'x' }, 5), [
     { argv: ['docker', 'unpause', 'abc'], mayFail: true },
     { argv: ['docker', 'restart', '-t', '5', 'abc'], mayFail: false },
   ]);
-  assert.equal(dockerRestart('c'), ['docker', 'restart', '-t', '2', 'c']);
+  assert.equal(dockerRestart('c'), ['docker', 'restart', '-t', '1', 'c']);
 });
 
 test('action verbs', () => {
