@@ -1,69 +1,36 @@
 // What is running now: every container of the compose project, from one
-// `docker ps` and one `docker inspect`, reduced to what the runner decides on.
-import { run } from '../exec/runner.ts';
+// `docker ps` and one `docker inspect` (parsed in watch-parse.ts), for `up`,
+// `status`, `logs` and `watch` alike.
 import { UserError } from '../errors.ts';
+import { run } from '../exec/runner.ts';
 import { inspectContainers, listProjectContainers } from './argv.ts';
+import { firstLine } from './watch-format.ts';
+import { parseContainers } from './watch-parse.ts';
+import type { ContainerObservation } from './watch-state.ts';
 
-export interface ObservedContainer {
-  id: string;
-  name: string;
-  service: string;
-  role: string; // function, standby, proxy, or '' for foreign services
-  fn: string;
-  hash: string;
-  config: string;
-  image: string;
-  status: string; // running, exited, paused, restarting, created
-  health: string; // healthy, unhealthy, starting, none
-  restarts: number;
-  startedAt: string;
-  /** Host ports published, e.g. ["127.0.0.1:8460"]. */
-  published: string[];
+export type ObservedContainer = ContainerObservation;
+export type Observation = { ok: true; containers: ContainerObservation[] } | { ok: false; error: string };
+
+const OBSERVE_TIMEOUT_MS = 30_000;
+
+/** One consistent picture of the project; a container vanishing between ps and inspect is retried. */
+export async function observeContainers(project: string): Promise<Observation> {
+  let error = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ids = await run(listProjectContainers(project), { timeoutMs: OBSERVE_TIMEOUT_MS });
+    if (ids.exitCode !== 0) return { ok: false, error: firstLine(ids.stderr, ids.exitCode) };
+    const list = ids.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (list.length === 0) return { ok: true, containers: [] };
+    const r = await run(inspectContainers(list), { timeoutMs: OBSERVE_TIMEOUT_MS });
+    if (r.exitCode === 0) return { ok: true, containers: parseContainers(r.stdout) };
+    error = firstLine(r.stderr, r.exitCode);
+  }
+  return { ok: false, error };
 }
 
-interface InspectJson {
-  Id: string;
-  Name: string;
-  RestartCount: number;
-  Config: { Image: string; Labels: Record<string, string> | null };
-  State: { Status: string; StartedAt: string; Health?: { Status: string } };
-  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
-}
-
-export function parseInspect(json: string): ObservedContainer[] {
-  const items = JSON.parse(json) as InspectJson[];
-  return items
-    .map((c) => {
-      const labels = c.Config.Labels ?? {};
-      const published = Object.values(c.NetworkSettings.Ports ?? {})
-        .flatMap((b) => b ?? [])
-        .map((b) => `${b.HostIp}:${b.HostPort}`);
-      return {
-        id: c.Id.slice(0, 12),
-        name: c.Name.replace(/^\//, ''),
-        service: labels['com.docker.compose.service'] ?? '',
-        role: labels['faaso.role'] ?? '',
-        fn: labels['faaso.function'] ?? '',
-        hash: labels['faaso.hash'] ?? '',
-        config: labels['faaso.config'] ?? '',
-        image: c.Config.Image,
-        status: c.State.Status,
-        health: c.State.Health?.Status ?? 'none',
-        restarts: c.RestartCount,
-        startedAt: c.State.StartedAt,
-        published: [...new Set(published)].sort(),
-      };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
+/** Like observeContainers, for commands that cannot go on without Docker. */
 export async function observeStack(project: string): Promise<ObservedContainer[]> {
-  const ids = await run(listProjectContainers(project));
-  if (ids.exitCode !== 0) throw new UserError(`cannot list containers: ${ids.stderr.trim()}`, 'is Docker running? npx zx scripts/setup.mjs');
-  const list = ids.stdout.split('\n').filter(Boolean);
-  if (list.length === 0) return [];
-  const r = await run(inspectContainers(list));
-  // A container can vanish between ps and inspect; retry once with what is left.
-  if (r.exitCode !== 0) return observeStack(project);
-  return parseInspect(r.stdout);
+  const seen = await observeContainers(project);
+  if (!seen.ok) throw new UserError(`cannot list containers: ${seen.error}`, 'is Docker running? npx zx scripts/setup.mjs');
+  return seen.containers;
 }

@@ -43,7 +43,7 @@ export function functionRows(plan: RowSource, observed: readonly ObservedContain
       state: c?.status ?? 'missing',
       health: c?.health ?? '-',
       restarts: c?.restarts ?? 0,
-      uptime: c?.status === 'running' ? formatDuration(now - Date.parse(c.startedAt)) : '-',
+      uptime: c?.status === 'running' ? formatDuration(now - c.startedAt) : '-',
     };
   });
 }

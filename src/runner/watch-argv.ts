@@ -1,6 +1,6 @@
 // Pure argv builders for the watcher: how each action is carried out, and the
 // two commands of one observation.
-import { compose, inspectContainers, listProjectContainers, type ComposeTarget } from './argv.ts';
+import { compose, type ComposeTarget } from './argv.ts';
 import type { WatchAction } from './watch-state.ts';
 
 /** Grace for in-flight requests before Docker kills a hung function. Every
@@ -42,9 +42,3 @@ export function actionVerb(a: WatchAction): string {
   if (a.kind === 'start') return 'started';
   return a.unpause ? 'unpaused and restarted' : 'restarted';
 }
-
-/** One observation: the project's container ids, then one inspect of all of them. */
-export const observeArgv = {
-  list: (project: string): string[] => listProjectContainers(project),
-  inspect: (ids: readonly string[]): string[] => inspectContainers(ids),
-};

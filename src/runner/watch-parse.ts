@@ -40,7 +40,7 @@ interface InspectJson {
   Name: string;
   Created?: string;
   RestartCount?: number;
-  Config?: { Labels?: Record<string, string> | null };
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
   State?: {
     Status?: string;
     StartedAt?: string;
@@ -87,6 +87,10 @@ export function parseContainers(inspectJson: string): ContainerObservation[] {
         createdAt: epochMs(c.Created),
         exitCode: state.ExitCode ?? 0,
         oomKilled: state.OOMKilled === true,
+        image: c.Config?.Image ?? '',
+        hash: labels['faaso.hash'] ?? '',
+        config: labels['faaso.config'] ?? '',
+        published: [...new Set(Object.values(c.NetworkSettings?.Ports ?? {}).flatMap((b) => b ?? []).map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}`))].sort(),
         pingUrl: labels['faaso.role'] === 'function' ? pingUrl(c) : null,
         pingFailed: false,
       };

@@ -32,6 +32,13 @@ export interface ContainerObservation {
   createdAt: number;
   exitCode: number;
   oomKilled: boolean;
+  /** Image reference the container runs. */
+  image: string;
+  /** faaso.hash and faaso.config labels ('' on foreign containers). */
+  hash: string;
+  config: string;
+  /** Host addresses published, e.g. ["127.0.0.1:8460"], sorted. */
+  published: string[];
   /** The function's own /ping on its published port, probed by watch itself. */
   pingUrl: string | null;
   /** That probe failed this check (set by the shell; Docker's probe can lag by interval + timeout). */

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
 import { COMPOSE_FILE, type ComposeTarget } from './argv.ts';
-import { actionArgv, actionVerb, observeArgv } from './watch-argv.ts';
+import { actionArgv, actionVerb } from './watch-argv.ts';
+import { observeContainers } from './observe.ts';
 import { brokenServices, decide, emptyMemory, UP_STATES, type ContainerObservation, type ExpectedService, type WatchMemory, type WatchThresholds } from './watch-decide.ts';
 import { firstLine, formatEvent, type OutputEvent } from './watch-format.ts';
-import { expectedServices, parseContainers } from './watch-parse.ts';
+import { expectedServices } from './watch-parse.ts';
 
 export interface WatchOptions {
   /** Compose folder and project name (tests use their own, never the real stack). */
@@ -29,27 +30,9 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-const OBSERVE_TIMEOUT_MS = 30_000;
 const ACTION_TIMEOUT_MS = 120_000;
 /** A function that cannot answer /ping within this is as good as hung. */
 const PING_TIMEOUT_MS = 1000;
-
-type Observation = { ok: true; containers: ContainerObservation[] } | { ok: false; error: string };
-
-/** One consistent picture of the project; a container vanishing between ps and inspect is retried. */
-export async function observeContainers(project: string): Promise<Observation> {
-  let error = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const ids = await run(observeArgv.list(project), { timeoutMs: OBSERVE_TIMEOUT_MS });
-    if (ids.exitCode !== 0) return { ok: false, error: firstLine(ids.stderr, ids.exitCode) };
-    const list = ids.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    if (list.length === 0) return { ok: true, containers: [] };
-    const r = await run(observeArgv.inspect(list), { timeoutMs: OBSERVE_TIMEOUT_MS });
-    if (r.exitCode === 0) return { ok: true, containers: parseContainers(r.stdout) };
-    error = firstLine(r.stderr, r.exitCode);
-  }
-  return { ok: false, error };
-}
 
 /**
  * Asks every running function's /ping directly, in parallel: Docker's own probe

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/runner/diff.ts';
 import { serviceFingerprint } from '../../src/runner/compose.ts';
-import { parseInspect, type ObservedContainer } from '../../src/runner/observe.ts';
+import type { ObservedContainer } from '../../src/runner/observe.ts';
 import { formatDuration, functionRows, renderTable } from '../../src/runner/table.ts';
 import type { ServicePlan, StackPlan } from '../../src/runner/types.ts';
 
@@ -26,7 +26,8 @@ const plan = (services: ServicePlan[]): StackPlan => ({
 const running = (s: ServicePlan, over: Partial<ObservedContainer> = {}): ObservedContainer => ({
   id: s.name, name: `faaso-${s.name}-1`, service: s.name, role: 'function', fn: s.name, hash: s.hash,
   config: serviceFingerprint('127.0.0.1', s), image: s.image, status: 'running', health: 'healthy',
-  restarts: 0, startedAt: '2026-11-25T20:00:00Z', published: ['127.0.0.1:8100'], ...over,
+  restarts: 0, startedAt: Date.parse('2026-11-25T20:00:00Z'), createdAt: 0, failingStreak: 0, exitCode: 0, oomKilled: false,
+  published: ['127.0.0.1:8100'], pingUrl: null, pingFailed: false, ...over,
 });
 const proxy: ObservedContainer = { ...running(svc('proxy')), role: 'proxy', service: 'proxy', fn: '', image: 'faaso/caddy:1', published: ['127.0.0.1:8080'] };
 
@@ -54,16 +55,6 @@ test('an exited function is started again; a new proxy port recreates the proxy'
   const d = diffStack({ ...plan([sum]), proxy: { port: 9090, image: 'faaso/caddy:1' } }, [proxy, running(sum, { status: 'exited' })]);
   assert.equal(d.added.map((s) => s.name), ['sum']);
   assert.ok(d.proxyChanged);
-});
-
-test('parseInspect reads labels, health and published ports', () => {
-  const [c] = parseInspect(JSON.stringify([{
-    Id: '0123456789abcdef', Name: '/faaso-sum-1', RestartCount: 2,
-    Config: { Image: 'img:1', Labels: { 'com.docker.compose.service': 'sum', 'faaso.role': 'function', 'faaso.function': 'sum', 'faaso.hash': 'h', 'faaso.config': 'c' } },
-    State: { Status: 'running', StartedAt: '2026-11-25T20:00:00Z', Health: { Status: 'healthy' } },
-    NetworkSettings: { Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8100' }] } },
-  }]));
-  assert.equal([c!.id, c!.name, c!.fn, c!.health, c!.restarts, c!.published], ['0123456789ab', 'faaso-sum-1', 'sum', 'healthy', 2, ['127.0.0.1:8100']]);
 });
 
 test('rows and table: URLs through the proxy and direct, stable columns', () => {

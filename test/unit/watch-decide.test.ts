@@ -18,7 +18,7 @@ function c(over: Partial<ContainerObservation> = {}): ContainerObservation {
   return {
     id: `id-${service}`, name: `faaso-${service}-1`, service, role: service === 'proxy' ? 'proxy' : 'function', fn: service === 'proxy' ? '' : service,
     status: 'running', health: 'healthy', failingStreak: 0, restarts: 0, startedAt: T0 - 60 * S, createdAt: T0 - 60 * S, exitCode: 0, oomKilled: false,
-    pingUrl: null, pingFailed: false,
+    image: 'img:1', hash: '', config: '', published: [], pingUrl: null, pingFailed: false,
     ...over,
   };
 }

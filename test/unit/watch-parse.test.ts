@@ -80,11 +80,13 @@ test('docker inspect → observations', () => {
     {
       id: 'bbbbbbbbbbbb', name: 'faaso-proxy-1', service: 'proxy', role: 'proxy', fn: '', status: 'created', health: 'none', failingStreak: 0,
       restarts: 2, startedAt: 0, createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 137, oomKilled: true,
+      image: '', hash: '', config: '', published: ['127.0.0.1:8460'],
       pingUrl: null, pingFailed: false, // only functions are pinged
     },
     {
       id: '923e3abe5577', name: 'faaso-sum-1', service: 'sum', role: 'function', fn: 'sum', status: 'running', health: 'healthy', failingStreak: 1,
       restarts: 2, startedAt: Date.parse('2026-11-25T20:37:13.179Z'), createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 0, oomKilled: false,
+      image: '', hash: '', config: '', published: ['127.0.0.1:8460'],
       pingUrl: 'http://127.0.0.1:8460/ping', pingFailed: false,
     },
   ]);
