@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ValidationError, type Problem } from '../errors.ts';
 import type { TemplateMeta } from '../template/types.ts';
-import { byCodeUnit, collectFiles } from '../util/list-files.ts';
+import { collectFiles, listFoldersWith } from '../util/list-files.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { yamlProblems } from '../util/yaml.ts';
 import type { FunctionSpec } from './types.ts';
@@ -19,20 +19,9 @@ const isPathLike = (name: string): boolean => name === '' || name === '.' || nam
 
 const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
 
-/** Folders under functions/ holding a function.yml, sorted. Hidden folders (work in progress) are skipped. */
+/** Folders under functions/ holding a function.yml, sorted; hidden ones (work in progress) skipped. */
 export async function listFunctionNames(projectRoot: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(path.join(projectRoot, FUNCTIONS_DIR), { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const names: string[] = [];
-  for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(projectRoot, FUNCTIONS_DIR, e.name, FUNCTION_FILE)))) names.push(e.name);
-  }
-  return names.sort(byCodeUnit);
+  return listFoldersWith(path.join(projectRoot, FUNCTIONS_DIR), FUNCTION_FILE);
 }
 
 function availableHint(name: string, available: string[]): string {

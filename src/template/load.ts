@@ -2,32 +2,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ValidationError, type Problem } from '../errors.ts';
-import { byCodeUnit, collectFiles } from '../util/list-files.ts';
+import { collectFiles, listFoldersWith } from '../util/list-files.ts';
 import { yamlProblems } from '../util/yaml.ts';
 import type { TemplateMeta } from './types.ts';
 import { TEMPLATE_FILE, validateTemplate } from './validate.ts';
 
 export const TEMPLATES_DIR = 'templates';
 
-const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
-
 /**
  * Folders under templates/ holding a template.yml, sorted. A folder without one
  * (a template being written) is not a runtime yet and is skipped.
  */
 export async function listTemplateNames(projectRoot: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(path.join(projectRoot, TEMPLATES_DIR), { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const names: string[] = [];
-  for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(projectRoot, TEMPLATES_DIR, e.name, TEMPLATE_FILE)))) names.push(e.name);
-  }
-  return names.sort(byCodeUnit);
+  return listFoldersWith(path.join(projectRoot, TEMPLATES_DIR), TEMPLATE_FILE);
 }
 
 async function readTemplate(projectRoot: string, name: string): Promise<{ meta?: TemplateMeta; problems: Problem[] }> {

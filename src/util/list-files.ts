@@ -67,3 +67,24 @@ export async function listFiles(dir: string, shown: string = dir): Promise<strin
   if (problems.length > 0) throw new ValidationError(problems);
   return files;
 }
+
+/**
+ * Sub-folders of dir that hold `marker` (a function folder's function.yml, a
+ * template folder's template.yml), sorted. Hidden folders are work in progress (e.g.
+ * `new`'s temp folder) and skipped; a missing dir has none.
+ */
+export async function listFoldersWith(dir: string, marker: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(dir, e.name, marker)))) names.push(e.name);
+  }
+  return names.sort(byCodeUnit);
+}

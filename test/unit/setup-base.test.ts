@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserError } from '../../src/errors.ts';
 import { offlineHint, planBaseBuild, pullFailure, type BuilderFacts } from '../../src/base/plan.ts';
+import { throwsUser } from './throws-user.ts';
 import {
   EXCLUDED_SHARE_DIRS,
   SLIM_SCRIPT,
@@ -22,17 +22,6 @@ const facts = (over: Partial<BuilderFacts>): BuilderFacts => ({
   root: true,
   ...over,
 });
-
-function throwsUser(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, UserError);
-    return err as UserError;
-  }
-  assert.unreachable('expected a UserError');
-  throw new Error('unreachable');
-}
 
 test('debootstrap argv: minbase, suite, target, mirror', () => {
   assert.equal(debootstrapArgv({ debootstrap: 'debootstrap', suite: 'trixie', rootfs: '/tmp/r', mirror: 'http://deb.debian.org/debian' }), [

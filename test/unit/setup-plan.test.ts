@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserError } from '../../src/errors.ts';
 import { builderAlias, missingPlugins, needsBuildxAlias, planEngine, planPlugins } from '../../src/setup/plan.ts';
 import type { EngineFacts, PluginFacts } from '../../src/setup/facts.ts';
+import { throwsUser } from './throws-user.ts';
 
 const engine = (over: Partial<EngineFacts>): EngineFacts => ({
   debian: true,
@@ -14,17 +14,6 @@ const engine = (over: Partial<EngineFacts>): EngineFacts => ({
   dockerdRunning: false,
   ...over,
 });
-
-function throwsUser(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, UserError);
-    return err as UserError;
-  }
-  assert.unreachable('expected a UserError');
-  throw new Error('unreachable');
-}
 
 test('engine that answers: nothing to do (quiet)', () => {
   assert.equal(planEngine(engine({ answers: true })), []);
