@@ -18,7 +18,7 @@ let env: Record<string, string>;
 let proxy: number;
 const ports: Record<string, number> = {};
 
-const version = (v: number, crash = false) => ({
+const version = (v: number) => ({
   'function.yml': `runtime: python\ntests:\n  - name: version\n    request: {path: /}\n    expect: {json: {version: ${v}}}\n`,
   'handler.py': `import os\nif os.environ.get("CRASH_AT_START"):\n    raise SystemExit("crashing on purpose")\n\ndef handle(req):\n    return {"version": ${v}}\n`,
 });
