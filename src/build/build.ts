@@ -8,6 +8,7 @@ import type { TemplateMeta } from '../template/types.ts';
 import type { Settings } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
+import { withCleanup } from '../exec/cleanup.ts';
 import { dockerBuild, dockerPush, dockerRmi, dockerTag } from '../docker/argv.ts';
 import { formatBytes, imageInfo, runOrFail } from '../docker/engine.ts';
 import { manifestDigest } from '../registry/api.ts';
@@ -73,7 +74,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
   if (!opts.noCache && (await imageInfo(plan.image.hashRef))) return done('up to date', 'passed before');
 
   const context = await makeTempContext(spec.name);
-  try {
+  await withCleanup(() => fs.remove(context), async () => {
     await writeContext(plan, context);
     log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
     const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
@@ -81,9 +82,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
     if (r.exitCode !== 0) {
       throw new UserError(`${spec.name}: docker build failed (see its output above); the previous image is unchanged`, `export the build context to debug it: npx zx scripts/export.mjs ${spec.name} /tmp/${spec.name}-context`);
     }
-  } finally {
-    await fs.remove(context);
-  }
+  });
 
   let tests = 'skipped (--no-test)';
   if (opts.test) {

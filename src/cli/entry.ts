@@ -3,11 +3,29 @@
 // FAASO_VERBOSE=1) shows stack traces for user errors too.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
+import { runPendingCleanups } from '../exec/cleanup.ts';
+
+/**
+ * Ctrl-C / SIGTERM: remove what in-flight work left behind, then exit 130/143.
+ * A command with its own handler (the watcher finishes the action at hand) wins.
+ */
+function exitOnSignals(): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const handler = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      process.off(signal, handler);
+      process.stderr.write(`\ninterrupted (${signal}): cleaning up…\n`);
+      void runPendingCleanups().finally(() => process.exit(code));
+    };
+    process.on(signal, handler);
+  }
+}
 
 export type Main = (args: string[]) => Promise<number | void>;
 
 export async function runMain(main: Main, args: string[]): Promise<number> {
   const verbose = args.includes('--verbose') || process.env.FAASO_VERBOSE === '1';
+  exitOnSignals();
   if (verbose) process.env.FAASO_VERBOSE = '1';
   try {
     const code = await main(args.filter((a) => a !== '--verbose'));

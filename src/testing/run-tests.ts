@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FunctionSpec } from '../function/types.ts';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
+import { withCleanup } from '../exec/cleanup.ts';
 import { dockerLogs, dockerPort, dockerRm, dockerRun } from '../docker/argv.ts';
 import { containerState } from '../docker/engine.ts';
 import { APP_PORT } from '../build/render.ts';
@@ -33,9 +34,10 @@ export function formatOutcome(o: TestOutcome): string {
 
 export async function runTestsAgainstImage(spec: FunctionSpec, image: string, log: (line: string) => void): Promise<TestReport> {
   const name = `faaso-test-${spec.name}-${randomBytes(3).toString('hex')}`;
-  const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${APP_PORT}`], hardened: true, labels: { 'faaso.test': spec.name } }));
-  if (started.exitCode !== 0) throw new UserError(`${spec.name}: cannot start test container: ${started.stderr.trim()}`);
-  try {
+  // Registered before `docker run`: an interrupt at any point removes the container.
+  return withCleanup(() => run(dockerRm(name)), async () => {
+    const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${APP_PORT}`], hardened: true, labels: { 'faaso.test': spec.name } }));
+    if (started.exitCode !== 0) throw new UserError(`${spec.name}: cannot start test container: ${started.stderr.trim()}`);
     const port = (await run(dockerPort(name, APP_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
     if (!port) throw new UserError(`${spec.name}: test container published no port`);
     const base = `http://127.0.0.1:${port}`;
@@ -65,7 +67,5 @@ export async function runTestsAgainstImage(spec: FunctionSpec, image: string, lo
       if (text) log(`  container log (last lines):\n${text.replace(/^/gm, '    ')}`);
     }
     return { outcomes, passed: outcomes.length - failed, failed };
-  } finally {
-    await run(dockerRm(name));
-  }
+  });
 }

@@ -1,0 +1,25 @@
+// Undo on interrupt: operations that leave something behind while they run (a
+// test container, a temp build context) register how to remove it. On Ctrl-C or
+// SIGTERM the entry point runs every pending cleanup before exiting, so an
+// interrupted build leaves no container or temp dir behind.
+type Cleanup = () => Promise<unknown>;
+
+const pending = new Set<Cleanup>();
+
+/** Runs `body`, with `cleanup` registered while it runs (and always run after it). */
+export async function withCleanup<T>(cleanup: Cleanup, body: () => Promise<T>): Promise<T> {
+  pending.add(cleanup);
+  try {
+    return await body();
+  } finally {
+    pending.delete(cleanup);
+    await cleanup();
+  }
+}
+
+/** Runs every pending cleanup once (errors ignored: best effort on the way out). */
+export async function runPendingCleanups(): Promise<void> {
+  const all = [...pending];
+  pending.clear();
+  await Promise.allSettled(all.map((c) => c()));
+}
