@@ -70,6 +70,17 @@ async function secondsUntilServing(since: number, timeoutMs: number): Promise<nu
 }
 
 /** The function's server process: the child of the container's init (tini). */
+/**
+ * Each fault below is a separate incident: wait until sum is healthy for Docker,
+ * answers its /ping, and watch has had a check to see that (Docker's "healthy"
+ * can be stale for a moment after a restart). Otherwise back-to-back faults are,
+ * rightly, a crash loop to the watcher.
+ */
+async function healedIncident(): Promise<void> {
+  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy' && (await serving()), 30_000);
+  await new Promise((r) => setTimeout(r, INTERVAL_S * 1000 + 500));
+}
+
 async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> {
   await docker('exec', id, 'sh', '-c', `for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -${signal} "$pid"; done; true`);
 }
@@ -241,7 +252,7 @@ test('kill -9 of the function process: serving again within 5 s (Docker restarts
 });
 
 test(`docker pause: restarted by watch within interval × threshold + 5 s (${INTERVAL_S * THRESHOLD + 5} s)`, async () => {
-  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  await healedIncident();
   const c = (await container('sum'))!;
   const since = Date.now();
   await docker('pause', c.id);
@@ -252,7 +263,7 @@ test(`docker pause: restarted by watch within interval × threshold + 5 s (${INT
 });
 
 test(`a hung server (SIGSTOP: /ping stops answering, the container still "running"): restarted by watch within ${INTERVAL_S * THRESHOLD + 5} s`, async () => {
-  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  await healedIncident();
   const c = (await container('sum'))!;
   const since = Date.now();
   await signalServer(c.id, 'STOP');
@@ -264,7 +275,7 @@ test(`a hung server (SIGSTOP: /ping stops answering, the container still "runnin
 });
 
 test('docker stop (manual, not restarted by Docker): watch starts it again', async () => {
-  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  await healedIncident();
   const c = (await container('sum'))!;
   await docker('stop', '-t', '1', c.id);
   const since = Date.now();
@@ -275,7 +286,7 @@ test('docker stop (manual, not restarted by Docker): watch starts it again', asy
 });
 
 test('docker rm -f: watch recreates it through compose', async () => {
-  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  await healedIncident();
   const c = (await container('sum'))!;
   await docker('rm', '-f', c.id);
   const since = Date.now();
@@ -284,7 +295,7 @@ test('docker rm -f: watch recreates it through compose', async () => {
   measured.push(`docker rm -f → serving again in ${took.toFixed(1)}s`);
   const now = (await container('sum'))!;
   assert.is.not(now.id, c.id);
-  await waitFor('sum healthy', async () => (await container('sum'))?.health === 'healthy', 30_000);
+  await healedIncident();
   assert.ok(await serving(proxyPort, '/sum/ping'), 'the recreated sum answers through the proxy');
 });
 
