@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
-import { COMPOSE_FILE, composeUpAll, composeUpServices, stopAndRemove } from './argv.ts';
+import { COMPOSE_FILE, composeDown, composeLogs, composeUpAll, composeUpServices, stopAndRemove } from './argv.ts';
 import { standbyServiceName, PROXY_SERVICE } from './compose.ts';
 import { FUNCTION_PORT } from './caddyfile.ts';
 import { diffStack, type StackDiff } from './diff.ts';
@@ -52,7 +52,7 @@ async function fresh(s: PreparedStack, files: StackFiles, observed: ObservedCont
   const r = await run(composeUpAll(s.target));
   if (r.exitCode !== 0) {
     // Nothing was serving before: leave nothing half-started behind.
-    await run(['docker', 'compose', '-f', path.join(s.target.dir, COMPOSE_FILE), '-p', s.target.project, 'down', '--timeout', '2']);
+    await run(composeDown(s.target));
     throw composeError('starting the stack', r.stderr);
   }
 }
@@ -87,7 +87,7 @@ async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, obse
     log(`starting ${starting.join(', ')}…`);
     const r = await run(composeUpServices(s.target, starting));
     if (r.exitCode !== 0) {
-      const logs = await Promise.all(starting.map(async (n) => `--- ${n}\n${(await run(['docker', 'compose', '-f', path.join(s.target.dir, COMPOSE_FILE), '-p', s.target.project, 'logs', '--tail', '15', '--no-color', n])).stdout.trim()}`));
+      const logs = await Promise.all(starting.map(async (n) => `--- ${n}\n${(await run(composeLogs(s.target, n, false, 15))).stdout.trim()}`));
       await removeContainers((await observeStack(s.target.project)).filter((c) => starting.includes(c.service)).map((c) => c.name));
       if (oldCompose !== undefined) await writeStackFiles(s.target, { compose: oldCompose });
       throw new UserError(`new containers never became healthy; rolled back, the running functions keep serving\n${r.stderr.trim().split('\n').slice(-3).join('\n')}\n${logs.join('\n')}`, 'fix the function (its image passed its tests, so check env and limits in faaso.yml), then run up again');
