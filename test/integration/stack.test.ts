@@ -192,6 +192,25 @@ test('Docker down: one clear message', async () => {
   assert.match(r.stderr, /Docker is not running/);
 });
 
+test('compose.mjs regenerates the same bytes, and refuses a function that is not built', async () => {
+  const composeDir = path.join(project.root, 'compose');
+  const files = ['docker-compose.yml', '.env', 'caddy/Caddyfile'];
+  const before = await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8')));
+  const r = await runScript('compose', [], env);
+  assert.is(r.code, 0, r.output);
+  assert.equal(await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8'))), before);
+  await writeFunction(project.root, 'faasoit-unbuilt', version(9));
+  await fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml({ ...ALL, '/unbuilt': 'faasoit-unbuilt' }));
+  try {
+    const bad = await runScript('compose', [], env);
+    assert.is(bad.code, 1, bad.output);
+    assert.match(bad.stderr, /faasoit-unbuilt is not built/);
+    assert.equal(await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8'))), before);
+  } finally {
+    await writeConfig(ALL);
+  }
+});
+
 test('plain `docker compose up` of the generated files runs the stack with no faaso process', async () => {
   const down = await runScript('down', [], env);
   assert.is(down.code, 0, down.output);
