@@ -79,9 +79,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
     log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
     const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
     const r = await run(dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets }), { stream: true });
-    if (r.exitCode !== 0) {
-      throw new UserError(`${spec.name}: docker build failed (see its output above); the previous image is unchanged`, `export the build context to debug it: npx zx scripts/export.mjs ${spec.name} /tmp/${spec.name}-context`);
-    }
+    if (r.exitCode !== 0) throw buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
   });
 
   let tests = 'skipped (--no-test)';
@@ -106,6 +104,23 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
   await runOrFail(dockerTag(plan.image.candidateRef, plan.image.hashRef), 'docker tag');
   await run(dockerRmi(plan.image.candidateRef));
   return done('built', tests);
+}
+
+/** TLS verification errors of npm, pip, git and curl inside a build stage. */
+const TLS_ERROR = /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|unable to get local issuer certificate|CERTIFICATE_VERIFY_FAILED|server certificate verification failed/i;
+
+/** A failed docker build: say why when the output shows it, and what to do. */
+export function buildFailure(name: string, output: string, buildCa: string | null): UserError {
+  const message = `${name}: docker build failed (see its output above); the previous image is unchanged`;
+  if (TLS_ERROR.test(output)) {
+    return new UserError(
+      `${message}\na package manager in the build could not verify a TLS certificate (a TLS-intercepting proxy?)`,
+      buildCa
+        ? `the build stage trusts ${buildCa}; point FAASO_BUILD_CA at a PEM bundle that includes your proxy's CA`
+        : 'set FAASO_BUILD_CA to a PEM bundle that includes your proxy\'s CA (it reaches the build stage only, never the image)',
+    );
+  }
+  return new UserError(message, `export the build context to debug it: npx zx scripts/export.mjs ${name} /tmp/${name}-context`);
 }
 
 export function summaryLine(r: BuildResult): string {

@@ -4,7 +4,7 @@
 import { $, type ProcessOutput } from 'zx';
 
 export interface RunOptions {
-  /** Stream the command's output to the terminal (docker build progress, logs). */
+  /** Also show the command's output on the terminal as it comes (docker build progress, logs). */
   stream?: boolean;
   /** Data written to the command's stdin. */
   input?: string | Buffer;
@@ -32,17 +32,24 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   if (argv.length === 0) throw new Error('run: empty argv');
   const shell = $({
     nothrow: true,
-    quiet: !opts.stream,
+    quiet: true,
     verbose: false,
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     input: opts.input,
     timeout: opts.timeoutMs,
-    stdio: opts.stream ? ['pipe', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out: ProcessOutput;
   try {
-    out = await shell`${argv}`;
+    const child = shell`${argv}`;
+    // Streamed output is shown as it comes and still captured, so callers can
+    // explain a failure (e.g. a TLS error inside a build) after the fact.
+    if (opts.stream) {
+      child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+      child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    }
+    out = await child;
   } catch (err) {
     // zx throws (even with nothrow) when the binary cannot be spawned at all.
     return { argv, exitCode: 127, stdout: '', stderr: String((err as Error).message ?? err) };
