@@ -4,9 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ValidationError, type Problem } from '../errors.ts';
 import type { TemplateMeta } from '../template/types.ts';
-import { collectFiles, listFoldersWith } from '../util/list-files.ts';
+import { listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
 import { didYouMean } from '../util/suggest.ts';
-import { yamlProblems } from '../util/yaml.ts';
 import type { FunctionSpec } from './types.ts';
 import { FUNCTION_FILE, validateFunction } from './validate.ts';
 
@@ -54,16 +53,12 @@ async function readFunction(
   runtimes: ReadonlyMap<string, TemplateMeta>,
 ): Promise<{ spec?: FunctionSpec; problems: Problem[] }> {
   await requireFunctionFolder(projectRoot, name);
-  const dir = path.resolve(projectRoot, FUNCTIONS_DIR, name);
-  const shown = `${FUNCTIONS_DIR}/${name}`;
-  const file = `${shown}/${FUNCTION_FILE}`;
-  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, FUNCTION_FILE), 'utf8'), collectFiles(dir, shown)]);
-  const parsed = yamlProblems(text, file);
-  if ('problems' in parsed) return { problems: [...parsed.problems, ...listing.problems] };
+  const read = await readFolderWithYaml(projectRoot, FUNCTIONS_DIR, name, FUNCTION_FILE);
+  if (!('value' in read)) return { problems: read.problems };
   const handlers = Object.fromEntries([...runtimes].map(([rt, meta]) => [rt, meta.handler]));
-  const ctx = { name, dir, file, runtimes: [...runtimes.keys()], handlers, files: listing.files };
-  const result = validateFunction(parsed.value, ctx);
-  return { ...result, problems: [...result.problems, ...listing.problems] };
+  const ctx = { name, dir: read.dir, file: read.file, runtimes: [...runtimes.keys()], handlers, files: read.files };
+  const result = validateFunction(read.value, ctx);
+  return { ...result, problems: [...result.problems, ...read.problems] };
 }
 
 /** Loads functions/<name>/: a FunctionSpec, or a UserError/ValidationError naming every problem. */

@@ -1,9 +1,7 @@
 // The I/O edge of template loading: templates/*/template.yml -> TemplateMeta map.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ValidationError, type Problem } from '../errors.ts';
-import { collectFiles, listFoldersWith } from '../util/list-files.ts';
-import { yamlProblems } from '../util/yaml.ts';
+import { listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
 import type { TemplateMeta } from './types.ts';
 import { TEMPLATE_FILE, validateTemplate } from './validate.ts';
 
@@ -18,14 +16,10 @@ export async function listTemplateNames(projectRoot: string): Promise<string[]> 
 }
 
 async function readTemplate(projectRoot: string, name: string): Promise<{ meta?: TemplateMeta; problems: Problem[] }> {
-  const dir = path.resolve(projectRoot, TEMPLATES_DIR, name);
-  const shown = `${TEMPLATES_DIR}/${name}`;
-  const file = `${shown}/${TEMPLATE_FILE}`;
-  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, TEMPLATE_FILE), 'utf8'), collectFiles(dir, shown)]);
-  const parsed = yamlProblems(text, file);
-  if ('problems' in parsed) return { problems: [...parsed.problems, ...listing.problems] };
-  const result = validateTemplate(parsed.value, { name, dir, file, files: listing.files });
-  return { ...result, problems: [...result.problems, ...listing.problems] };
+  const read = await readFolderWithYaml(projectRoot, TEMPLATES_DIR, name, TEMPLATE_FILE);
+  if (!('value' in read)) return { problems: read.problems };
+  const result = validateTemplate(read.value, { name, dir: read.dir, file: read.file, files: read.files });
+  return { ...result, problems: [...result.problems, ...read.problems] };
 }
 
 /** Every runtime under templates/, validated, keyed by name in sorted order; all problems at once. */

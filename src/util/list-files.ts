@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type Problem } from '../errors.ts';
 import { byCodeUnit } from './fields.ts';
+import { yamlProblems } from './yaml.ts';
 
 /** Names never part of a function: dependency caches, VCS data, editor/OS litter. */
 export const SKIPPED_NAMES: readonly string[] = ['node_modules', '.git', '__pycache__', '.DS_Store'];
@@ -87,4 +88,27 @@ export async function listFoldersWith(dir: string, marker: string): Promise<stri
     if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(dir, e.name, marker)))) names.push(e.name);
   }
   return names.sort(byCodeUnit);
+}
+
+/** A function or template folder read for validation: its YAML file parsed, its files listed. */
+export interface FolderRead {
+  dir: string;
+  /** The YAML file as shown to users, e.g. functions/sum/function.yml. */
+  file: string;
+  files: string[];
+  /** Problems of the folder listing, then of the YAML syntax; empty when both are fine. */
+  problems: Problem[];
+  /** The parsed YAML, when it parsed. */
+  value?: unknown;
+}
+
+/** Reads PARENT/NAME/MARKER and lists PARENT/NAME/, both relative to projectRoot. */
+export async function readFolderWithYaml(projectRoot: string, parent: string, name: string, marker: string): Promise<FolderRead> {
+  const dir = path.resolve(projectRoot, parent, name);
+  const shown = `${parent}/${name}`;
+  const file = `${shown}/${marker}`;
+  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, marker), 'utf8'), collectFiles(dir, shown)]);
+  const parsed = yamlProblems(text, file);
+  if ('problems' in parsed) return { dir, file, files: listing.files, problems: [...parsed.problems, ...listing.problems] };
+  return { dir, file, files: listing.files, problems: listing.problems, value: parsed.value };
 }
