@@ -2,18 +2,14 @@
 // then `up` (build, test and push every routed function, start the stack), then
 // calls each route through the proxy the way its function's first test does,
 // and each image once with a plain `docker run`, printing the answers.
-import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.ts';
-import { run } from '../exec/runner.ts';
-import { dockerPort, dockerRm, dockerRun } from '../docker/argv.ts';
-import { containerState } from '../docker/engine.ts';
-import { APP_PORT } from '../build/render.ts';
 import { loadFunctions } from '../function/load.ts';
 import type { HttpTestRequest } from '../function/types.ts';
 import { loadStackConfig } from '../runner/config.ts';
 import { observeStack } from '../runner/observe.ts';
 import { composeTarget } from '../runner/stack.ts';
-import { sendRequest, waitForPing } from '../testing/http.ts';
+import { withServingImage } from '../testing/container.ts';
+import { sendRequest } from '../testing/http.ts';
 import { main as setup } from './setup.ts';
 import { main as up } from './up.ts';
 import { parseCli } from './entry.ts';
@@ -27,19 +23,10 @@ function describe(req: HttpTestRequest): string {
 }
 
 async function plainRun(image: string, req: HttpTestRequest): Promise<string> {
-  const name = `faaso-demo-${randomBytes(3).toString('hex')}`;
-  const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${APP_PORT}`] }));
-  if (started.exitCode !== 0) throw new UserError(`cannot run ${image}: ${started.stderr.trim()}`);
-  try {
-    const port = (await run(dockerPort(name, APP_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
-    const base = `http://127.0.0.1:${port}`;
-    const ready = await waitForPing(base, { timeoutMs: 30_000, isAlive: async () => (await containerState(name))?.status === 'running' });
-    if (ready !== 'ready') throw new UserError(`${image} did not answer /ping (${ready})`);
+  return withServingImage(image, { prefix: 'faaso-demo', what: image, hardened: false }, async (base) => {
     const res = await sendRequest(base, req);
     return `${res.status} ${res.body.trim()}`;
-  } finally {
-    await run(dockerRm(name));
-  }
+  });
 }
 
 export async function main(args: string[]): Promise<number> {

@@ -1,0 +1,51 @@
+// One throwaway container of an image on an ephemeral 127.0.0.1 port, answering
+// /ping, for as long as a callback runs: the function tests and the demo's plain
+// `docker run` both need exactly this, and both must leave nothing behind.
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors.ts';
+import { run } from '../exec/runner.ts';
+import { withCleanup } from '../exec/cleanup.ts';
+import { dockerLogs, dockerPort, dockerRm, dockerRun } from '../docker/argv.ts';
+import { containerState } from '../docker/engine.ts';
+import { APP_PORT } from '../build/render.ts';
+import { waitForPing } from './http.ts';
+
+const START_TIMEOUT_MS = 30_000;
+
+export interface ServingOptions {
+  /** Container name prefix, e.g. faaso-test-sum. */
+  prefix: string;
+  /** How the image is named in errors, e.g. "sum". */
+  what: string;
+  /** Run with production hardening (read-only root, no capabilities). */
+  hardened: boolean;
+  labels?: Record<string, string>;
+}
+
+/** Last log lines of a container, for error messages. */
+export async function containerLogs(name: string, tail: number): Promise<string> {
+  const logs = await run(dockerLogs(name, tail));
+  return (logs.stdout + logs.stderr).trim();
+}
+
+/** Runs `body(baseUrl, containerName)` while the image serves; the container is removed afterwards, or on interrupt. */
+export async function withServingImage<T>(image: string, opts: ServingOptions, body: (base: string, name: string) => Promise<T>): Promise<T> {
+  const name = `${opts.prefix}-${randomBytes(3).toString('hex')}`;
+  // Registered before `docker run`: an interrupt at any point removes the container.
+  return withCleanup(() => run(dockerRm(name)), async () => {
+    const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${APP_PORT}`], hardened: opts.hardened, labels: opts.labels }));
+    if (started.exitCode !== 0) throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
+    const port = (await run(dockerPort(name, APP_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
+    if (!port) throw new UserError(`${opts.what}: the container published no port`);
+    const base = `http://127.0.0.1:${port}`;
+    const ready = await waitForPing(base, {
+      timeoutMs: START_TIMEOUT_MS,
+      isAlive: async () => (await containerState(name))?.status === 'running',
+    });
+    if (ready !== 'ready') {
+      const why = ready === 'exited' ? 'exited before answering /ping' : `did not answer /ping within ${START_TIMEOUT_MS / 1000}s`;
+      throw new UserError(`${opts.what}: the image ${why}; last log lines:\n${await containerLogs(name, 50)}`, `try it by hand: docker run --rm -p 3000:3000 ${image}`);
+    }
+    return body(base, name);
+  });
+}
