@@ -1,5 +1,6 @@
 // Settings that come from the environment, resolved once per script (pure: takes
 // the env and a file-exists probe so tests can drive it).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './errors.ts';
@@ -23,7 +24,16 @@ export const DEFAULT_REGISTRY = '127.0.0.1:5000';
 export const DEFAULT_CA = '/etc/ssl/certs/ca-certificates.crt';
 export const BASE_IMAGE = 'debian:trixie-slim';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The first ancestor holding package.json: the same answer from src/ (run through
+// tsx) and from the dist/ bundle the scripts load when it is fresh.
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+
+const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 const REGISTRY_RE = /^(?<host>[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:]+\]):(?<port>[0-9]{1,5})$/i;
 
