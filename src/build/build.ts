@@ -10,8 +10,9 @@ import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
 import { withCleanup } from '../exec/cleanup.ts';
 import { dockerBuild, dockerPush, dockerRmi, dockerTag } from '../docker/argv.ts';
-import { formatBytes, imageInfo, runOrFail } from '../docker/engine.ts';
-import { manifestDigest } from '../registry/api.ts';
+import { ensureBuildx, formatBytes, imageInfo, runOrFail, type ImageInfo } from '../docker/engine.ts';
+import { ensureBaseImage } from '../base/ensure.ts';
+import { copyManifestTag, manifestDigest } from '../registry/api.ts';
 import { runTestsAgainstImage } from '../testing/run-tests.ts';
 import { listFiles } from '../function/load.ts';
 import { CA_SECRET_ID } from './render.ts';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   test: boolean;
   push: boolean;
   noCache: boolean;
+  /** Prefix for each line of docker's streamed output, when builds share the terminal. */
+  prefix?: string;
 }
 
 export interface BuildResult {
@@ -53,32 +56,49 @@ async function pushIfMissing(plan: BuildPlan, settings: Settings, log: Log): Pro
     manifestDigest(settings.registry, repo, 'latest'),
   ]);
   if (hashDigest && hashDigest === latestDigest) return false;
-  for (const ref of [plan.image.hashRef, plan.image.latestRef]) {
+  const push = async (ref: string): Promise<void> => {
     log(`${plan.name}: pushing ${ref}`);
     await runOrFail(dockerPush(ref), `docker push ${ref}`, `check the registry: npx zx scripts/registry.mjs status`);
-  }
+  };
+  await push(plan.image.hashRef);
+  // `latest` is the same image: the registry can tag it without a second push.
+  if (!(await copyManifestTag(settings.registry, repo, plan.hash, 'latest'))) await push(plan.image.latestRef);
   return true;
+}
+
+// Only a real build needs BuildKit and the base image: an up-to-date run skips
+// both checks, and concurrent builds share one check (and one base image build).
+let buildPrereqs: Promise<void> | undefined;
+function ensureBuildPrereqs(log: Log): Promise<void> {
+  buildPrereqs ??= ensureBuildx().then(() => ensureBaseImage({ log }).then(() => undefined));
+  return buildPrereqs;
 }
 
 export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log): Promise<BuildResult> {
   const started = Date.now();
   const plan = await planFunction(spec, template, settings);
-  const done = async (status: BuildResult['status'], tests: string): Promise<BuildResult> => {
-    // `latest` follows the newest good build, also when an older hash comes back.
-    await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
+  const done = async (status: BuildResult['status'], tests: string, known: ImageInfo | null): Promise<BuildResult> => {
+    const info = known ?? (await imageInfo(plan.image.hashRef));
+    // `latest` follows the newest good build, also when an older hash comes back;
+    // the inspect already says whether it points here, which saves a docker call.
+    if (!info?.tags.includes(plan.image.latestRef)) await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
     const pushed = opts.push ? await pushIfMissing(plan, settings, log) : false;
-    const info = await imageInfo(plan.image.hashRef);
     return { name: spec.name, image: plan.image.hashRef, status, seconds: (Date.now() - started) / 1000, size: info?.size ?? 0, tests, pushed };
   };
 
-  if (!opts.noCache && (await imageInfo(plan.image.hashRef))) return done('up to date', 'passed before');
+  if (!opts.noCache) {
+    const existing = await imageInfo(plan.image.hashRef);
+    if (existing) return done('up to date', 'passed before', existing);
+  }
 
+  await ensureBuildPrereqs(log);
   const context = await makeTempContext(spec.name);
   await withCleanup(() => fs.remove(context), async () => {
     await writeContext(plan, context);
     log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
     const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
-    const r = await run(dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets }), { stream: true });
+    const argv = dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets });
+    const r = await run(argv, { stream: true, prefix: opts.prefix });
     if (r.exitCode !== 0) throw buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
   });
 
@@ -103,7 +123,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
   }
   await runOrFail(dockerTag(plan.image.candidateRef, plan.image.hashRef), 'docker tag');
   await run(dockerRmi(plan.image.candidateRef));
-  return done('built', tests);
+  return done('built', tests, null);
 }
 
 /** TLS verification errors of npm, pip, git and curl inside a build stage. */

@@ -1,13 +1,15 @@
 // npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]
+// Several functions build at once (FAASO_BUILD_JOBS, default cores + 1, 2 to 4).
+import os from 'node:os';
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
-import { ensureBaseImage } from '../base/ensure.ts';
 import { ensureRegistry } from '../registry/registry.ts';
-import { buildFunction, summaryLine } from '../build/build.ts';
+import { buildMany, summarizeMany } from '../build/many.ts';
+import { buildJobs } from '../build/pool.ts';
 import { parseCli } from './entry.ts';
 import { log, openProject, selectFunctions } from './context.ts';
 
-const USAGE = 'npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]';
+const USAGE = 'npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]   (FAASO_BUILD_JOBS=N builds N at once)';
 
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(
@@ -22,26 +24,29 @@ export async function main(args: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) return 0;
+  const jobs = buildJobs(process.env, os.cpus().length);
   const project = await openProject();
   const specs = await selectFunctions(project, positionals, values.all === true, USAGE);
   const opts = { test: !values['no-test'], push: !values['no-push'], noCache: values['no-cache'] === true };
 
-  await ensureEngine();
-  await ensureBaseImage({ log });
+  // buildx and the base image are checked by the first function that really
+  // builds: an all-up-to-date run needs neither (see build/build.ts).
+  await ensureEngine({ buildx: false });
   if (opts.push) await ensureRegistry(project.settings, log);
 
-  const failures: string[] = [];
-  for (const spec of specs) {
-    try {
-      const result = await buildFunction(spec, project.templates.get(spec.runtime)!, project.settings, opts, log);
-      log(summaryLine(result));
-    } catch (err) {
-      if (!(err instanceof UserError) || specs.length === 1) throw err;
-      // Keep going: one broken function should not hide the state of the others.
-      process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
-      failures.push(spec.name);
-    }
+  const started = Date.now();
+  const outcomes = await buildMany(specs, project.templates, project.settings, opts, jobs, log);
+  const only = outcomes.length === 1 ? outcomes[0]!.result : null;
+  // One function: its error is the command's error, exactly as it was raised.
+  if (only && !only.ok) throw only.error;
+
+  const summary = summarizeMany(outcomes);
+  if (outcomes.length > 1) log(`\n${outcomes.length} function(s) in ${((Date.now() - started) / 1000).toFixed(1)}s, up to ${Math.min(jobs, outcomes.length)} at a time:`);
+  for (const line of summary.lines) log(line);
+  for (const line of summary.errors) process.stderr.write(`${line}\n`);
+  if (summary.internal !== undefined) throw summary.internal;
+  if (summary.failed.length > 0) {
+    throw new UserError(`${summary.failed.length} of ${specs.length} function(s) failed: ${summary.failed.join(', ')}`);
   }
-  if (failures.length > 0) throw new UserError(`${failures.length} of ${specs.length} function(s) failed: ${failures.join(', ')}`);
   return 0;
 }

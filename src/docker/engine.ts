@@ -2,7 +2,7 @@
 // through the runner, with failures turned into user-facing errors.
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
-import { dockerImageInspect, dockerInfo, dockerInspectState } from './argv.ts';
+import { dockerBuildxVersion, dockerImageInspect, dockerInspectState, dockerServerVersion } from './argv.ts';
 
 const SETUP_HINT = 'run `npx zx scripts/setup.mjs` (installs and starts Docker on Debian), or start your Docker engine';
 
@@ -10,29 +10,46 @@ function firstLine(s: string): string {
   return s.trim().split('\n').find((l) => l.trim()) ?? '';
 }
 
-/** Fails with a clear message unless a Docker engine answers and BuildKit (buildx) is available. */
-export async function ensureEngine(): Promise<void> {
-  const info = await run(dockerInfo());
-  if (info.exitCode !== 0) {
-    const why = firstLine(info.stderr) || `exit code ${info.exitCode}`;
+/**
+ * Fails with a clear message unless a Docker engine answers and, when `buildx`
+ * (the default), BuildKit is available. Both checks run at once: every command
+ * pays for them, so they are the cheapest calls that tell.
+ */
+export async function ensureEngine(opts: { buildx?: boolean } = {}): Promise<void> {
+  const [version, buildx] = await Promise.all([run(dockerServerVersion()), opts.buildx === false ? null : run(dockerBuildxVersion())]);
+  if (version.exitCode !== 0) {
+    const why = firstLine(version.stderr) || `exit code ${version.exitCode}`;
     throw new UserError(`Docker is not running or not reachable (${why})`, SETUP_HINT);
   }
-  const buildx = await run(['docker', 'buildx', 'version']);
-  if (buildx.exitCode !== 0) {
-    throw new UserError('the docker buildx plugin is missing (faaso builds with BuildKit)', SETUP_HINT);
-  }
+  if (buildx && buildx.exitCode !== 0) throw buildxMissing();
+}
+
+/** BuildKit is there: for commands that only need it once they really build. */
+export async function ensureBuildx(): Promise<void> {
+  if ((await run(dockerBuildxVersion())).exitCode !== 0) throw buildxMissing();
+}
+
+function buildxMissing(): UserError {
+  return new UserError('the docker buildx plugin is missing (faaso builds with BuildKit)', SETUP_HINT);
 }
 
 export interface ImageInfo {
   id: string;
   size: number;
+  /** Every repo:tag naming this image. */
+  tags: string[];
+}
+
+/** Parses dockerImageInspect's output line (pure). */
+export function parseImageInfo(line: string): ImageInfo {
+  const [id = '', size = '0', tags = ''] = line.trim().split(' ');
+  return { id, size: Number(size), tags: tags.split(',').filter(Boolean) };
 }
 
 export async function imageInfo(ref: string): Promise<ImageInfo | null> {
   const r = await run(dockerImageInspect(ref));
   if (r.exitCode !== 0) return null;
-  const [id, size] = r.stdout.trim().split(' ');
-  return { id: id ?? '', size: Number(size) };
+  return parseImageInfo(r.stdout);
 }
 
 export interface ContainerState {

@@ -32,6 +32,31 @@ export async function manifestDigest(address: string, repo: string, tag: string)
   }
 }
 
+/**
+ * Points `toTag` at the manifest of `fromTag` inside the registry (GET, then
+ * PUT of the same bytes, so the digest is unchanged). Tagging `latest` this way
+ * costs two small requests instead of a second `docker push`. False on failure:
+ * the caller falls back to pushing.
+ */
+export async function copyManifestTag(address: string, repo: string, fromTag: string, toTag: string): Promise<boolean> {
+  try {
+    const got = await fetch(`http://${address}/v2/${repo}/manifests/${fromTag}`, { headers: { accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(5000) });
+    const body = Buffer.from(await got.arrayBuffer());
+    const type = got.headers.get('content-type');
+    if (got.status !== 200 || !type) return false;
+    const put = await fetch(`http://${address}/v2/${repo}/manifests/${toTag}`, {
+      method: 'PUT',
+      headers: { 'content-type': type },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    await put.arrayBuffer();
+    return put.status === 201;
+  } catch {
+    return false;
+  }
+}
+
 export async function listRepositories(address: string): Promise<string[]> {
   const res = await fetch(`http://${address}/v2/_catalog?n=1000`, { signal: AbortSignal.timeout(5000) });
   const body = (await res.json()) as { repositories?: string[] };
