@@ -44,6 +44,19 @@ function readProxyPort(raw: unknown, p: Problems): number | undefined {
 }
 
 /**
+ * proxy.access_log (default true: users expect one JSON line per request). Only an
+ * explicit false is kept, so configs that never mention it compare as before.
+ */
+function readAccessLog(raw: unknown, p: Problems): { accessLog?: false } {
+  if (!isMapping(raw) || isAbsent(raw.access_log)) return {};
+  if (typeof raw.access_log !== 'boolean') {
+    p.add('proxy.access_log', `must be true or false (got ${typeName(raw.access_log)})`);
+    return {};
+  }
+  return raw.access_log ? {} : { accessLog: false };
+}
+
+/**
  * Host ports for every routed function: explicit ones are checked against the
  * proxy, reserved ports and each other; the rest get stable defaults (ports.ts).
  */
@@ -97,6 +110,7 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
   const bind = readBind(raw.bind, 'bind', p) ?? DEFAULT_BIND;
   const registry = readRegistry(raw.registry, 'registry', p) ?? ctx.registry;
   const proxyPort = readProxyPort(raw.proxy, p);
+  const accessLog = readAccessLog(raw.proxy, p);
 
   const reserved = new Map(ctx.reservedPorts ?? []);
   const reg = registryPort(registry, bind);
@@ -113,5 +127,5 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
     const s = settings.get(name);
     return { name, port: ports.get(name)!, env: s?.env ?? {}, limits: s?.limits ?? { ...DEFAULT_LIMITS } };
   });
-  return { config: { file: ctx.file, bind, proxy: { port: proxyPort! }, registry, routes, functions }, problems: [] };
+  return { config: { file: ctx.file, bind, proxy: { port: proxyPort!, ...accessLog }, registry, routes, functions }, problems: [] };
 }

@@ -31,7 +31,8 @@ export interface StackConfig {
   file: string;
   /** Address published ports bind to (default 127.0.0.1). */
   bind: string;
-  proxy: { port: number };
+  /** accessLog: false turns Caddy's per-request log off (absent = on). */
+  proxy: { port: number; accessLog?: boolean };
   registry: string;
   /** Sorted by path. */
   routes: Route[];
@@ -58,7 +59,7 @@ export interface StackPlan {
   /** Compose project name. */
   project: string;
   bind: string;
-  proxy: { port: number; image: string };
+  proxy: { port: number; image: string; accessLog?: boolean };
   services: ServicePlan[];
   routes: Route[];
 }

@@ -65,6 +65,11 @@ test('one upstream per function by default, no passive checks with nowhere to fa
   assert.not.match(text, /unhealthy_status/);
 });
 
+test('every route keeps 32 idle upstream connections (2.6.2 otherwise keeps 2 and redials under load)', () => {
+  const text = renderCaddyfile(fixturePlan());
+  assert.is(text.match(/\n\t\t\t\tkeepalive 90s\n\t\t\t\tkeepalive_idle_conns_per_host 32\n/g)?.length, 3);
+});
+
 test('upstream override: listed in order, passive checks on, other functions untouched', () => {
   const text = renderCaddyfile(fixturePlan(), { upstreams: { sum: ['faaso-standby-sum:3000', 'sum:3000'] } });
   assert.match(text, /reverse_proxy faaso-standby-sum:3000 sum:3000 \{\n\t\t\tlb_policy first\n/);
