@@ -2,7 +2,6 @@
 // the stack's files, start or update it (only the difference), wait until every
 // function is healthy and print where each route answers.
 import { ensureEngine } from '../docker/engine.ts';
-import { ensureBaseImage } from '../base/ensure.ts';
 import { prepareStack } from '../runner/stack.ts';
 import { applyStack } from '../runner/apply.ts';
 import { observeStack } from '../runner/observe.ts';
@@ -17,8 +16,9 @@ export async function main(args: string[]): Promise<number> {
   if (values.help) return 0;
   const started = Date.now();
   const project = await openProject();
-  await ensureEngine();
-  await ensureBaseImage({ log });
+  // buildx and the base image are checked by the first build that needs them
+  // (build/build.ts, images/infra.ts): an up-to-date `up` needs neither.
+  await ensureEngine({ buildx: false });
   const stack = await prepareStack(project, { build: !values['no-build'] }, log);
   const { diff } = await applyStack(stack, log);
   const observed = await observeStack(stack.target.project);

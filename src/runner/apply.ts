@@ -16,7 +16,7 @@ import { diffStack, type StackDiff } from './diff.ts';
 import { observeStack, type ObservedContainer } from './observe.ts';
 import { checkPortsFree, type PortWanted } from './port-check.ts';
 import { reloadProxy } from './proxy.ts';
-import { renderStack, writeStackFiles, type PreparedStack, type StackFiles } from './stack.ts';
+import { caddyChecker, renderStack, writeStackFiles, type CaddyCheck, type PreparedStack, type StackFiles } from './stack.ts';
 
 type Log = (line: string) => void;
 
@@ -67,7 +67,7 @@ async function reload(s: PreparedStack, proxy: string, caddyfile: string, previo
   log(`proxy: routes reloaded in ${res.ms} ms`);
 }
 
-async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, observed: ObservedContainer[], log: Log): Promise<void> {
+async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, observed: ObservedContainer[], check: CaddyCheck, log: Log): Promise<void> {
   const proxy = observed.find((c) => c.role === 'proxy' || c.service === PROXY_SERVICE)!;
   const ours = new Set(observed.filter((c) => c.status === 'running').flatMap((c) => c.published));
   await checkPortsFree(s.config.file, wantedPorts(s, [...diff.added, ...diff.changed], diff.proxyChanged), ours);
@@ -80,7 +80,7 @@ async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, obse
   const bridging = await renderStack(s, {
     compose: { standby: standbys },
     caddy: { upstreams: Object.fromEntries(standbys.map((f) => [f.name, [`${standbyServiceName(f.name)}:${FUNCTION_PORT}`]])) },
-  });
+  }, check);
   const starting = [...diff.added.map((f) => f.name), ...standbys.map((f) => standbyServiceName(f.name))];
   if (starting.length > 0) {
     await writeStackFiles(s.target, { compose: bridging.compose, env: bridging.env });
@@ -126,11 +126,19 @@ export interface ApplySummary {
   diff: StackDiff;
 }
 
+/** Caddy checks new routes in the running proxy, unless it is about to be replaced by another image. */
+async function checkerFor(s: PreparedStack, observed: ObservedContainer[], diff: StackDiff): Promise<CaddyCheck> {
+  const proxy = observed.find((c) => c.role === 'proxy' || c.service === PROXY_SERVICE);
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker({ image: s.plan.proxy.image });
+  return caddyChecker({ container: proxy.name }, await readOr(path.join(s.target.dir, 'caddy', 'Caddyfile')));
+}
+
 export async function applyStack(s: PreparedStack, log: Log): Promise<ApplySummary> {
-  const final = await renderStack(s);
   const observed = await observeStack(s.target.project);
   const diff = diffStack(s.plan, observed);
+  const check = await checkerFor(s, observed, diff);
+  const final = await renderStack(s, {}, check);
   if (diff.fresh) await fresh(s, final, observed, log);
-  else await update(s, final, diff, observed, log);
+  else await update(s, final, diff, observed, check, log);
   return { diff };
 }

@@ -2,13 +2,17 @@
 // is missing or stale (tests must pass), plan, render, and check the Caddyfile
 // with Caddy itself — all before anything running is touched.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../settings.ts';
 import { parseRegistry } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { imageInfo } from '../docker/engine.ts';
 import { loadFunctions } from '../function/load.ts';
-import { buildFunction, planFunction, summaryLine } from '../build/build.ts';
+import { planFunction } from '../build/build.ts';
+import { buildMany, summarizeMany } from '../build/many.ts';
+import { buildJobs, runPool } from '../build/pool.ts';
+import type { FunctionSpec } from '../function/types.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { ensureInfraImage } from '../images/infra.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -19,7 +23,7 @@ import { loadStackConfig } from './config.ts';
 import { planStack, type FunctionImage } from './plan.ts';
 import { renderCompose, renderComposeEnv, type ComposeOptions } from './compose.ts';
 import { renderCaddyfile, type CaddyfileOptions } from './caddyfile.ts';
-import { validateCaddyfile } from './proxy.ts';
+import { validateCaddyfile, type CaddyTarget, type ValidateResult } from './proxy.ts';
 import type { StackConfig, StackPlan } from './types.ts';
 
 export interface PreparedStack {
@@ -41,6 +45,51 @@ export function composeTarget(settings: Settings): ComposeTarget {
   return { dir: path.join(settings.root, 'compose'), project: settings.project };
 }
 
+/**
+ * Builds what is stale, several at once (FAASO_BUILD_JOBS): an up-to-date
+ * function costs only a few Docker calls, and 30 of them one after the other
+ * were most of `up`'s own time (deploy bench). The first failure, exactly as
+ * raised, when only one function failed; else one error naming them all.
+ */
+async function buildImages(project: Project, specs: FunctionSpec[], settings: Settings, log: Log): Promise<Map<string, FunctionImage>> {
+  const jobs = buildJobs(process.env, os.cpus().length);
+  const outcomes = await buildMany(specs, project.templates, settings, { test: true, push: true, noCache: false }, jobs, log);
+  const failed = outcomes.filter((o) => !o.result.ok);
+  if (failed.length === 1 && !failed[0]!.result.ok) throw failed[0]!.result.error;
+  const summary = summarizeMany(outcomes);
+  for (const line of summary.lines) log(line);
+  if (summary.internal !== undefined) throw summary.internal;
+  if (failed.length > 0) throw new UserError(`${failed.length} of ${specs.length} function(s) failed to build:\n${summary.errors.join('\n')}`, 'fix them, then run up again; the running stack was not touched');
+  const images = new Map<string, FunctionImage>();
+  for (const [i, o] of outcomes.entries()) {
+    if (!o.result.ok) continue;
+    const image = o.result.value.image;
+    images.set(o.name, { image, hash: image.slice(image.lastIndexOf(':') + 1), healthcheck: project.templates.get(specs[i]!.runtime)!.healthcheck });
+  }
+  return images;
+}
+
+/** Image checks are one short `docker image inspect` each: a few at a time, not 30 processes at once. */
+const CHECK_JOBS = 4;
+
+/** --no-build: every image must exist for the current sources (checked at once, not one after the other). */
+async function requireImages(project: Project, specs: FunctionSpec[], settings: Settings): Promise<Map<string, FunctionImage>> {
+  const settled = await runPool(specs, CHECK_JOBS, async (spec) => {
+    const template = project.templates.get(spec.runtime)!;
+    const plan = await planFunction(spec, template, settings);
+    return { spec, plan, template, exists: !!(await imageInfo(plan.image.hashRef)) };
+  });
+  const found = settled.map((r) => {
+    if (!r.ok) throw r.error;
+    return r.value;
+  });
+  const missing = found.find((f) => !f.exists);
+  if (missing) {
+    throw new UserError(`${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`);
+  }
+  return new Map(found.map((f) => [f.spec.name, { image: f.plan.image.hashRef, hash: f.plan.hash, healthcheck: f.template.healthcheck }]));
+}
+
 /** Loads faaso.yml and the routed functions; builds them when `build` is set, else requires their images. */
 export async function prepareStack(project: Project, opts: { build: boolean }, log: Log): Promise<PreparedStack> {
   let settings = project.settings;
@@ -51,35 +100,44 @@ export async function prepareStack(project: Project, opts: { build: boolean }, l
   }
   const specs = await loadFunctions(settings.root, config.functions.map((f) => f.name), project.templates);
   if (opts.build) await ensureRegistry(settings, log);
-  const images = new Map<string, FunctionImage>();
-  for (const spec of specs) {
-    const template = project.templates.get(spec.runtime)!;
-    let image: string;
-    let hash: string;
-    if (opts.build) {
-      const result = await buildFunction(spec, template, settings, { test: true, push: true, noCache: false }, log);
-      log(summaryLine(result));
-      image = result.image;
-      hash = image.slice(image.lastIndexOf(':') + 1);
-    } else {
-      const plan = await planFunction(spec, template, settings);
-      if (!(await imageInfo(plan.image.hashRef))) {
-        throw new UserError(`${spec.name} is not built for its current sources (no image ${plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${spec.name} (or use up.mjs, which builds)`);
-      }
-      image = plan.image.hashRef;
-      hash = plan.hash;
-    }
-    images.set(spec.name, { image, hash, healthcheck: template.healthcheck });
-  }
+  const images = opts.build ? await buildImages(project, specs, settings, log) : await requireImages(project, specs, settings);
+  // After the functions, not beside them: both may have to build the base image first.
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
   const plan = { ...planStack(config, images, proxyImage), project: settings.project };
   return { config, plan, settings, target: composeTarget(settings) };
 }
 
+export type CaddyCheck = (text: string) => Promise<ValidateResult>;
+
+/**
+ * How `up` has Caddy check a Caddyfile. Inside the running proxy when there is
+ * one (`docker exec`: no container to create and remove); a text already
+ * checked in this run is not checked again, and neither is `loaded`, the text
+ * the running proxy serves (faaso wrote it only after Caddy accepted it).
+ * Before, every `up` paid a throwaway `docker run` (0.5-1 s here) even when
+ * nothing changed, and a redeploy paid two (deploy bench).
+ */
+export function caddyChecker(target: CaddyTarget, loaded?: string): CaddyCheck {
+  const seen = new Map<string, Promise<ValidateResult>>();
+  if (loaded !== undefined) seen.set(loaded, Promise.resolve({ ok: true }));
+  return (text) => {
+    let verdict = seen.get(text);
+    if (!verdict) {
+      verdict = validateCaddyfile(target, text);
+      seen.set(text, verdict);
+    }
+    return verdict;
+  };
+}
+
 /** Renders the stack's files; the Caddyfile is checked by Caddy before anyone writes it. */
-export async function renderStack(s: PreparedStack, opts: { compose?: ComposeOptions; caddy?: CaddyfileOptions } = {}): Promise<StackFiles> {
+export async function renderStack(
+  s: PreparedStack,
+  opts: { compose?: ComposeOptions; caddy?: CaddyfileOptions } = {},
+  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
+): Promise<StackFiles> {
   const caddyfile = renderCaddyfile(s.plan, opts.caddy);
-  const verdict = await validateCaddyfile({ image: s.plan.proxy.image }, caddyfile);
+  const verdict = await check(caddyfile);
   if (!verdict.ok) {
     throw new UserError(`Caddy rejects the generated Caddyfile: ${verdict.error}`, 'nothing was changed; the running proxy keeps its current routes');
   }

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { run, which } from '../../src/exec/runner.ts';
-import { renderCompose, renderComposeEnv } from '../../src/runner/compose.ts';
+import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv } from '../../src/runner/compose.ts';
 import type { StackPlan } from '../../src/runner/types.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { GOLDEN_FAASO_YML, goldenPlan } from '../fixtures/compose/plan.ts';
@@ -64,7 +64,7 @@ test('compose v2 reads the project name from .env, resolves ./caddy next to the 
   assert.equal(sum.ports, [{ mode: 'ingress', host_ip: '127.0.0.1', target: 3000, published: '8101', protocol: 'tcp' }]);
   assert.equal([sum.init, sum.read_only, sum.restart, sum.cap_drop, sum.security_opt, sum.tmpfs], [true, true, 'unless-stopped', ['ALL'], ['no-new-privileges:true'], ['/tmp']]);
   assert.equal([sum.mem_limit, sum.cpus, sum.pids_limit], ['134217728', 0.5, 64]);
-  assert.equal(sum.healthcheck, { test: ['CMD', '/usr/bin/python3', '/app/server.py', '--healthcheck'], timeout: '2s', interval: '2s', retries: 3, start_period: '15s' });
+  assert.equal(sum.healthcheck, { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], timeout: '2s', interval: '2s', retries: 3, start_period: '15s' });
   const proxy = c.services.proxy;
   assert.equal(proxy.volumes, [{ type: 'bind', source: path.join(dir, 'caddy'), target: '/etc/faaso/caddy', read_only: true, bind: { create_host_path: true } }]);
   assert.equal(proxy.depends_on.sum, { condition: 'service_healthy', required: true });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { renderCompose, renderComposeEnv, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
+import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
 import type { ServicePlan } from '../../src/runner/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
@@ -44,7 +44,8 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
     restart: 'unless-stopped',
     environment: { COUNT: '10', GREETING: 'hi there', ON: 'yes', PRICE: '$$5' },
     healthcheck: {
-      test: ['CMD', '/usr/bin/python3', '/app/server.py', '--healthcheck'],
+      // bash's /dev/tcp GET /ping, not the template's interpreter-based command (see FUNCTION_HEALTH_COMMAND).
+      test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND],
       interval: '2s',
       timeout: '2s',
       retries: 3,
