@@ -17,6 +17,7 @@ export interface LoadRun {
   stop: () => Promise<LoadResult>;
 }
 
+/** Default bound on a run; soak tests pass a longer one (their duration + margin). */
 const MAX_MS = 120_000;
 const MAX_RETRIES = 3;
 const MAX_REQUESTS = 500_000;
@@ -26,10 +27,17 @@ function closedBeforeResponse(err: unknown): boolean {
   return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
 
-export function startLoad(urls: string[], workers = 4): LoadRun {
+export interface LoadOptions {
+  /** Hard stop even if nobody calls stop() (a test that dies must not leave load running). */
+  maxMs?: number;
+  /** A 200 counts as ok only if its body passes (a proxy can answer 200 with the wrong thing). */
+  check?: (body: string) => boolean;
+}
+
+export function startLoad(urls: string[], workers = 4, opts: LoadOptions = {}): LoadRun {
   const result: LoadResult = { ok: 0, failed: 0, retried: 0, errors: {} };
   let running = true;
-  const deadline = Date.now() + MAX_MS;
+  const deadline = Date.now() + (opts.maxMs ?? MAX_MS);
   const note = (key: string) => {
     result.failed++;
     result.errors[key] = (result.errors[key] ?? 0) + 1;
@@ -52,7 +60,7 @@ export function startLoad(urls: string[], workers = 4): LoadRun {
           }
         }
         const body = await res.text();
-        if (res.status === 200) result.ok++;
+        if (res.status === 200 && (!opts.check || opts.check(body))) result.ok++;
         else note(`${res.status} ${body.slice(0, 80)}`);
       } catch (err) {
         note((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
