@@ -23,6 +23,17 @@ function exitOnSignals(): void {
 
 export type Main = (args: string[]) => Promise<number | void>;
 
+/** Script name → its module, imported only when that script runs. */
+export type LazyMains = Record<string, () => Promise<{ main: Main }>>;
+
+/** Loads the named module (commands and benches alike) and runs its main under runMain. */
+export async function runLazy(mains: LazyMains, kind: string, name: string, args: string[]): Promise<number> {
+  const load = mains[name];
+  if (!load) throw new Error(`unknown ${kind} module "${name}"`);
+  const { main } = await load();
+  return runMain(main, args);
+}
+
 export async function runMain(main: Main, args: string[]): Promise<number> {
   const verbose = args.includes('--verbose') || process.env.FAASO_VERBOSE === '1';
   exitOnSignals();

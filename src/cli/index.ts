@@ -1,8 +1,8 @@
 // Maps script names to their command modules; loaded lazily so each script only
 // pays for what it uses.
-import { runMain, type Main } from './entry.ts';
+import { runLazy, type LazyMains } from './entry.ts';
 
-const commands: Record<string, () => Promise<{ main: Main }>> = {
+const commands: LazyMains = {
   build: () => import('./build.ts'),
   compose: () => import('./compose.ts'),
   demo: () => import('./demo.ts'),
@@ -19,8 +19,5 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
 };
 
 export async function runCommand(name: string, args: string[]): Promise<number> {
-  const load = commands[name];
-  if (!load) throw new Error(`unknown command module "${name}"`);
-  const { main } = await load();
-  return runMain(main, args);
+  return runLazy(commands, 'command', name, args);
 }
