@@ -18,6 +18,15 @@ export const CADDY_CONFIG_DIR = '/etc/faaso/caddy';
 /** Short intervals: the proxy waits for service_healthy, and `up` waits for the same state. */
 export const HEALTHCHECK_TIMING = { interval: '2s', timeout: '2s', retries: 3, start_period: '15s' } as const;
 
+/**
+ * Docker's json-file driver never rotates by default, and the proxy logs every
+ * request (proxy.access_log): at a few thousand requests a second that filled
+ * ~1 GB an hour under /var/lib/docker. Rotated at 10 MB, at most 3 files per
+ * container. The driver is named because the options are json-file's own: on
+ * an engine whose default driver is journald they would be rejected.
+ */
+export const LOGGING = { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } } as const;
+
 export interface ComposeOptions {
   /**
    * New versions of functions being redeployed, started beside the running
@@ -45,6 +54,8 @@ function hardening(limits: Limits): Record<string, unknown> {
     tmpfs: ['/tmp'],
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
+    // A fresh object per service: a shared one would be written as a YAML anchor and aliases.
+    logging: { driver: LOGGING.driver, options: { ...LOGGING.options } },
   };
 }
 

@@ -70,6 +70,7 @@ test('compose v2 reads the project name from .env, resolves ./caddy next to the 
   assert.equal(proxy.depends_on.sum, { condition: 'service_healthy', required: true });
   assert.is(proxy.healthcheck.test[3], "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /__faaso/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '");
   assert.is(c.networks.faaso.name, 'faaso_faaso');
+  for (const svc of ['sum', 'proxy']) assert.equal(c.services[svc].logging, { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } }, svc);
 });
 
 test('compose v2 accepts the file with a standby service', async () => {

@@ -81,6 +81,8 @@ test('status --json: every function running and healthy, ports bound to loopback
     assert.is(f.health, 'healthy', f.function);
   }
   assert.is(await docker('port', `${PROJECT}-proxy-1`, '8080/tcp'), `127.0.0.1:${proxy}`);
+  // The proxy logs every request; its Docker log is rotated, not kept forever.
+  assert.is(await docker('inspect', '-f', '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}', `${PROJECT}-proxy-1`), 'json-file 10m 3');
 });
 
 test('logs shows a function\'s output; an unknown name is a clear error', async () => {

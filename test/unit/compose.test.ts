@@ -59,6 +59,8 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
     tmpfs: ['/tmp'],
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
+    // Rotated: Docker's json-file default keeps every line forever.
+    logging: { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } },
     labels: { 'faaso.config': serviceFingerprint('127.0.0.1', goldenPlan().services.find((x) => x.name === 'sum')!), 'faaso.function': 'sum', 'faaso.hash': 'ffeb9d46819f', 'faaso.role': 'function' },
     networks: ['faaso'],
   });
@@ -86,6 +88,8 @@ test('the proxy: config folder read-only, writable XDG dirs in /tmp, waits for e
   ]);
   assert.is(p.healthcheck.interval, '2s');
   assert.equal([p.init, p.restart, p.read_only, p.tmpfs, p.cap_drop, p.security_opt], [true, 'unless-stopped', true, ['/tmp'], ['ALL'], ['no-new-privileges:true']]);
+  // The proxy logs every request: its log must be rotated most of all.
+  assert.equal(p.logging, { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } });
   assert.equal(p.networks, ['faaso']);
   assert.not.ok(JSON.stringify(p).includes('2019'), 'the admin API is never published');
 });
