@@ -18,7 +18,7 @@ import { composeFile } from './deploy-up.ts';
 import { summarizeExec } from './exec-log.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 // The integration tests' load generator: the retry semantics the README documents.
-import { startLoad, type LoadResult } from '../../test/integration/load.ts';
+import { startLoad, type LoadResult } from './fetch-load.ts';
 
 export interface SwapRound {
   who: 'faaso' | 'compose';

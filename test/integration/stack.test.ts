@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction } from './helpers.ts';
-import { startLoad } from './load.ts';
+import { startLoad } from '../../src/bench/fetch-load.ts';
 
 const test = suite('stack');
 const PROJECT = 'faasoit';

@@ -7,7 +7,7 @@
 // report the loop.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../integration/load.ts';
+import { startLoad, type LoadResult } from '../../src/bench/fetch-load.ts';
 import { runScript, waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import { PROBES, containerStateOf, healthLog, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';

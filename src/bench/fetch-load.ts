@@ -6,6 +6,8 @@
 // connection accepted during the listener handover), and Node's fetch does not
 // retry by itself. The pool may hold several such connections, so up to
 // MAX_RETRIES; every retry is counted and reported, never hidden.
+// Used by the deploy bench's swap figures and by the stack and soak tests, so
+// the bench and the tests count failures the same way.
 export interface LoadResult {
   ok: number;
   failed: number;
