@@ -116,7 +116,7 @@ async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, obse
     await removeContainers(diff.removed.map((c) => c.name));
   }
   if (diff.proxyChanged) {
-    log('proxy image or port changed: recreating the proxy…');
+    log('proxy image, port or limits changed: recreating the proxy…');
     const r = await run(composeUpServices(s.target, [PROXY_SERVICE]));
     if (r.exitCode !== 0) throw composeError('recreating the proxy', r.stderr);
   }

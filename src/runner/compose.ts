@@ -105,6 +105,18 @@ const PROXY_HEALTH_COMMAND = tcpProbe(PROXY_LISTEN_PORT, PROXY_HEALTH_PATH);
  */
 export const FUNCTION_HEALTH_COMMAND = tcpProbe(FUNCTION_PORT, '/ping');
 
+/** The proxy's limits: faaso.yml's proxy.memory / cpus / pids, else the defaults every function gets. */
+export const proxyLimits = (plan: StackPlan): Limits => plan.proxy.limits ?? DEFAULT_LIMITS;
+
+/**
+ * What a running proxy must match besides its image and published port (which
+ * `up` reads from the container itself): its limits. Stored as its faaso.config label.
+ */
+export function proxyFingerprint(plan: StackPlan): string {
+  const l = proxyLimits(plan);
+  return createHash('sha256').update(JSON.stringify([l.memory, l.cpus, l.pids])).digest('hex').slice(0, 12);
+}
+
 /** Services by name: the bytes must not depend on the order the plan lists them in. */
 const sortedServices = (plan: StackPlan): ServicePlan[] => [...plan.services].sort((a, b) => byCodeUnit(a.name, b.name));
 
@@ -120,8 +132,8 @@ function proxyService(plan: StackPlan): Record<string, unknown> {
     healthcheck: { test: ['CMD', 'bash', '-c', PROXY_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     ports: [`${plan.bind}:${plan.proxy.port}:${PROXY_LISTEN_PORT}`],
     depends_on: Object.fromEntries(sortedServices(plan).map((s) => [s.name, { condition: 'service_healthy' }])),
-    ...hardening(DEFAULT_LIMITS),
-    labels: { 'faaso.role': 'proxy' },
+    ...hardening(proxyLimits(plan)),
+    labels: { 'faaso.config': proxyFingerprint(plan), 'faaso.role': 'proxy' },
     networks: [NETWORK],
   };
 }

@@ -3,9 +3,10 @@
 // validation goes on and reports everything at once.
 import { UserError } from '../errors.ts';
 import { parseRegistry } from '../settings.ts';
-import { isAbsent, typeName, type Problems } from '../util/fields.ts';
+import { fieldPath, isAbsent, typeName, type Problems } from '../util/fields.ts';
 import { closestMatch } from '../util/suggest.ts';
-import { CPUS_MAX, CPUS_MIN, IPV4, MEMORY, MEMORY_MIN_MB, memoryMegabytes, PIDS_MAX, PIDS_MIN } from './config-rules.ts';
+import { CPUS_MAX, CPUS_MIN, DEFAULT_LIMITS, IPV4, MEMORY, MEMORY_MIN_MB, memoryMegabytes, PIDS_MAX, PIDS_MIN } from './config-rules.ts';
+import type { Limits } from './types.ts';
 import { PORT_MAX, PORT_MIN } from './ports.ts';
 
 /** `unknown function "mult" (available: hello, multiply, sum); did you mean "multiply"?` */
@@ -87,6 +88,15 @@ export function readCpus(raw: unknown, field: string, p: Problems, hostCpus?: nu
     return undefined;
   }
   return raw;
+}
+
+/** `memory`, `cpus` and `pids` of a mapping (a function's settings or `proxy`), defaults for what is absent or invalid. */
+export function readLimits(raw: Record<string, unknown>, base: string, p: Problems, hostCpus?: number): Limits {
+  return {
+    memory: readMemory(raw.memory, fieldPath(base, 'memory'), p) ?? DEFAULT_LIMITS.memory,
+    cpus: readCpus(raw.cpus, fieldPath(base, 'cpus'), p, hostCpus) ?? DEFAULT_LIMITS.cpus,
+    pids: readPids(raw.pids, fieldPath(base, 'pids'), p) ?? DEFAULT_LIMITS.pids,
+  };
 }
 
 /** An IPv4 address the published ports bind to. */

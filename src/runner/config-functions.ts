@@ -1,7 +1,7 @@
 // faaso.yml's optional `functions:` — per-function port, env overrides and limits.
 import { readEnv } from '../function/validate.ts';
 import { checkKnownKeys, fieldPath, isAbsent, isMapping, typeName, type Problems } from '../util/fields.ts';
-import { readCpus, readMemory, readPids, readPort, readReplicas, unknownFunctionMessage } from './config-fields.ts';
+import { readLimits, readPort, readReplicas, unknownFunctionMessage } from './config-fields.ts';
 import { DEFAULT_LIMITS, DEPLOY_KEYS } from './config-rules.ts';
 import type { Limits } from './types.ts';
 
@@ -31,11 +31,7 @@ function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problem
   // In DEPLOY_KEYS order, so problems are listed the way the fields are documented.
   const port = readPort(raw.port, fieldPath(base, 'port'), p);
   const env = readEnv(raw.env, p, fieldPath(base, 'env'));
-  const limits = {
-    memory: readMemory(raw.memory, fieldPath(base, 'memory'), p) ?? DEFAULT_LIMITS.memory,
-    cpus: readCpus(raw.cpus, fieldPath(base, 'cpus'), p, ctx.hostCpus) ?? DEFAULT_LIMITS.cpus,
-    pids: readPids(raw.pids, fieldPath(base, 'pids'), p) ?? DEFAULT_LIMITS.pids,
-  };
+  const limits = readLimits(raw, base, p, ctx.hostCpus);
   readReplicas(raw.replicas, fieldPath(base, 'replicas'), p);
   return { port, env, limits };
 }

@@ -7,7 +7,7 @@ export const STACK_FILE = 'faaso.yml';
 
 /** The fields faaso.yml may have, at each level; anything else is a typo and an error. */
 export const STACK_KEYS: readonly string[] = ['routes', 'proxy', 'bind', 'registry', 'functions'];
-export const PROXY_KEYS: readonly string[] = ['port', 'access_log'];
+export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids'];
 export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas'];
 
 /** Loopback by default: nothing is reachable from other machines unless the user says so. */

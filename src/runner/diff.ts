@@ -1,6 +1,6 @@
 // Pure: what `up` must do to turn the running stack into the plan.
 import { PROXY_SERVICE } from './config-rules.ts';
-import { serviceFingerprint } from './compose.ts';
+import { proxyFingerprint, serviceFingerprint } from './compose.ts';
 import type { ObservedContainer } from './observe.ts';
 import type { ServicePlan, StackPlan } from './types.ts';
 
@@ -13,7 +13,7 @@ export interface StackDiff {
   unchanged: ServicePlan[];
   /** Containers of functions no longer routed. */
   removed: ObservedContainer[];
-  /** Proxy image or published port differs: the proxy container must be recreated. */
+  /** Proxy image, published port or limits differ: the proxy container must be recreated. */
   proxyChanged: boolean;
   /** Leftover standby containers of an interrupted redeploy. */
   strayStandbys: ObservedContainer[];
@@ -35,6 +35,8 @@ export function diffStack(plan: StackPlan, observed: readonly ObservedContainer[
   const wanted = new Set(plan.services.map((s) => s.name));
   const removed = [...fns.values()].filter((c) => !wanted.has(c.fn));
   const proxyPort = `${plan.bind}:${plan.proxy.port}`;
-  const proxyChanged = !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort));
+  // A proxy started before faaso labelled its limits has no label: recreated only if faaso.yml sets limits.
+  const limitsChanged = !!proxy && (proxy.config ? proxy.config !== proxyFingerprint(plan) : plan.proxy.limits !== undefined);
+  const proxyChanged = !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort) || limitsChanged);
   return { fresh, added, changed, unchanged, removed, proxyChanged, strayStandbys: observed.filter((c) => c.role === 'standby') };
 }

@@ -51,7 +51,12 @@ export function planStack(config: StackConfig, fns: ReadonlyMap<string, Function
   return {
     project: COMPOSE_PROJECT,
     bind: config.bind,
-    proxy: { port: config.proxy.port, image: proxyImage, ...(config.proxy.accessLog === false ? { accessLog: false } : {}) },
+    proxy: {
+      port: config.proxy.port,
+      image: proxyImage,
+      ...(config.proxy.accessLog === false ? { accessLog: false } : {}),
+      ...(config.proxy.limits ? { limits: { ...config.proxy.limits } } : {}),
+    },
     services: services.sort((a, b) => byCodeUnit(a.name, b.name)),
     routes: [...config.routes].sort((a, b) => byCodeUnit(a.path, b.path)),
   };

@@ -31,8 +31,8 @@ export interface StackConfig {
   file: string;
   /** Address published ports bind to (default 127.0.0.1). */
   bind: string;
-  /** accessLog: false turns Caddy's per-request log off (absent = on). */
-  proxy: { port: number; accessLog?: boolean };
+  /** accessLog: false turns Caddy's per-request log off (absent = on); limits absent = DEFAULT_LIMITS. */
+  proxy: { port: number; accessLog?: boolean; limits?: Limits };
   registry: string;
   /** Sorted by path. */
   routes: Route[];
@@ -59,7 +59,7 @@ export interface StackPlan {
   /** Compose project name. */
   project: string;
   bind: string;
-  proxy: { port: number; image: string; accessLog?: boolean };
+  proxy: { port: number; image: string; accessLog?: boolean; limits?: Limits };
   services: ServicePlan[];
   routes: Route[];
 }

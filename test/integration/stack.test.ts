@@ -188,6 +188,29 @@ test('a host port already in use is refused before anything changes', async () =
   }
 });
 
+test('proxy limits in faaso.yml: up recreates the proxy with them, says so, and routes answer again', async () => {
+  const proxyName = `${PROJECT}-proxy-1`;
+  const nanoCpus = () => docker('inspect', '-f', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}', proxyName);
+  assert.is(await nanoCpus(), `1000000000 ${256 * 1024 * 1024}`);
+  try {
+    await fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(ALL).replace(`proxy:\n  port: ${proxy}\n`, `proxy:\n  port: ${proxy}\n  cpus: 0.5\n  memory: 128m\n`));
+    const r = await runScript('up', [], env);
+    assert.is(r.code, 0, r.output);
+    assert.match(r.stdout, /proxy image, port or limits changed: recreating the proxy/);
+    assert.is(await nanoCpus(), `500000000 ${128 * 1024 * 1024}`);
+    assert.equal(JSON.parse((await httpGet(via('/sum?a=1&b=2'))).body), { sum: 3 });
+    // The same limits again: nothing to do.
+    const again = await runScript('up', [], env);
+    assert.is(again.code, 0, again.output);
+    assert.not.match(again.stdout, /recreating the proxy/);
+  } finally {
+    await writeConfig(ALL);
+    const back = await runScript('up', [], env);
+    assert.is(back.code, 0, back.output);
+  }
+  assert.is(await nanoCpus(), `1000000000 ${256 * 1024 * 1024}`);
+});
+
 test('Docker down: one clear message', async () => {
   const r = await runScript('up', [], { ...env, DOCKER_HOST: 'unix:///tmp/faaso-no-such-docker.sock' });
   assert.is(r.code, 1);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
+import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv, proxyFingerprint, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
 import type { ServicePlan } from '../../src/runner/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
@@ -92,6 +92,18 @@ test('the proxy: config folder read-only, writable XDG dirs in /tmp, waits for e
   assert.equal(p.logging, { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } });
   assert.equal(p.networks, ['faaso']);
   assert.not.ok(JSON.stringify(p).includes('2019'), 'the admin API is never published');
+});
+
+test('the proxy: default limits, or faaso.yml proxy.memory / cpus / pids; labelled so up sees a change', () => {
+  const def = services(renderCompose(goldenPlan())).proxy;
+  assert.equal([def.mem_limit, def.cpus, def.pids_limit], ['256m', 1, 256]);
+  const plan = goldenPlan();
+  const more = { ...plan, proxy: { ...plan.proxy, limits: { memory: '512m', cpus: 2, pids: 512 } } };
+  const p = services(renderCompose(more)).proxy;
+  assert.equal([p.mem_limit, p.cpus, p.pids_limit], ['512m', 2, 512]);
+  assert.is(def.labels['faaso.config'], proxyFingerprint(plan));
+  assert.is(p.labels['faaso.config'], proxyFingerprint(more));
+  assert.is.not(proxyFingerprint(more), proxyFingerprint(plan));
 });
 
 test("the proxy's compose healthcheck is the Caddy image's own HEALTHCHECK command", () => {

@@ -46,6 +46,9 @@ test('same patterns and limits as the validator', () => {
   assert.equal([deploy.cpus.minimum, deploy.cpus.maximum], [rules.CPUS_MIN, rules.CPUS_MAX]);
   assert.equal([deploy.pids.minimum, deploy.pids.maximum], [rules.PIDS_MIN, rules.PIDS_MAX]);
   assert.equal(deploy.replicas.enum, [1, null]);
+  // The proxy's limits are read by the same readers as a function's.
+  const proxy = schema.properties.proxy.properties;
+  for (const k of ['memory', 'cpus', 'pids']) assert.equal({ ...proxy[k], description: '' }, { ...deploy[k], description: '' }, k);
   for (const p of JSON.stringify(schema).match(/"pattern":"(?:[^"\\]|\\.)*"/g)!) re(JSON.parse(`{${p}}`).pattern);
 });
 

@@ -284,6 +284,18 @@ test("cpus: 0.05 up to the host's CPUs (at most 64)", () => {
   assert.is(valid({ routes: ROUTES, functions: { sum: { cpus: 64 } } }, { hostCpus: undefined }).functions[2]!.limits.cpus, 64);
 });
 
+test('proxy limits: the same fields and rules as a function\'s, kept only when given', () => {
+  assert.equal(valid({ routes: ROUTES, proxy: { cpus: 2 } }).proxy, { port: 8080, limits: { memory: '256m', cpus: 2, pids: 256 } });
+  assert.equal(valid({ routes: ROUTES, proxy: { memory: '512m', pids: 64 } }).proxy.limits, { memory: '512m', cpus: 1, pids: 64 });
+  // Absent (or null): no limits key, so plans of configs that never mention them compare as before.
+  assert.equal(valid({ routes: ROUTES, proxy: { port: 9090, cpus: null } }).proxy, { port: 9090 });
+  assert.equal(problems({ routes: ROUTES, proxy: { memory: '1GB', cpus: 8, pids: 1 } }), [
+    'faaso.yml: proxy.memory: must be a size with a unit, e.g. "256m" or "1g" (k, m or g); got "1GB" (write "1g")',
+    "faaso.yml: proxy.cpus: must be from 0.05 to 4 (this host has 4 CPUs) (got 8)",
+    'faaso.yml: proxy.pids: must be from 16 to 65536 (got 1)',
+  ]);
+});
+
 test('pids: an integer from 16 to 65536', () => {
   assert.is(valid({ routes: ROUTES, functions: { sum: { pids: 16 } } }).functions[2]!.limits.pids, 16);
   oneProblem({ routes: ROUTES, functions: { sum: { pids: 15 } } }, 'functions.sum.pids', /^must be from 16 to 65536 \(got 15\)$/);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/runner/diff.ts';
-import { serviceFingerprint } from '../../src/runner/compose.ts';
+import { proxyFingerprint, serviceFingerprint } from '../../src/runner/compose.ts';
 import type { ObservedContainer } from '../../src/runner/observe.ts';
 import { formatDuration, functionRows, renderTable } from '../../src/runner/table.ts';
 import type { ServicePlan, StackPlan } from '../../src/runner/types.ts';
@@ -29,7 +29,9 @@ const running = (s: ServicePlan, over: Partial<ObservedContainer> = {}): Observe
   restarts: 0, startedAt: Date.parse('2026-11-25T20:00:00Z'), createdAt: 0, failingStreak: 0, exitCode: 0, oomKilled: false,
   published: ['127.0.0.1:8100'], pingUrl: null, pingFailed: false, ...over,
 });
-const proxy: ObservedContainer = { ...running(svc('proxy')), role: 'proxy', service: 'proxy', fn: '', image: 'faaso/caddy:1', published: ['127.0.0.1:8080'] };
+const proxy: ObservedContainer = {
+  ...running(svc('proxy')), role: 'proxy', service: 'proxy', fn: '', image: 'faaso/caddy:1', published: ['127.0.0.1:8080'], config: proxyFingerprint(plan([])),
+};
 
 test('no proxy running: a fresh start', () => {
   assert.ok(diffStack(plan([svc('sum')]), []).fresh);
@@ -55,6 +57,18 @@ test('an exited function is started again; a new proxy port recreates the proxy'
   const d = diffStack({ ...plan([sum]), proxy: { port: 9090, image: 'faaso/caddy:1' } }, [proxy, running(sum, { status: 'exited' })]);
   assert.equal(d.added.map((s) => s.name), ['sum']);
   assert.ok(d.proxyChanged);
+});
+
+test('proxy limits in faaso.yml: a change recreates the proxy; an unlabelled (older) proxy only when limits are set', () => {
+  const sum = svc('sum');
+  const base = plan([sum]);
+  const labelled = { ...proxy, config: proxyFingerprint(base) };
+  assert.not.ok(diffStack(base, [labelled, running(sum)]).proxyChanged);
+  const more = { ...base, proxy: { ...base.proxy, limits: { memory: '256m', cpus: 2, pids: 256 } } };
+  assert.ok(diffStack(more, [labelled, running(sum)]).proxyChanged);
+  assert.not.ok(diffStack(more, [{ ...proxy, config: proxyFingerprint(more) }, running(sum)]).proxyChanged);
+  assert.not.ok(diffStack(base, [{ ...proxy, config: '' }, running(sum)]).proxyChanged);
+  assert.ok(diffStack(more, [{ ...proxy, config: '' }, running(sum)]).proxyChanged);
 });
 
 test('rows and table: URLs through the proxy and direct, stable columns', () => {
