@@ -33,7 +33,8 @@ function findRepoRoot(from: string): string {
   }
 }
 
-const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+/** faaso's own checkout (its scripts, templates, images), whatever FAASO_ROOT says. The one place that locates it. */
+export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 const REGISTRY_RE = /^(?<host>[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:]+\]):(?<port>[0-9]{1,5})$/i;
 

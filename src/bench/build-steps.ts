@@ -4,11 +4,10 @@
 import fs from 'fs-extra';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { run } from '../exec/runner.ts';
 import { dockerBuild } from '../docker/argv.ts';
 import { ensureEngine } from '../docker/engine.ts';
-import { resolveSettings } from '../settings.ts';
+import { REPO_ROOT, resolveSettings } from '../settings.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { loadTemplates } from '../template/load.ts';
 import { loadFunctions } from '../function/load.ts';
@@ -17,7 +16,8 @@ import { CA_SECRET_ID } from '../build/render.ts';
 import { benchName, changeLine, type RuntimeCase, type TimedLine } from './build-plan.ts';
 
 /** faaso's own code (its scripts), whatever FAASO_ROOT says. */
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Not a path relative to this file: bundled into dist/, it sits one level higher than in src/bench/.
+export const REPO = REPO_ROOT;
 
 export interface TimedRun {
   ms: number;

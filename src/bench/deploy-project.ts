@@ -6,12 +6,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DEPLOY_PROJECT } from './deploy-gen.ts';
 import { run } from '../exec/runner.ts';
+import { REPO_ROOT } from '../settings.ts';
 import { parseExecLog, type ExecEntry } from './exec-log.ts';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Not a path relative to this file: bundled into dist/, it sits one level higher than in src/bench/.
+export const REPO = REPO_ROOT;
 
 export interface BenchProject {
   root: string;

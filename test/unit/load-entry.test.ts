@@ -58,4 +58,12 @@ test('FAASO_NO_BUNDLE=1 always runs the sources', () => {
   }
 });
 
+test('only src/settings.ts locates the checkout from its own file: bundled into dist/, every other module sits at another depth', () => {
+  const src = new URL('../../src/', import.meta.url);
+  const offenders = (fs.readdirSync(src, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && f !== 'settings.ts')
+    .filter((f) => /import\.meta\.(url|dirname|filename)/.test(fs.readFileSync(new URL(f, src), 'utf8')));
+  assert.equal(offenders, [], 'use REPO_ROOT from src/settings.ts');
+});
+
 test.run();
