@@ -16,10 +16,10 @@ export interface ScriptResult {
   output: string;
 }
 
-/** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does) and captures everything. */
-export function runScript(name: string, args: string[], env: Record<string, string> = {}): Promise<ScriptResult> {
+/** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does; `bench/NAME.mjs` with folder 'bench') and captures everything. */
+export function runScript(name: string, args: string[], env: Record<string, string> = {}, folder: 'scripts' | 'bench' = 'scripts'): Promise<ScriptResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'scripts', `${name}.mjs`), ...args], {
+    const child = spawn(process.execPath, [path.join(REPO, folder, `${name}.mjs`), ...args], {
       cwd: REPO,
       env: { ...process.env, FAASO_VERBOSE: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
