@@ -59,8 +59,8 @@ function readAccessLog(raw: unknown, p: Problems): { accessLog?: false } {
 /**
  * proxy.memory / cpus / pids, the same fields and defaults as a function's. Kept
  * only when one is given, so configs that never mention them compare as before.
- * Caddy spent ~200 µs of CPU per proxied request in bench/proxy.mjs, so the
- * default 1 CPU carries a few thousand requests/s: bigger hosts raise it here.
+ * Caddy spent 210–340 µs of CPU per proxied request in bench/proxy.mjs, so
+ * the default 1 CPU carries a few thousand requests/s: bigger hosts raise it here.
  */
 function readProxyLimits(raw: unknown, p: Problems, hostCpus?: number): { limits?: Limits } {
   if (!isMapping(raw) || (isAbsent(raw.memory) && isAbsent(raw.cpus) && isAbsent(raw.pids))) return {};
