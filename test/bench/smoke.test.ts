@@ -3,11 +3,15 @@
 // with ratios against its baseline, and a JSON results file. This is what keeps the
 // benches runnable (they once broke only when run from the dist/ bundle). The
 // figures themselves are printed, never asserted: timings depend on the machine.
+//
+// Runs last in `npm test` (after soak): run right before test/integration/caddy.test.ts,
+// the footprint bench made that test's failed-reload case lose its upstream
+// (503 until the function restarted), 3 times out of 3; cause not yet found.
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REPO, requireDocker, runScript } from './helpers.ts';
+import { REPO, requireDocker, runScript } from '../integration/helpers.ts';
 
 const test = suite('bench --quick');
 
