@@ -5,7 +5,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { DEPLOY_PROJECT } from './deploy-gen.ts';
 import { run } from '../exec/runner.ts';
 import { REPO_ROOT } from '../settings.ts';
@@ -51,21 +50,16 @@ export interface ScriptRun {
 export async function runScript(p: BenchProject, name: string, args: string[], timeoutMs = 600_000): Promise<ScriptRun> {
   const logFile = path.join(p.root, `.exec-${name}-${Date.now()}.jsonl`);
   const started = performance.now();
-  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'scripts', `${name}.mjs`), ...args], {
-      cwd: REPO,
-      env: { ...process.env, FAASO_VERBOSE: '', ...p.env, FAASO_EXEC_LOG: logFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (c) => {
-      clearTimeout(timer);
-      resolve({ code: c ?? 1, output: out });
-    });
+  // Through the project's own runner; stdout and stderr lines kept in the order they came.
+  const lines: string[] = [];
+  const r = await run([process.execPath, path.join(REPO, 'scripts', `${name}.mjs`), ...args], {
+    cwd: REPO,
+    env: { FAASO_VERBOSE: '', ...p.env, FAASO_EXEC_LOG: logFile },
+    timeoutMs,
+    onLine: (line) => lines.push(line),
   });
+  const code = r.exitCode;
+  const output = lines.join('\n');
   const ms = performance.now() - started;
   const exec = parseExecLog(await fs.readFile(logFile, 'utf8').catch(() => ''));
   await fs.rm(logFile, { force: true });
