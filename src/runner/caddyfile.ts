@@ -149,6 +149,10 @@ export function renderCaddyfile(plan: StackPlan, opts: CaddyfileOptions = {}): s
     '\t}',
     '}',
     '',
+    // Exactly one site, so one server. When a reload fails to bind its second
+    // server, Caddy 2.6.2 leaves the first one it started serving on the shared
+    // listener with its handlers already cleaned up (503 for part of the traffic
+    // until the proxy restarts). With one server a failed bind starts nothing.
     `:${PROXY_LISTEN_PORT} {`,
     ...accessLog(plan),
     `\thandle ${PROXY_HEALTH_PATH} {`,

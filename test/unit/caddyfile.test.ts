@@ -89,6 +89,16 @@ test('health endpoint, JSON 404 with a guarded path echo, JSON logs, admin on lo
   assert.is(text.match(/format json/g)?.length, 2);
 });
 
+test('one site block, one server, whatever the routes and upstreams', () => {
+  const plans = [fixturePlan(), fixturePlan([{ path: '/', function: 'hello' }]), { ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } }];
+  for (const plan of plans) {
+    for (const text of [renderCaddyfile(plan), renderCaddyfile(plan, { upstreams: { hello: ['hello:3000', 'hello-next:3000'] } })]) {
+      const blocks = text.split('\n').filter((l) => /^(?![\t#]).*\{$/.test(l));
+      assert.equal(blocks, ['{', ':8080 {']);
+    }
+  }
+});
+
 test('a root route serves everything without stripping', () => {
   const text = renderCaddyfile(fixturePlan([{ path: '/', function: 'hello' }, { path: '/sum', function: 'sum' }]));
   assert.match(text, /@route2 path \/\*\n\thandle @route2 \{\n\t\treverse_proxy hello:3000/);
