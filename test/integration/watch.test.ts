@@ -69,7 +69,6 @@ async function secondsUntilServing(since: number, timeoutMs: number): Promise<nu
   return (Date.now() - since) / 1000;
 }
 
-/** The function's server process: the child of the container's init (tini). */
 /**
  * Each fault below is a separate incident: wait until sum is healthy for Docker,
  * answers its /ping, and watch has had a check to see that (Docker's "healthy"
@@ -81,8 +80,13 @@ async function healedIncident(): Promise<void> {
   await new Promise((r) => setTimeout(r, INTERVAL_S * 1000 + 500));
 }
 
+/** Signals the function's server process: the child of the container's init (tini). */
 async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> {
-  await docker('exec', id, 'sh', '-c', `for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -${signal} "$pid"; done; true`);
+  const script = `for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -${signal} "$pid"; done; true`;
+  // A killed server ends tini, hence the container and this very exec: when that
+  // wins the race, a foreground `docker exec` fails with no message. Detached, the
+  // exec only has to start; the tests check what the signal did.
+  await docker('exec', ...(signal === 'KILL' ? ['-d'] : []), id, 'sh', '-c', script);
 }
 
 /** sum + proxy through the runner's renderers; `crashy` (same image, exits at once) added to the compose text. */
