@@ -74,9 +74,15 @@ function ensureBuildPrereqs(log: Log): Promise<void> {
   return buildPrereqs;
 }
 
-export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log): Promise<BuildResult> {
+/** What buildMany already knows of a function: its plan and one batched inspect of its hash tag. */
+export interface Prefetched {
+  plan: BuildPlan;
+  existing: ImageInfo | null;
+}
+
+export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log, pre?: Prefetched): Promise<BuildResult> {
   const started = Date.now();
-  const plan = await planFunction(spec, template, settings);
+  const plan = pre?.plan ?? (await planFunction(spec, template, settings));
   const done = async (status: BuildResult['status'], tests: string, known: ImageInfo | null): Promise<BuildResult> => {
     const info = known ?? (await imageInfo(plan.image.hashRef));
     // `latest` follows the newest good build, also when an older hash comes back;
@@ -87,7 +93,7 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
   };
 
   if (!opts.noCache) {
-    const existing = await imageInfo(plan.image.hashRef);
+    const existing = pre ? pre.existing : await imageInfo(plan.image.hashRef);
     if (existing) return done('up to date', 'passed before', existing);
   }
 

@@ -6,7 +6,8 @@ import type { TemplateMeta } from '../template/types.ts';
 import type { Settings } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { prefixLines } from '../exec/lines.ts';
-import { buildFunction, summaryLine, type BuildOptions, type BuildResult } from './build.ts';
+import { imageInfos } from '../docker/engine.ts';
+import { buildFunction, planFunction, summaryLine, type BuildOptions, type BuildResult, type Prefetched } from './build.ts';
 import { runPool, type Settled } from './pool.ts';
 
 type Log = (line: string) => void;
@@ -32,12 +33,15 @@ export async function buildMany(
 ): Promise<ManyOutcome[]> {
   // One build at a time writes like a single build: no prefixes to read past.
   const prefixes = jobs > 1 && specs.length > 1 ? linePrefixes(specs.map((s) => s.name)) : null;
-  const results = await runPool(specs, jobs, async (spec) => {
+  const known = opts.noCache ? null : await prefetch(specs, templates, settings, jobs);
+  const results = await runPool(specs, jobs, async (spec, i) => {
     const prefix = prefixes?.get(spec.name);
     const own: Log = prefix === undefined ? log : (line) => log(prefixLines(prefix, line));
     const started = Date.now();
     try {
-      return await buildFunction(spec, templates.get(spec.runtime)!, settings, { ...opts, prefix }, own);
+      const pre = known?.[i];
+      if (pre && !pre.ok) throw pre.error;
+      return await buildFunction(spec, templates.get(spec.runtime)!, settings, { ...opts, prefix }, own, pre?.value);
     } catch (err) {
       // Said at once, so a long build still running does not hide it; details come in the summary.
       if (prefix !== undefined) own(`✗ ${spec.name}: failed after ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -45,6 +49,17 @@ export async function buildMany(
     }
   });
   return specs.map((s, i) => ({ name: s.name, result: results[i]! }));
+}
+
+/**
+ * Plans every function (file reads and hashing only), then asks Docker about all
+ * their hash tags in one call: up-to-date functions then cost no Docker call of
+ * their own. A function whose plan failed keeps its error for its own outcome.
+ */
+async function prefetch(specs: readonly FunctionSpec[], templates: ReadonlyMap<string, TemplateMeta>, settings: Settings, jobs: number): Promise<Settled<Prefetched>[]> {
+  const plans = await runPool(specs, jobs, (spec) => planFunction(spec, templates.get(spec.runtime)!, settings));
+  const infos = await imageInfos(plans.flatMap((p) => (p.ok ? [p.value.image.hashRef] : [])));
+  return plans.map((p) => (p.ok ? { ok: true, value: { plan: p.value, existing: infos.get(p.value.image.hashRef) ?? null } } : p));
 }
 
 export interface ManySummary {

@@ -32,11 +32,12 @@ export const dockerServerVersion = (): string[] => ['docker', 'version', '--form
 export const dockerBuildxVersion = (): string[] => ['docker', 'buildx', 'version'];
 
 /**
- * `docker image inspect` printing id, size and every tag of the image; exit 1
- * if it is absent. The tags let the builder see whether `latest` already points
- * at an image without another call.
+ * `docker image inspect` printing id, size and every tag of each image, a line
+ * each; exit 1 if any is absent (the others are still printed). The tags let the
+ * builder see whether `latest` already points at an image without another call,
+ * and tell which line answers which ref.
  */
-export const dockerImageInspect = (ref: string): string[] => ['docker', 'image', 'inspect', '--format', '{{.Id}} {{.Size}} {{range .RepoTags}}{{.}},{{end}}', ref];
+export const dockerImageInspect = (...refs: string[]): string[] => ['docker', 'image', 'inspect', '--format', '{{.Id}} {{.Size}} {{range .RepoTags}}{{.}},{{end}}', ...refs];
 
 export const dockerInspectState = (name: string): string[] => [
   'docker',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Settings } from '../settings.ts';
 import { parseRegistry } from '../settings.ts';
 import { UserError } from '../errors.ts';
-import { imageInfo } from '../docker/engine.ts';
+import { imageInfos } from '../docker/engine.ts';
 import { loadFunctions } from '../function/load.ts';
 import { planFunction } from '../build/build.ts';
 import { buildMany, summarizeMany } from '../build/many.ts';
@@ -69,20 +69,21 @@ async function buildImages(project: Project, specs: FunctionSpec[], settings: Se
   return images;
 }
 
-/** Image checks are one short `docker image inspect` each: a few at a time, not 30 processes at once. */
-const CHECK_JOBS = 4;
+/** Planning reads and hashes each function's files: a few at a time. */
+const PLAN_JOBS = 4;
 
-/** --no-build: every image must exist for the current sources (checked at once, not one after the other). */
+/** --no-build: every image must exist for the current sources (one batched inspect for all). */
 async function requireImages(project: Project, specs: FunctionSpec[], settings: Settings): Promise<Map<string, FunctionImage>> {
-  const settled = await runPool(specs, CHECK_JOBS, async (spec) => {
+  const settled = await runPool(specs, PLAN_JOBS, async (spec) => {
     const template = project.templates.get(spec.runtime)!;
-    const plan = await planFunction(spec, template, settings);
-    return { spec, plan, template, exists: !!(await imageInfo(plan.image.hashRef)) };
+    return { spec, plan: await planFunction(spec, template, settings), template };
   });
-  const found = settled.map((r) => {
+  const planned = settled.map((r) => {
     if (!r.ok) throw r.error;
     return r.value;
   });
+  const infos = await imageInfos(planned.map((f) => f.plan.image.hashRef));
+  const found = planned.map((f) => ({ ...f, exists: !!infos.get(f.plan.image.hashRef) }));
   const missing = found.find((f) => !f.exists);
   if (missing) {
     throw new UserError(`${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`);

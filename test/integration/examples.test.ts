@@ -1,9 +1,13 @@
 // The bundled examples end to end on the real engine: build + test + push all
 // three, pull them back from the registry, and serve each with plain `docker run`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manifestDigest } from '../../src/registry/api.ts';
 import { run } from '../../src/exec/runner.ts';
+import { parseExecLog } from '../../src/bench/exec-log.ts';
 import { docker, dockerOk, freePort, httpGet, requireDocker, runScript, waitFor } from './helpers.ts';
 
 const test = suite('examples');
@@ -95,11 +99,21 @@ test('images run as a non-root user and carry no CA bundle', async () => {
   }
 });
 
-test('a second build of unchanged functions is up to date and runs no docker build', async () => {
-  const r = await runScript('build', ['--all']);
-  assert.is(r.code, 0, r.output);
-  assert.is((r.stdout.match(/: up to date in/g) ?? []).length, 3, r.stdout);
-  assert.not.match(r.stdout, /building/);
+test('a second build of unchanged functions is up to date: no docker build, one inspect for all three', async () => {
+  const logFile = path.join(os.tmpdir(), `faaso-it-exec-${process.pid}.jsonl`);
+  try {
+    const r = await runScript('build', ['--all'], { FAASO_EXEC_LOG: logFile });
+    assert.is(r.code, 0, r.output);
+    assert.is((r.stdout.match(/: up to date in/g) ?? []).length, 3, r.stdout);
+    assert.not.match(r.stdout, /building/);
+    const docker = parseExecLog(fs.readFileSync(logFile, 'utf8')).filter((e) => e.argv[0] === 'docker');
+    assert.not.ok(docker.some((e) => e.argv[1] === 'build' || e.argv[1] === 'push'), 'no build, no push');
+    const inspects = docker.filter((e) => e.argv[1] === 'image' && e.argv[2] === 'inspect');
+    assert.is(inspects.length, 1, JSON.stringify(inspects.map((e) => e.argv)));
+    assert.equal(inspects[0]!.argv.slice(-3).sort(), [...images.values()].sort());
+  } finally {
+    fs.rmSync(logFile, { force: true });
+  }
 });
 
 test.run();
