@@ -52,9 +52,17 @@ export function dockerfileVars(spec: FunctionSpec, template: TemplateMeta, baseI
   };
 }
 
+// Compiled once per template text: compiling is most of a render, and `up` plans
+// every function of a runtime from the same Dockerfile.hbs.
+const compiled = new Map<string, Handlebars.TemplateDelegate<DockerfileVars>>();
+
 export function renderDockerfile(source: string, vars: DockerfileVars, file: string): string {
   try {
-    const render = Handlebars.compile(source, { strict: true, noEscape: true });
+    let render = compiled.get(source);
+    if (!render) {
+      render = Handlebars.compile<DockerfileVars>(source, { strict: true, noEscape: true });
+      compiled.set(source, render);
+    }
     return render(vars);
   } catch (err) {
     throw new UserError(`${file}: cannot render: ${(err as Error).message}`, 'fix the template; variables available: ' + Object.keys(vars).sort().join(', '));

@@ -83,8 +83,13 @@ export async function loadFunctions(
     const list = missing.map((n) => `"${n}"`).join(', ');
     throw new UserError(`no functions ${list} (not found under ${FUNCTIONS_DIR}/)`, availableHint(missing[0]!, await listFunctionNames(projectRoot)));
   }
-  const results = [];
-  for (const name of names) results.push(await readFunction(projectRoot, name, runtimes));
+  // Read side by side (30 functions one after the other were a third of a no-change
+  // `up`), but reported in the order asked, so the same mistake gives the same error.
+  const settled = await Promise.allSettled(names.map((name) => readFunction(projectRoot, name, runtimes)));
+  const results = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
   const problems = results.flatMap((r) => r.problems);
   if (problems.length > 0) throw new ValidationError(problems);
   return results.map((r) => r.spec!);

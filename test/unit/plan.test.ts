@@ -77,8 +77,16 @@ test('env values are quoted for the Dockerfile, so they cannot inject instructio
   assert.is(plan.dockerfile, 'ENV A="plain"\nENV B="x\\" \\\\ \\$HOME"\n');
 });
 
-test('a template using an unknown variable fails loudly (strict mode)', () => {
-  assert.throws(() => planBuild(input({}, 'FROM {{baseImag}}')), /Dockerfile\.hbs: cannot render/);
+test('a template using an unknown variable fails loudly (strict mode), every time', () => {
+  for (let i = 0; i < 2; i++) assert.throws(() => planBuild(input({}, 'FROM {{baseImag}}')), /Dockerfile\.hbs: cannot render/);
+});
+
+test('one Dockerfile.hbs compiled once still renders each function with its own values', () => {
+  const hbs = 'FROM {{baseImage}}\n{{#each env}}ENV {{key}}={{value}}\n{{/each}}LABEL n={{name}}\n';
+  const a = planBuild(input({ name: 'a', env: { X: '1' } }, hbs)).dockerfile;
+  const b = planBuild(input({ name: 'b', env: { Y: '2' } }, hbs)).dockerfile;
+  assert.is(a, 'FROM debian:trixie-slim\nENV X="1"\nLABEL n=a\n');
+  assert.is(b, 'FROM debian:trixie-slim\nENV Y="2"\nLABEL n=b\n');
 });
 
 test.run();
