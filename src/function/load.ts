@@ -6,12 +6,15 @@ import { UserError, ValidationError, type Problem } from '../errors.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
 import { didYouMean } from '../util/suggest.ts';
+import { runPool } from '../build/pool.ts';
 import type { FunctionSpec } from './types.ts';
 import { FUNCTION_FILE, validateFunction } from './validate.ts';
 
 export { listFiles } from '../util/list-files.ts';
 
 export const FUNCTIONS_DIR = 'functions';
+/** Function folders read at once. */
+const READ_JOBS = 8;
 
 /** Names that would resolve outside functions/ (or to it); never touch the disk with them. */
 const isPathLike = (name: string): boolean => name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name);
@@ -83,11 +86,12 @@ export async function loadFunctions(
     const list = missing.map((n) => `"${n}"`).join(', ');
     throw new UserError(`no functions ${list} (not found under ${FUNCTIONS_DIR}/)`, availableHint(missing[0]!, await listFunctionNames(projectRoot)));
   }
-  // Read side by side (30 functions one after the other were a third of a no-change
-  // `up`), but reported in the order asked, so the same mistake gives the same error.
-  const settled = await Promise.allSettled(names.map((name) => readFunction(projectRoot, name, runtimes)));
+  // Read several at once (30 functions one after the other were a third of a
+  // no-change `up`), bounded so a big project does not run out of file handles,
+  // and reported in the order asked, so the same mistake gives the same error.
+  const settled = await runPool(names, READ_JOBS, (name) => readFunction(projectRoot, name, runtimes));
   const results = settled.map((r) => {
-    if (r.status === 'rejected') throw r.reason;
+    if (!r.ok) throw r.error;
     return r.value;
   });
   const problems = results.flatMap((r) => r.problems);
