@@ -10,7 +10,7 @@ import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
 import { withCleanup } from '../exec/cleanup.ts';
 import { dockerBuild, dockerPush, dockerRmi, dockerTag } from '../docker/argv.ts';
-import { ensureBuildx, formatBytes, imageInfo, runOrFail, type ImageInfo } from '../docker/engine.ts';
+import { ensureBuildx, formatBytes, imageInfo, imageInfos, runOrFail, type ImageInfo } from '../docker/engine.ts';
 import { ensureBaseImage } from '../base/ensure.ts';
 import { copyManifestTag, manifestDigest } from '../registry/api.ts';
 import { runTestsAgainstImage } from '../testing/run-tests.ts';
@@ -18,6 +18,7 @@ import { listFiles } from '../function/load.ts';
 import { CA_SECRET_ID } from './render.ts';
 import { planBuild, type BuildPlan } from './plan.ts';
 import { makeTempContext, readSourceFiles, writeContext } from './context.ts';
+import { runPool, type Settled } from './pool.ts';
 
 export interface BuildOptions {
   test: boolean;
@@ -74,10 +75,22 @@ function ensureBuildPrereqs(log: Log): Promise<void> {
   return buildPrereqs;
 }
 
-/** What buildMany already knows of a function: its plan and one batched inspect of its hash tag. */
+/** What is known of a function before building it: its plan and one batched inspect of its hash tag. */
 export interface Prefetched {
   plan: BuildPlan;
   existing: ImageInfo | null;
+}
+
+/**
+ * Plans every function (file reads and hashing, `jobs` at a time), then asks
+ * Docker about all their hash tags in one call: up-to-date functions then cost
+ * no Docker call of their own. A function whose plan failed keeps its error, in
+ * its own place, for its own outcome.
+ */
+export async function prefetch(specs: readonly FunctionSpec[], templates: ReadonlyMap<string, TemplateMeta>, settings: Settings, jobs: number): Promise<Settled<Prefetched>[]> {
+  const plans = await runPool(specs, jobs, (spec) => planFunction(spec, templates.get(spec.runtime)!, settings));
+  const infos = await imageInfos(plans.flatMap((p) => (p.ok ? [p.value.image.hashRef] : [])));
+  return plans.map((p) => (p.ok ? { ok: true, value: { plan: p.value, existing: infos.get(p.value.image.hashRef) ?? null } } : p));
 }
 
 export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log, pre?: Prefetched): Promise<BuildResult> {

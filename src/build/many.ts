@@ -6,8 +6,7 @@ import type { TemplateMeta } from '../template/types.ts';
 import type { Settings } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { prefixLines } from '../exec/lines.ts';
-import { imageInfos } from '../docker/engine.ts';
-import { buildFunction, planFunction, summaryLine, type BuildOptions, type BuildResult, type Prefetched } from './build.ts';
+import { buildFunction, prefetch, summaryLine, type BuildOptions, type BuildResult } from './build.ts';
 import { runPool, type Settled } from './pool.ts';
 
 type Log = (line: string) => void;
@@ -49,17 +48,6 @@ export async function buildMany(
     }
   });
   return specs.map((s, i) => ({ name: s.name, result: results[i]! }));
-}
-
-/**
- * Plans every function (file reads and hashing only), then asks Docker about all
- * their hash tags in one call: up-to-date functions then cost no Docker call of
- * their own. A function whose plan failed keeps its error for its own outcome.
- */
-async function prefetch(specs: readonly FunctionSpec[], templates: ReadonlyMap<string, TemplateMeta>, settings: Settings, jobs: number): Promise<Settled<Prefetched>[]> {
-  const plans = await runPool(specs, jobs, (spec) => planFunction(spec, templates.get(spec.runtime)!, settings));
-  const infos = await imageInfos(plans.flatMap((p) => (p.ok ? [p.value.image.hashRef] : [])));
-  return plans.map((p) => (p.ok ? { ok: true, value: { plan: p.value, existing: infos.get(p.value.image.hashRef) ?? null } } : p));
 }
 
 export interface ManySummary {

@@ -7,11 +7,10 @@ import path from 'node:path';
 import type { Settings } from '../settings.ts';
 import { parseRegistry } from '../settings.ts';
 import { UserError } from '../errors.ts';
-import { imageInfos } from '../docker/engine.ts';
 import { loadFunctions } from '../function/load.ts';
-import { planFunction } from '../build/build.ts';
+import { prefetch } from '../build/build.ts';
 import { buildMany, summarizeMany } from '../build/many.ts';
-import { buildJobs, runPool } from '../build/pool.ts';
+import { buildJobs } from '../build/pool.ts';
 import type { FunctionSpec } from '../function/types.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { ensureInfraImage } from '../images/infra.ts';
@@ -74,16 +73,11 @@ const PLAN_JOBS = 4;
 
 /** --no-build: every image must exist for the current sources (one batched inspect for all). */
 async function requireImages(project: Project, specs: FunctionSpec[], settings: Settings): Promise<Map<string, FunctionImage>> {
-  const settled = await runPool(specs, PLAN_JOBS, async (spec) => {
-    const template = project.templates.get(spec.runtime)!;
-    return { spec, plan: await planFunction(spec, template, settings), template };
-  });
-  const planned = settled.map((r) => {
+  const known = await prefetch(specs, project.templates, settings, PLAN_JOBS);
+  const found = known.map((r, i) => {
     if (!r.ok) throw r.error;
-    return r.value;
+    return { spec: specs[i]!, plan: r.value.plan, template: project.templates.get(specs[i]!.runtime)!, exists: r.value.existing !== null };
   });
-  const infos = await imageInfos(planned.map((f) => f.plan.image.hashRef));
-  const found = planned.map((f) => ({ ...f, exists: !!infos.get(f.plan.image.hashRef) }));
   const missing = found.find((f) => !f.exists);
   if (missing) {
     throw new UserError(`${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`);

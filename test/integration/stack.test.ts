@@ -217,19 +217,27 @@ test('Docker down: one clear message', async () => {
   assert.match(r.stderr, /Docker is not running/);
 });
 
-test('compose.mjs regenerates the same bytes, and refuses a function that is not built', async () => {
+test('compose.mjs and up --no-build use the built images, and refuse a function that is not built', async () => {
   const composeDir = path.join(project.root, 'compose');
   const files = ['docker-compose.yml', '.env', 'caddy/Caddyfile'];
   const before = await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8')));
+  const running = await containers();
   const r = await runScript('compose', [], env);
   assert.is(r.code, 0, r.output);
   assert.equal(await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8'))), before);
+  const same = await runScript('up', ['--no-build'], env);
+  assert.is(same.code, 0, same.output);
+  assert.match(same.stdout, /stack faasoit: up to date/);
   await writeFunction(project.root, 'faasoit-unbuilt', version(9));
   await fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml({ ...ALL, '/unbuilt': 'faasoit-unbuilt' }));
   try {
     const bad = await runScript('compose', [], env);
     assert.is(bad.code, 1, bad.output);
     assert.match(bad.stderr, /faasoit-unbuilt is not built/);
+    const badUp = await runScript('up', ['--no-build'], env);
+    assert.is(badUp.code, 1, badUp.output);
+    assert.match(badUp.stderr, /faasoit-unbuilt is not built/);
+    assert.equal(await containers(), running);
     assert.equal(await Promise.all(files.map((f) => fs.readFile(path.join(composeDir, f), 'utf8'))), before);
   } finally {
     await writeConfig(ALL);
