@@ -15,10 +15,6 @@ import { buildFunction } from '../build/build.ts';
 import { CA_SECRET_ID } from '../build/render.ts';
 import { benchName, changeLine, type RuntimeCase, type TimedLine } from './build-plan.ts';
 
-/** faaso's own code (its scripts), whatever FAASO_ROOT says. */
-// Not a path relative to this file: bundled into dist/, it sits one level higher than in src/bench/.
-export const REPO = REPO_ROOT;
-
 export interface TimedRun {
   ms: number;
   code: number;
@@ -37,7 +33,7 @@ export async function timedRun(argv: string[], env: Record<string, string> = {})
 
 /** `node scripts/NAME.mjs ARGS`: what `npx zx scripts/NAME.mjs` runs, minus npx's own lookup. */
 export const faasoScript = (name: string, args: string[], env: Record<string, string>): Promise<TimedRun> =>
-  timedRun([process.execPath, path.join(REPO, 'scripts', `${name}.mjs`), ...args], env);
+  timedRun([process.execPath, path.join(REPO_ROOT, 'scripts', `${name}.mjs`), ...args], env);
 
 /** The baseline: plain BuildKit `docker build` of an exported context, with the same CA secret faaso passes. */
 export function plainDockerBuild(dir: string, tag: string, noCache: boolean, buildCa: string | null): Promise<TimedRun> {

@@ -9,14 +9,14 @@ import { UserError } from '../errors.ts';
 import { withCleanup } from '../exec/cleanup.ts';
 import { run } from '../exec/runner.ts';
 import { ensureEngine } from '../docker/engine.ts';
-import { resolveSettings } from '../settings.ts';
+import { REPO_ROOT, resolveSettings } from '../settings.ts';
 import { buildJobs } from '../build/pool.ts';
 import { parseCli } from '../cli/entry.ts';
 import { median } from './stats.ts';
 import { describeMachine, formatSection, machineInfo, saveResults } from './report.ts';
 import { benchName, changeLine, depsVerdict, installSteps, phasesFromLines, selectRuntimes, type RuntimeCase } from './build-plan.ts';
 import { CASE_HEADER, PARALLEL_HEADER, caseRows, parallelRows, summaryLine, type CaseResult, type ParallelResult } from './build-report.ts';
-import { REPO, benchProject, changeExport, changeFunction, cleanupBench, faasoScript, noChangeInProcess, plainDockerBuild, type BenchProject, type TimedRun } from './build-steps.ts';
+import { benchProject, changeExport, changeFunction, cleanupBench, faasoScript, noChangeInProcess, plainDockerBuild, type BenchProject, type TimedRun } from './build-steps.ts';
 
 const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
@@ -119,7 +119,7 @@ export async function main(args: string[]): Promise<number> {
   if (unknown.length > 0 || cases.length === 0) throw new UserError(`--runtimes: unknown runtime(s) ${unknown.join(', ') || '(none given)'}`, 'choose from python, node, crystal');
   const settings = resolveSettings(process.env, (f) => fs.existsSync(f));
   await ensureEngine();
-  const machine = await machineInfo(REPO);
+  const machine = await machineInfo(REPO_ROOT);
   const say = (l: string): void => void process.stderr.write(`bench: ${l}\n`);
   console.log(describeMachine(machine));
 
@@ -139,7 +139,7 @@ export async function main(args: string[]): Promise<number> {
     }
     if (parallel) console.log(formatSection(`build of every runtime's function: one at a time vs ${parallel.jobs} at a time (FAASO_BUILD_JOBS)`, PARALLEL_HEADER, parallelRows(parallel)));
     console.log(summaryLine(results, parallel));
-    const file = await saveResults(REPO, 'build', machine, { quick, nonce, cases: results, parallel, noChangeMedianMs: results.map((r) => median(r.noChange.inProcessMs)) });
+    const file = await saveResults(REPO_ROOT, 'build', machine, { quick, nonce, cases: results, parallel, noChangeMedianMs: results.map((r) => median(r.noChange.inProcessMs)) });
     console.log(`results: ${file}`);
     return 0;
   });

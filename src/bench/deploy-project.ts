@@ -10,9 +10,6 @@ import { run } from '../exec/runner.ts';
 import { REPO_ROOT } from '../settings.ts';
 import { parseExecLog, type ExecEntry } from './exec-log.ts';
 
-// Not a path relative to this file: bundled into dist/, it sits one level higher than in src/bench/.
-export const REPO = REPO_ROOT;
-
 export interface BenchProject {
   root: string;
   env: Record<string, string>;
@@ -21,8 +18,8 @@ export interface BenchProject {
 /** A temp project; `functions` are copies of functions/sum (identical sources build from cache). */
 export async function createProject(functions: readonly string[], project = DEPLOY_PROJECT): Promise<BenchProject> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-deploy-'));
-  await fs.symlink(path.join(REPO, 'templates'), path.join(root, 'templates'));
-  await fs.symlink(path.join(REPO, 'images'), path.join(root, 'images'));
+  await fs.symlink(path.join(REPO_ROOT, 'templates'), path.join(root, 'templates'));
+  await fs.symlink(path.join(REPO_ROOT, 'images'), path.join(root, 'images'));
   await addFunctions(root, functions);
   return { root, env: { FAASO_ROOT: root, FAASO_PROJECT: project } };
 }
@@ -31,7 +28,7 @@ export async function addFunctions(root: string, functions: readonly string[]): 
   for (const name of functions) {
     const dir = path.join(root, 'functions', name);
     if (await fs.stat(dir).then(() => true, () => false)) continue;
-    await fs.cp(path.join(REPO, 'functions', 'sum'), dir, { recursive: true });
+    await fs.cp(path.join(REPO_ROOT, 'functions', 'sum'), dir, { recursive: true });
   }
 }
 
@@ -52,8 +49,8 @@ export async function runScript(p: BenchProject, name: string, args: string[], t
   const started = performance.now();
   // Through the project's own runner; stdout and stderr lines kept in the order they came.
   const lines: string[] = [];
-  const r = await run([process.execPath, path.join(REPO, 'scripts', `${name}.mjs`), ...args], {
-    cwd: REPO,
+  const r = await run([process.execPath, path.join(REPO_ROOT, 'scripts', `${name}.mjs`), ...args], {
+    cwd: REPO_ROOT,
     env: { FAASO_VERBOSE: '', ...p.env, FAASO_EXEC_LOG: logFile },
     timeoutMs,
     onLine: (line) => lines.push(line),

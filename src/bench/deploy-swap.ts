@@ -17,7 +17,7 @@ import { loadPrepared } from './deploy-reload.ts';
 import { composeFile } from './deploy-up.ts';
 import { summarizeExec } from './exec-log.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
-// The integration tests' load generator: the retry semantics the README documents.
+// The load generator the stack and soak tests also use: the retry semantics the README documents.
 import { startLoad, type LoadResult } from './fetch-load.ts';
 
 export interface SwapRound {
