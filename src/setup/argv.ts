@@ -19,6 +19,20 @@ export const APT_ENV: Record<string, string> = { DEBIAN_FRONTEND: 'noninteractiv
 
 export const aptUpdate = (): string[] => ['apt-get', 'update'];
 
+/** What apt would install for a package: parse with aptCandidate. */
+export const aptPolicy = (name: string): string[] => ['apt-cache', 'policy', name];
+
+/** The "Candidate:" version of `apt-cache policy` output, or null (none, or unknown to apt). */
+export function aptCandidate(policyOutput: string): string | null {
+  const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
+  return m && m[1] !== '(none)' ? m[1]! : null;
+}
+
+/** apt's own complaints in `apt-get update` output (a source it could not fetch), for error messages. */
+export function aptWarnings(output: string): string[] {
+  return output.split('\n').map((l) => l.trim()).filter((l) => /^(?:W|E|Err):/.test(l));
+}
+
 // Recommends stay on: debootstrap's (debian-archive-keyring) are what verify the
 // archive, and docker.io is installed the way it was measured.
 export function aptInstall(packages: readonly string[]): string[] {

@@ -1,12 +1,13 @@
-// Makes `docker info` answer: installs docker.io (Debian, root) and starts dockerd
-// detached when needed. Silent when the engine already answers.
+// Makes `docker info` answer: installs docker.io and the docker client (Debian,
+// root) and starts dockerd detached when none runs. Silent when the engine
+// already answers.
 import fs from 'node:fs';
 import { UserError } from '../errors.ts';
-import { run } from '../exec/runner.ts';
-import { APT_ENV, DOCKERD_LOG, aptInstall, aptUpdate, startDockerd } from './argv.ts';
-import { planEngine, type EngineAction } from './plan.ts';
-import { dockerAnswers, probeEngine } from './probe.ts';
-import { defaultLog, runChecked, seconds, tailLines, timed, type Log } from './steps.ts';
+import { APT_ENV, DOCKERD_LOG, aptCandidate, aptInstall, aptPolicy, aptUpdate, aptWarnings, startDockerd } from './argv.ts';
+import { clientPackage, missingClientError, planEngine, type EngineAction } from './plan.ts';
+import { dockerAnswers, dockerdAlive, onPath, probeEngine } from './probe.ts';
+import { defaultLog, runCheckedResult, seconds, tailLines, timed, type Log } from './steps.ts';
+import { describeArgv, run } from '../exec/runner.ts';
 
 export interface EngineOptions {
   log?: Log;
@@ -16,13 +17,34 @@ export interface EngineOptions {
 
 const APT_HINT = 'check that the Debian mirror is reachable and that no other apt/dpkg is running, then re-run';
 
-async function aptInstallPackages(packages: string[], log: Log): Promise<void> {
-  log(`docker: installing ${packages.join(', ')} with apt-get…`);
-  const { ms } = await timed(async () => {
-    await runChecked(aptUpdate(), 'apt-get update', APT_HINT, { env: APT_ENV, timeoutMs: 10 * 60_000 });
-    await runChecked(aptInstall(packages), `installing ${packages.join(', ')}`, APT_HINT, { env: APT_ENV, timeoutMs: 20 * 60_000 });
+/**
+ * apt-get update, then the packages plus, when asked, what gives the `docker`
+ * command on this release. An update that could not fetch a source still
+ * exits 0 (a host's stale third-party source must not block setup), so its
+ * complaints are kept for the message should the install then fail.
+ */
+async function aptInstallPackages(action: Extract<EngineAction, { kind: 'apt-install' }>, log: Log): Promise<void> {
+  let updateSaid: string[] = [];
+  const { ms, value: packages } = await timed(async () => {
+    log(`docker: updating apt's package lists…`);
+    const update = await runCheckedResult(aptUpdate(), 'apt-get update', APT_HINT, { env: APT_ENV, timeoutMs: 10 * 60_000 });
+    updateSaid = aptWarnings(update.stderr);
+    const wanted = [...action.packages];
+    if (action.client) wanted.push(clientPackage(aptCandidate((await run(aptPolicy('docker-cli'))).stdout) !== null));
+    const packages = [...new Set(wanted)].sort();
+    log(`docker: installing ${packages.join(', ')} with apt-get…`);
+    const r = await run(aptInstall(packages), { env: APT_ENV, timeoutMs: 20 * 60_000 });
+    if (r.exitCode !== 0) {
+      const said = [...updateSaid, ...aptWarnings(`${r.stdout}\n${r.stderr}`)];
+      throw new UserError(`installing ${packages.join(', ')} failed (exit ${r.exitCode}): ${describeArgv(aptInstall(packages))}\n${tailLines(said.join('\n'), 12)}`, APT_HINT);
+    }
+    return packages;
   });
   log(`docker: installed ${packages.join(', ')} in ${seconds(ms)}`);
+  if (action.client && (await onPath('docker')) === null) {
+    const { message, hint } = missingClientError(packages, updateSaid);
+    throw new UserError(message, hint);
+  }
 }
 
 function logTail(): string {
@@ -33,23 +55,27 @@ function logTail(): string {
   }
 }
 
-/** Polls `docker info` until it answers or waitMs passes. */
-export async function waitForEngine(waitMs: number): Promise<boolean> {
+/** Polls `docker info` until it answers or waitMs passes; the last error when it never did. */
+export async function waitForEngine(waitMs: number): Promise<{ ok: true } | { ok: false; error: string }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if ((await dockerAnswers()).answers) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 250));
+    const r = await dockerAnswers();
+    if (r.answers) return { ok: true };
+    if (Date.now() >= deadline) return { ok: false, error: r.error };
+    await new Promise((res) => setTimeout(res, 250));
   }
 }
 
 async function apply(action: EngineAction, log: Log, waitMs: number, started: { at: number }): Promise<void> {
   switch (action.kind) {
     case 'apt-install':
-      return aptInstallPackages(action.packages, log);
+      return aptInstallPackages(action, log);
     case 'start-dockerd': {
-      // A package's postinst (systemd hosts) may have started it already.
-      if ((await dockerAnswers()).answers) return;
+      // A package's postinst (systemd hosts) may have started one meanwhile: never a second.
+      if (dockerdAlive()) {
+        log('docker: dockerd is already running (started by its package or service); waiting for it');
+        return;
+      }
       log(`docker: starting ${action.dockerd} in the background (log: ${DOCKERD_LOG})…`);
       started.at = Date.now();
       const r = await run(startDockerd(action.dockerd));
@@ -58,10 +84,12 @@ async function apply(action: EngineAction, log: Log, waitMs: number, started: { 
     }
     case 'wait': {
       const t0 = started.at || Date.now();
-      if (!(await waitForEngine(waitMs))) {
+      const r = await waitForEngine(waitMs);
+      if (!r.ok) {
         const tail = logTail();
+        const why = r.error ? ` (\`docker info\`: ${r.error})` : '';
         throw new UserError(
-          `dockerd did not answer within ${seconds(waitMs)}${tail ? `; the end of ${DOCKERD_LOG}:\n${tail}` : ''}`,
+          `dockerd did not answer within ${seconds(waitMs)}${why}${tail ? `; the end of ${DOCKERD_LOG}:\n${tail}` : ''}`,
           `look at ${DOCKERD_LOG} (or \`journalctl -u docker\`), fix the cause, and re-run \`npx zx scripts/setup.mjs\``,
         );
       }

@@ -17,7 +17,7 @@ export interface EngineFacts extends HostFacts {
   cli: boolean;
   /** Where dockerd lives, or null when it is not installed. */
   dockerd: string | null;
-  /** A dockerd process is alive (per /var/run/docker.pid) but does not answer yet. */
+  /** A dockerd process is alive (whoever started it), answering or not. */
   dockerdRunning: boolean;
 }
 

@@ -23,16 +23,35 @@ export async function onPath(cmd: string): Promise<string | null> {
 /** Whether `docker info` answers, with its error line when it does not. */
 export async function dockerAnswers(): Promise<{ answers: boolean; error: string }> {
   const r = await run(dockerInfo(), { timeoutMs: 10_000 });
-  return { answers: r.exitCode === 0 && r.stdout.trim() !== '', error: firstLine(r.stderr) };
+  // 127: the runner could not start `docker` at all (its own ENOENT text says less).
+  const error = r.exitCode === 127 ? 'the `docker` command is not on PATH' : firstLine(r.stderr) || `exit code ${r.exitCode}`;
+  return { answers: r.exitCode === 0 && r.stdout.trim() !== '', error: r.exitCode === 0 ? '' : error };
 }
 
-function dockerdAlive(): boolean {
+const isDockerd = (pid: string): boolean => {
   try {
-    const pid = Number(fs.readFileSync(DOCKER_PID, 'utf8').trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
     return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
   } catch {
-    return false; // no pid file, or a stale one
+    return false; // gone meanwhile, or not ours to read
+  }
+};
+
+/**
+ * Whether a dockerd process is alive, whoever started it: the pid file first,
+ * else any process named dockerd (one started with another --pidfile, or
+ * still starting). Starting a second one only fails on the first's lock.
+ */
+export function dockerdAlive(): boolean {
+  try {
+    const pid = fs.readFileSync(DOCKER_PID, 'utf8').trim();
+    if (/^[1-9][0-9]*$/.test(pid) && isDockerd(pid)) return true;
+  } catch {
+    // no pid file: look at the processes
+  }
+  try {
+    return fs.readdirSync('/proc').some((e) => /^[0-9]+$/.test(e) && isDockerd(e));
+  } catch {
+    return false; // no /proc (not Linux): nothing we could start anyway
   }
 }
 

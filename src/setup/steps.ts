@@ -1,7 +1,7 @@
 // Small helpers shared by the setup steps (and the base image builder): timing,
 // quiet command runs that throw a UserError carrying the output's tail on failure.
 import { UserError } from '../errors.ts';
-import { describeArgv, run, type RunOptions } from '../exec/runner.ts';
+import { describeArgv, run, type RunOptions, type RunResult } from '../exec/runner.ts';
 
 export type Log = (line: string) => void;
 
@@ -35,8 +35,13 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
  * the command's output (apt and debootstrap explain themselves at the end).
  */
 export async function runChecked(argv: readonly string[], what: string, hint: string, opts: RunOptions = {}): Promise<string> {
+  return (await runCheckedResult(argv, what, hint, opts)).stdout;
+}
+
+/** runChecked, returning stderr too (apt writes its warnings there). */
+export async function runCheckedResult(argv: readonly string[], what: string, hint: string, opts: RunOptions = {}): Promise<RunResult> {
   const r = await run(argv, opts);
-  if (r.exitCode === 0) return r.stdout;
+  if (r.exitCode === 0) return r;
   const output = tailLines(`${r.stdout}\n${r.stderr}`, 12);
   throw new UserError(`${what} failed (exit ${r.exitCode}): ${describeArgv(argv)}${output ? `\n${output}` : ''}`, hint);
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { builderAlias, missingPlugins, needsBuildxAlias, planEngine, planPlugins } from '../../src/setup/plan.ts';
+import { builderAlias, clientPackage, missingClientError, missingPlugins, needsBuildxAlias, planEngine, planPlugins } from '../../src/setup/plan.ts';
 import type { EngineFacts, PluginFacts } from '../../src/setup/facts.ts';
 import { throwsUser } from './throws-user.ts';
 
@@ -28,14 +28,48 @@ test('dockerd already running but not answering yet: only wait', () => {
   assert.equal(planEngine(engine({ dockerdRunning: true })), [{ kind: 'wait' }]);
 });
 
-test('not installed on Debian as root: apt-get install docker.io, start, wait', () => {
+test('not installed on Debian as root: apt-get install docker.io and the client, start, wait', () => {
   assert.equal(planEngine(engine({ cli: false, dockerd: null })), [
-    { kind: 'apt-install', packages: ['docker.io'] },
+    { kind: 'apt-install', packages: ['docker.io'], client: true },
     { kind: 'start-dockerd', dockerd: '/usr/sbin/dockerd' },
     { kind: 'wait' },
   ]);
-  // A lone client (no daemon) is fixed the same way: docker.io brings both.
-  assert.equal(planEngine(engine({ dockerd: null }))[0], { kind: 'apt-install', packages: ['docker.io'] });
+  // A lone client (no daemon): docker.io only.
+  assert.equal(planEngine(engine({ dockerd: null }))[0], { kind: 'apt-install', packages: ['docker.io'], client: false });
+});
+
+test('trixie without Recommends: dockerd installed, no docker command → install the client, start, wait', () => {
+  assert.equal(planEngine(engine({ cli: false, infoError: 'the `docker` command is not on PATH' })), [
+    { kind: 'apt-install', packages: [], client: true },
+    { kind: 'start-dockerd', dockerd: '/usr/sbin/dockerd' },
+    { kind: 'wait' },
+  ]);
+});
+
+test('a dockerd already runs: never a second one, whatever is missing', () => {
+  for (const over of [{ cli: false }, { cli: false, dockerd: null }, { dockerd: null }, {}] as Partial<EngineFacts>[]) {
+    const actions = planEngine(engine({ ...over, dockerdRunning: true }));
+    assert.not.ok(actions.some((a) => a.kind === 'start-dockerd'), JSON.stringify(over));
+    assert.equal(actions.at(-1), { kind: 'wait' });
+  }
+  assert.equal(planEngine(engine({ cli: false, dockerdRunning: true })), [{ kind: 'apt-install', packages: [], client: true }, { kind: 'wait' }]);
+});
+
+test('dockerd without the docker command, not root: names the missing command and docker-cli', () => {
+  const e = throwsUser(() => planEngine(engine({ cli: false, root: false, dockerdRunning: true })));
+  assert.match(e.message, /^dockerd is installed and running but the `docker` command is not on PATH$/);
+  assert.match(e.hint!, /apt-get install docker-cli/);
+  assert.match(e.hint!, /sudo npx zx scripts\/setup\.mjs/);
+  const other = throwsUser(() => planEngine(engine({ cli: false, root: false, debian: false })));
+  assert.match(other.hint!, /docker-ce-cli/);
+});
+
+test('the client package: docker-cli where apt has it, else docker.io; a still-missing command is explained', () => {
+  assert.is(clientPackage(true), 'docker-cli');
+  assert.is(clientPackage(false), 'docker.io');
+  const e = missingClientError(['docker-cli', 'docker.io']);
+  assert.match(e.message, /the `docker` command is still missing after installing docker-cli, docker\.io/);
+  assert.match(e.hint, /apt-get install docker-cli/);
 });
 
 test('not installed, not Debian: UserError naming Docker Engine, compose and buildx', () => {
