@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEntry } from './_load.mjs';
+import { requireSupportedNode } from './_node.mjs';
 
 /** Arguments after the script's own path: works for `npx zx scripts/x.mjs ARGS` and `node scripts/x.mjs ARGS`. */
 export function scriptArgs(scriptUrl) {
@@ -16,6 +17,7 @@ export function scriptArgs(scriptUrl) {
 }
 
 export async function runScript(command, scriptUrl) {
+  requireSupportedNode();
   const args = scriptArgs(scriptUrl);
   const { runCommand } = await loadEntry('cli');
   process.exitCode = await runCommand(command, args);

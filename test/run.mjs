@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { requireSupportedNode } from '../scripts/_node.mjs';
+
+requireSupportedNode();
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
