@@ -32,7 +32,7 @@ export interface WatchOptions {
 
 const ACTION_TIMEOUT_MS = 120_000;
 /** A function that cannot answer /ping within this is as good as hung. */
-const PING_TIMEOUT_MS = 1000;
+export const PING_TIMEOUT_MS = 1000;
 
 /**
  * Asks every running function's /ping directly, in parallel: Docker's own probe
@@ -150,6 +150,7 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
 
   if (opts.once) return finishOnce(await check(), opts, emit);
   while (!opts.signal?.aborted) {
+    const started = Date.now();
     try {
       await check();
     } catch (err) {
@@ -157,7 +158,9 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
       // odd docker output): say what happened, try again next interval.
       emit({ service: null, kind: 'error', message: `check failed: ${(err as Error)?.message ?? String(err)}` });
     }
-    await sleep(opts.intervalMs, opts.signal);
+    // Checks start every interval: a check slowed by a hung function's ping
+    // timeout (or a busy Docker) does not push the next one a whole interval out.
+    await sleep(Math.max(0, opts.intervalMs - (Date.now() - started)), opts.signal);
   }
   emit({ service: null, kind: 'stopped', message: `stopped${opts.signal?.reason ? ` (${String(opts.signal.reason)})` : ''}` });
   return 0;
