@@ -28,6 +28,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Runs that touch Docker are checked for leftovers: tests remove what they make.
+const touchesDocker = suites.some((s) => s !== 'unit');
+const state = touchesDocker ? await import('./docker-state.ts') : null;
+const before = state ? await state.snapshot() : null;
+
 // Queue every file's suites (uvu's deferred mode), then run them in order.
 globalThis.UVU_DEFER = 1;
 globalThis.UVU_QUEUE = [];
@@ -54,5 +59,11 @@ for (const group of globalThis.UVU_QUEUE) {
   }
 }
 process.stdout.write(`\n  Duration: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exitCode = failed > 0 ? 1 : 0;
+let leftover = '';
+if (state && before) {
+  const after = await state.snapshot();
+  if (after) leftover = state.describeLeftovers(state.leftovers(before, after));
+  process.stdout.write(leftover ? `\nleft behind by this run (tests must remove what they make):\n${leftover}\n` : '  Docker and registry: nothing left behind\n');
+}
+process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${leftover ? ', leftovers' : ''}\n`);
+process.exitCode = failed > 0 || leftover ? 1 : 0;

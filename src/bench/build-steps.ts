@@ -9,6 +9,7 @@ import { dockerBuild } from '../docker/argv.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { REPO_ROOT, resolveSettings } from '../settings.ts';
 import { ensureRegistry } from '../registry/registry.ts';
+import { deleteRepositoryTags } from '../registry/api.ts';
 import { loadTemplates } from '../template/load.ts';
 import { loadFunctions } from '../function/load.ts';
 import { buildFunction } from '../build/build.ts';
@@ -90,7 +91,7 @@ export async function noChangeInProcess(root: string, name: string): Promise<{ m
   return { ms: performance.now() - start, status: r.status };
 }
 
-/** Removes the bench's local images (registry entries stay: the registry is shared) and its temp project. */
+/** Removes the bench's local images, its tags in the registry, and its temp project. */
 export async function cleanupBench(p: BenchProject, registry: string, baselineRepo: string): Promise<void> {
   const filters = ['--filter', `reference=${registry}/faaso-bench-*`, '--filter', `reference=${baselineRepo}/*`];
   const list = async (format: string): Promise<string[]> => [...new Set((await run(['docker', 'images', '--format', format, ...filters])).stdout.split('\n').filter(Boolean))];
@@ -100,5 +101,6 @@ export async function cleanupBench(p: BenchProject, registry: string, baselineRe
   if (tags.length > 0) await run(['docker', 'rmi', ...tags]);
   const ids = await list('{{.ID}}');
   if (ids.length > 0) await run(['docker', 'rmi', ...ids]);
+  await deleteRepositoryTags(registry, (repo) => repo.startsWith('faaso-bench-'));
   await fs.remove(p.root);
 }

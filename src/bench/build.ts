@@ -45,7 +45,8 @@ async function retried(step: () => Promise<TimedRun>, say: (l: string) => void):
 async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | null, nonce: string, say: (l: string) => void): Promise<CaseResult> {
   const name = benchName(c);
   const dir = p.exportDir(c);
-  const tag = `${BASELINE_REPO}/${c.source}:latest`;
+  // One tag per kind of build: a tag moved to a newer build would leave the older image nameless (dangling).
+  const tag = (kind: 'cold' | 'cached' | 'change'): string => `${BASELINE_REPO}/${c.source}:${kind}`;
   ok(await faasoScript('export', [name, dir], p.env), `export ${name}`);
   // Interleaved, so both sides see the same machine load at about the same time.
   // The plain build goes first: both share BuildKit's cache, and the layers of the
@@ -54,7 +55,7 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
   // first, the one-line change would reuse the baseline's layers, which the
   // registry has never seen, and faaso's push would re-upload the runtime.
   say(`${c.runtime}: cold builds`);
-  const coldDocker = ok(await retried(() => plainDockerBuild(dir, tag, true, buildCa), say), `docker build --no-cache of ${dir}`);
+  const coldDocker = ok(await retried(() => plainDockerBuild(dir, tag('cold'), true, buildCa), say), `docker build --no-cache of ${dir}`);
   const cold = ok(await retried(() => faasoScript('build', [name, '--no-cache'], p.env), say), `faaso cold build of ${name}`);
 
   say(`${c.runtime}: no-change rebuilds`);
@@ -63,7 +64,7 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
     const cli = ok(await faasoScript('build', [name], p.env), `faaso no-change build of ${name}`);
     noChange.upToDate &&= /: up to date in/.test(cli.stdout);
     noChange.cliMs.push(cli.ms);
-    noChange.dockerMs.push(ok(await plainDockerBuild(dir, tag, false, buildCa), 'cached docker build').ms);
+    noChange.dockerMs.push(ok(await plainDockerBuild(dir, tag('cached'), false, buildCa), 'cached docker build').ms);
   }
   for (let i = 0; i < REPEATS + 2; i++) {
     const r = await noChangeInProcess(p.root, name);
@@ -75,7 +76,7 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
   await changeFunction(p, c, changeLine(c, 'faaso change', nonce));
   const change = ok(await retried(() => faasoScript('build', [name], p.env), say), `faaso rebuild of ${name} after a one-line change`);
   await changeExport(dir, c, changeLine(c, 'docker change', nonce));
-  const changeDocker = ok(await retried(() => plainDockerBuild(dir, tag, false, buildCa), say), 'docker build after a one-line change');
+  const changeDocker = ok(await retried(() => plainDockerBuild(dir, tag('change'), false, buildCa), say), 'docker build after a one-line change');
   const fDeps = depsVerdict(installSteps(change.stderr));
   const dDeps = depsVerdict(installSteps(changeDocker.stderr));
   return {

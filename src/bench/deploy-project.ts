@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEPLOY_PROJECT } from './deploy-gen.ts';
 import { run } from '../exec/runner.ts';
-import { REPO_ROOT } from '../settings.ts';
+import { DEFAULT_REGISTRY, REPO_ROOT } from '../settings.ts';
+import { deleteRepositoryTags } from '../registry/api.ts';
 import { parseExecLog, type ExecEntry } from './exec-log.ts';
 
 export interface BenchProject {
@@ -32,7 +33,15 @@ export async function addFunctions(root: string, functions: readonly string[]): 
   }
 }
 
+/** Removes the temp project and what its builds made: local images and registry tags of its functions. */
 export async function removeProject(p: BenchProject): Promise<void> {
+  const names = await fs.readdir(path.join(p.root, 'functions')).catch(() => [] as string[]);
+  const registry = p.env.FAASO_REGISTRY ?? DEFAULT_REGISTRY;
+  for (const name of names) {
+    const refs = (await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${registry}/${name}`])).stdout.split('\n').filter(Boolean);
+    if (refs.length > 0) await run(['docker', 'rmi', '-f', ...refs]);
+  }
+  await deleteRepositoryTags(registry, (repo) => names.includes(repo));
   await fs.rm(p.root, { recursive: true, force: true });
 }
 

@@ -24,6 +24,8 @@ export const dockerPush = (ref: string): string[] => ['docker', 'push', ref];
 export const dockerPull = (ref: string): string[] => ['docker', 'pull', ref];
 export const dockerRmi = (ref: string): string[] => ['docker', 'rmi', ref];
 export const dockerRm = (name: string): string[] => ['docker', 'rm', '-f', name];
+export const dockerVolumeExists = (name: string): string[] => ['docker', 'volume', 'inspect', '--format', '{{.Name}}', name];
+export const dockerVolumeRm = (name: string): string[] => ['docker', 'volume', 'rm', name];
 export const dockerLogs = (name: string, tail = 50): string[] => ['docker', 'logs', '--tail', String(tail), name];
 export const dockerPort = (name: string, port: number): string[] => ['docker', 'port', name, `${port}/tcp`];
 export const dockerInfo = (): string[] => ['docker', 'info', '--format', '{{.ServerVersion}}'];

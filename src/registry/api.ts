@@ -62,3 +62,35 @@ export async function listRepositories(address: string): Promise<string[]> {
   const body = (await res.json()) as { repositories?: string[] };
   return (body.repositories ?? []).sort();
 }
+
+/** Tags of a repository in the registry ([] when it has none, or is unknown). */
+export async function listTags(address: string, repo: string): Promise<string[]> {
+  const res = await fetch(`http://${address}/v2/${repo}/tags/list?n=1000`, { signal: AbortSignal.timeout(5000) });
+  if (res.status === 404) {
+    await res.arrayBuffer();
+    return [];
+  }
+  const body = (await res.json()) as { tags?: string[] | null };
+  return (body.tags ?? []).sort();
+}
+
+/**
+ * Deletes repo:tag's manifest (and with it every tag pointing at the same
+ * manifest; faaso's registry runs with storage.delete enabled). The blobs stay
+ * until the registry's garbage collection. True when it is gone.
+ */
+export async function deleteTag(address: string, repo: string, tag: string): Promise<boolean> {
+  const digest = await manifestDigest(address, repo, tag);
+  if (!digest) return true;
+  const res = await fetch(`http://${address}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+  await res.arrayBuffer();
+  return res.status === 202 || res.status === 404;
+}
+
+/** Deletes every tag of the repositories `match` selects (benches and tests clean up with it). */
+export async function deleteRepositoryTags(address: string, match: (repo: string) => boolean): Promise<void> {
+  if (!(await pingRegistry(address))) return;
+  for (const repo of (await listRepositories(address)).filter(match)) {
+    for (const tag of await listTags(address, repo)) await deleteTag(address, repo, tag);
+  }
+}

@@ -5,7 +5,7 @@ import type { Settings } from '../settings.ts';
 import { parseRegistry } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
-import { dockerRm, dockerRun } from '../docker/argv.ts';
+import { dockerRm, dockerRun, dockerVolumeExists, dockerVolumeRm } from '../docker/argv.ts';
 import { containerState } from '../docker/engine.ts';
 import { ensureInfraImage } from '../images/infra.ts';
 import { listRepositories, pingRegistry } from './api.ts';
@@ -57,9 +57,12 @@ export async function startRegistry(settings: Settings, log: (l: string) => void
     if (r.exitCode !== 0) throw portError(settings.registry, r.stderr);
   } else {
     const image = await ensureInfraImage(settings.root, 'registry', log);
+    const hadVolume = (await run(dockerVolumeExists(volume))).exitCode === 0;
     const r = await run(registryRunArgv(image, settings.registry));
     if (r.exitCode !== 0) {
+      // A failed start leaves nothing behind: not the container, nor a volume it created.
       await run(dockerRm(container));
+      if (!hadVolume) await run(dockerVolumeRm(volume));
       throw portError(settings.registry, r.stderr);
     }
   }

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
-import { docker, requireDocker, runScript, tempProject, writeFunction } from './helpers.ts';
+import { docker, dockerOk, requireDocker, runScript, tempProject, writeFunction } from './helpers.ts';
 
 const test = suite('bad input');
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -96,6 +96,9 @@ test('registry port already taken by another program', async () => {
     const r = await runScript('registry', ['start'], { ...project.env, FAASO_REGISTRY: `127.0.0.1:${port}` });
     assert.is(r.code, 1, r.output);
     assert.match(r.stderr, /already in use/);
+    // Nothing left behind: no container, no volume.
+    assert.not.ok(await dockerOk('volume', 'inspect', `faaso-registry-${port}-data`), 'volume left behind');
+    assert.not.ok(await dockerOk('container', 'inspect', `faaso-registry-${port}`), 'container left behind');
   } finally {
     server.close();
   }

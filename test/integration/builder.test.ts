@@ -6,7 +6,7 @@ import fs from 'fs-extra';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { manifestDigest } from '../../src/registry/api.ts';
-import { docker, dockerOk, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction } from './helpers.ts';
+import { REPO, docker, dockerOk, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction , removeFunctionImages } from './helpers.ts';
 
 const test = suite('builder');
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -20,13 +20,15 @@ const imageId = (ref: string) => docker('image', 'inspect', '-f', '{{.Id}}', ref
 
 test.before(async () => {
   await requireDocker();
-  project = await tempProject(['multiply']);
+  project = await tempProject();
+  // multiply under a name of our own: its builds must not move the example's tags.
+  await fs.copy(path.join(REPO, 'functions', 'multiply'), path.join(project.root, 'functions', 'faasoit-mul'));
 });
 test.after(async () => {
   await project.cleanup();
-  // Each run builds uniquely named functions; drop their local images.
-  const refs = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', 'reference=127.0.0.1:5000/faasoit-*')).split('\n').filter(Boolean);
-  if (refs.length > 0) await dockerOk('rmi', ...refs);
+  // Each run builds uniquely named functions: drop their images and registry tags.
+  const names = (await docker('images', '--format', '{{.Repository}}', '--filter', 'reference=127.0.0.1:5000/faasoit-*')).split('\n').filter(Boolean).map((r) => r.split('/').pop()!);
+  await removeFunctionImages([...new Set(['faasoit-calc', 'faasoit-local', 'faasoit-mul', ...names])]);
 });
 
 // Unique per run, so a re-run on the same machine really builds instead of finding its image "up to date".
@@ -63,11 +65,11 @@ test('scripts/test.mjs shows a diff and fails when the image does not pass', asy
 });
 
 test('a code-only change reuses the dependency layers (node: npm install is CACHED)', async () => {
-  const first = await runScript('build', ['multiply', '--no-push'], project.env);
+  const first = await runScript('build', ['faasoit-mul', '--no-push'], project.env);
   assert.is(first.code, 0, first.output);
-  const handler = path.join(project.root, 'functions', 'multiply', 'handler.js');
+  const handler = path.join(project.root, 'functions', 'faasoit-mul', 'handler.js');
   await fs.appendFile(handler, `\n// a one-line change ${RUN}\n`);
-  const second = await runScript('build', ['multiply', '--no-push'], project.env);
+  const second = await runScript('build', ['faasoit-mul', '--no-push'], project.env);
   assert.is(second.code, 0, second.output);
   assert.match(second.stdout, /building/);
   // BuildKit prints "#N [build k/n] RUN … npm …" then "#N CACHED" for a reused step.

@@ -95,3 +95,19 @@ export async function httpGet(url: string, init: RequestInit = {}): Promise<{ st
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
 }
+
+/**
+ * Removes what a test built under these function names: every local image of
+ * REGISTRY/NAME (any tag, and the candidate tags) and every tag of NAME in the
+ * registry. Tests call it in their `after`, so a second run starts clean.
+ */
+export async function removeFunctionImages(names: readonly string[], registry = '127.0.0.1:5000'): Promise<void> {
+  const { deleteTag, listTags, pingRegistry } = await import('../../src/registry/api.ts');
+  for (const name of names) {
+    const refs = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${registry}/${name}`, '--filter', `reference=faaso-candidate/${name}`))
+      .split('\n')
+      .filter(Boolean);
+    if (refs.length > 0) await dockerOk('rmi', '-f', ...refs);
+    if (await pingRegistry(registry)) for (const tag of await listTags(registry, name)) await deleteTag(registry, name, tag);
+  }
+}

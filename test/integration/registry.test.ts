@@ -2,11 +2,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manifestDigest } from '../../src/registry/api.ts';
-import { docker, requireDocker, runScript } from './helpers.ts';
+import { docker, removeFunctionImages, requireDocker, runScript } from './helpers.ts';
 
 const test = suite('registry');
 
 test.before(requireDocker);
+test.after(() => removeFunctionImages(['faasoit-keep']));
 
 test('start, push, stop, start again: the image is still there', async () => {
   const start = await runScript('registry', ['start']);

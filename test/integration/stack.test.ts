@@ -8,7 +8,7 @@ import fs from 'fs-extra';
 import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
-import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction } from './helpers.ts';
+import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction , removeFunctionImages } from './helpers.ts';
 import { startLoad } from '../../src/bench/fetch-load.ts';
 
 const test = suite('stack');
@@ -49,6 +49,7 @@ test.before(async () => {
 test.after(async () => {
   await runScript('down', [], env);
   await project.cleanup();
+  await removeFunctionImages(['faasoit-ver', 'faasoit-extra', 'faasoit-unbuilt']);
 });
 
 test('up builds what is missing, starts the stack and prints where each route answers', async () => {

@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLoad, type LoadResult } from '../../src/bench/fetch-load.ts';
-import { runScript, waitFor } from '../integration/helpers.ts';
+import { removeFunctionImages, runScript, waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import { PROBES, containerStateOf, healthLog, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';
 
@@ -38,6 +38,7 @@ test.before(async () => {
 
 test.after(async () => {
   await stack?.down();
+  await removeFunctionImages([CRASHY]);
 });
 
 test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, status reports it`, async () => {
