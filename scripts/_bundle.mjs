@@ -1,4 +1,4 @@
-// Bundles src/cli and src/bench into dist/ (git-ignored) with esbuild; run by
+// Bundles src/cli and bench/lib into dist/cli and dist/bench (git-ignored) with esbuild; run by
 // `npm ci` (the "prepare" script). Dependencies stay external. The stamp is
 // written with the time the bundling started, so a source edited meanwhile
 // makes the bundle stale (see scripts/_load.mjs).
@@ -15,10 +15,8 @@ const started = new Date();
 fs.rmSync(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/index.ts', 'src/bench/index.ts'],
-  outbase: 'src',
+  entryPoints: { 'cli/index': 'src/cli/index.ts', 'bench/index': 'bench/lib/index.ts' },
   outdir: 'dist',
-  entryNames: '[dir]/[name]',
   bundle: true,
   splitting: true, // commands stay lazily loaded, as in src/cli/index.ts
   platform: 'node',

@@ -1,4 +1,4 @@
-// Loads a TypeScript entry point (src/cli or src/bench) for the zx scripts.
+// Loads a TypeScript entry point (src/cli or bench/lib) for the zx scripts.
 // `npm ci` bundles src/ into dist/ (scripts/_bundle.mjs): loading the bundle
 // costs ~10 ms where tsx's loader hooks cost ~300 ms for the same module graph,
 // which matters for commands like an up-to-date build that finish in 0.1 s.
@@ -13,6 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function newestUnder(dir) {
   let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     newest = Math.max(newest, e.isDirectory() ? newestUnder(p) : fs.statSync(p).mtimeMs);
@@ -20,7 +21,7 @@ function newestUnder(dir) {
   return newest;
 }
 
-/** Whether dir/dist holds a bundle no file under dir/src is newer than (FAASO_NO_BUNDLE=1: never). */
+/** Whether dir/dist holds a bundle no file under dir/src or dir/bench/lib is newer than (FAASO_NO_BUNDLE=1: never). */
 export function bundleIsFresh(dir = root) {
   if (process.env.FAASO_NO_BUNDLE === '1') return false;
   let stamped;
@@ -29,13 +30,17 @@ export function bundleIsFresh(dir = root) {
   } catch {
     return false;
   }
-  return newestUnder(path.join(dir, 'src')) <= stamped;
+  return Math.max(...SOURCES.map((s) => newestUnder(path.join(dir, s)))) <= stamped;
 }
 
-/** entry: 'cli' or 'bench' (src/<entry>/index.ts). */
+/** The bundled source trees: the product and the benches. */
+const SOURCES = ['src', path.join('bench', 'lib')];
+const ENTRIES = { cli: '../src/cli/index.ts', bench: '../bench/lib/index.ts' };
+
+/** entry: 'cli' (src/cli/index.ts) or 'bench' (bench/lib/index.ts). */
 export async function loadEntry(entry) {
   if (bundleIsFresh()) return import(pathToFileURL(path.join(root, 'dist', entry, 'index.js')).href);
   const { tsImport } = await import('tsx/esm/api');
   // One tsImport for everything, so all modules share one instance (instanceof works).
-  return tsImport(`../src/${entry}/index.ts`, import.meta.url);
+  return tsImport(ENTRIES[entry], import.meta.url);
 }

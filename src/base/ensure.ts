@@ -10,15 +10,19 @@ import { run } from '../exec/runner.ts';
 import { BASE_IMAGE } from '../settings.ts';
 import { dockerPull } from '../docker/argv.ts';
 import { formatBytes, imageInfo } from '../docker/engine.ts';
-import { APT_ENV, aptInstall, aptUpdate, commandV } from '../setup/argv.ts';
+import { APT_ENV, aptInstall, aptUpdate } from '../setup/argv.ts';
+import { commandV } from '../exec/argv.ts';
 import { hostFacts } from '../setup/probe.ts';
-import { defaultLog, firstLine, runChecked, seconds, timed, type Log } from '../setup/steps.ts';
+import { defaultLog, runChecked, seconds, timed, type Log } from '../setup/steps.ts';
+import { firstLine } from '../util/text.ts';
 import { offlineHint, planBaseBuild, pullFailure } from './plan.ts';
 import {
   DEFAULT_MIRROR,
   DEFAULT_SUITE,
   debootstrapArgv,
   duArgv,
+  removeTreeArgv,
+  umountLazyArgv,
   importArgv,
   mountsUnder,
   parseDu,
@@ -77,8 +81,8 @@ async function sizeOf(dir: string): Promise<number> {
 /** Unmounts leftovers (a failed debootstrap may leave proc/sys mounted), then deletes without crossing filesystems. */
 async function removeWorkDir(dir: string, log: Log): Promise<void> {
   const mounts = mountsUnder(await fsp.readFile('/proc/mounts', 'utf8').catch(() => ''), dir);
-  for (const m of mounts) await run(['umount', '-l', m]);
-  const r = await run(['rm', '-rf', '--one-file-system', dir]);
+  for (const m of mounts) await run(umountLazyArgv(m));
+  const r = await run(removeTreeArgv(dir));
   if (r.exitCode !== 0) log(`base image: warning: could not remove ${dir}: ${firstLine(r.stderr)}`);
 }
 

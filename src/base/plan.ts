@@ -1,7 +1,8 @@
 // Pure decision for building the base image when it is neither local nor
 // pullable: build with debootstrap, install debootstrap first, or explain.
 import { UserError } from '../errors.ts';
-import { firstLine, seconds } from '../setup/steps.ts';
+import { seconds } from '../setup/steps.ts';
+import { firstLine } from '../util/text.ts';
 
 export interface BuilderFacts {
   image: string;

@@ -97,6 +97,10 @@ export const slimArgv = (rootfs: string): string[] => ['sh', '-c', SLIM_SCRIPT, 
 
 /** Apparent size of a tree in bytes (for the report). */
 export const duArgv = (dir: string): string[] => ['du', '-sb', dir];
+/** Detaches a mount left under the work dir (a failed debootstrap may leave proc/sys mounted). */
+export const umountLazyArgv = (mountPoint: string): string[] => ['umount', '-l', mountPoint];
+/** Deletes the work dir without crossing into another filesystem (a mount left behind). */
+export const removeTreeArgv = (dir: string): string[] => ['rm', '-rf', '--one-file-system', dir];
 
 export function parseDu(stdout: string): number {
   const n = Number(stdout.trim().split(/\s+/)[0]);

@@ -18,7 +18,7 @@ import { listFiles } from '../function/load.ts';
 import { CA_SECRET_ID } from './render.ts';
 import { planBuild, type BuildPlan } from './plan.ts';
 import { makeTempContext, readSourceFiles, writeContext } from './context.ts';
-import { runPool, type Settled } from './pool.ts';
+import { runPool, type Settled } from '../util/pool.ts';
 
 export interface BuildOptions {
   test: boolean;

@@ -7,7 +7,7 @@ import type { Settings } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { prefixLines } from '../exec/lines.ts';
 import { buildFunction, prefetch, summaryLine, type BuildOptions, type BuildResult } from './build.ts';
-import { runPool, type Settled } from './pool.ts';
+import { runPool, type Settled } from '../util/pool.ts';
 
 type Log = (line: string) => void;
 

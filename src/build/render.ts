@@ -5,9 +5,8 @@ import Handlebars from 'handlebars';
 import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { UserError } from '../errors.ts';
+import { FUNCTION_PORT, FUNCTION_UID } from '../function/contract.ts';
 
-export const APP_UID = 10001;
-export const APP_PORT = 3000;
 export const CA_SECRET_ID = 'ca';
 
 export interface DockerfileVars {
@@ -39,8 +38,8 @@ export function dockerfileVars(spec: FunctionSpec, template: TemplateMeta, baseI
     baseImage,
     name: spec.name,
     runtime: spec.runtime,
-    port: APP_PORT,
-    uid: APP_UID,
+    port: FUNCTION_PORT,
+    uid: FUNCTION_UID,
     buildPackages: mergePackages(template.packages.build, spec.packages.build),
     runPackages: mergePackages(template.packages.run, spec.packages.run),
     env: Object.keys(spec.env)

@@ -5,9 +5,10 @@ import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { buildMany, summarizeMany } from '../build/many.ts';
-import { buildJobs } from '../build/pool.ts';
+import { buildJobs } from '../util/pool.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject, selectFunctions } from './context.ts';
+import { log, selectFunctions } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]   (FAASO_BUILD_JOBS=N builds N at once)';
 

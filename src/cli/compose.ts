@@ -3,10 +3,11 @@
 // `docker compose up` in compose/ then runs the stack with no faaso process.
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
-import { prepareStack, renderStack, writeStackFiles } from '../runner/stack.ts';
-import { COMPOSE_FILE } from '../runner/argv.ts';
+import { prepareStack, renderStack, writeStackFiles } from '../stack/prepare.ts';
+import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/compose.mjs';
 

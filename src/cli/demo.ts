@@ -5,15 +5,16 @@
 import { UserError } from '../errors.ts';
 import { loadFunctions } from '../function/load.ts';
 import type { HttpTestRequest } from '../function/types.ts';
-import { loadStackConfig } from '../runner/config.ts';
-import { observeStack } from '../runner/observe.ts';
-import { composeTarget } from '../runner/stack.ts';
+import { loadStackConfig } from '../stack/config/load.ts';
+import { observeStack } from '../stack/observe.ts';
+import { composeTarget } from '../stack/prepare.ts';
 import { withServingImage } from '../testing/container.ts';
 import { sendRequest } from '../testing/http.ts';
 import { main as setup } from './setup.ts';
 import { main as up } from './up.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/demo.mjs';
 

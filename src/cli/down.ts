@@ -5,11 +5,13 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { run } from '../exec/runner.ts';
-import { COMPOSE_FILE, composeDown } from '../runner/argv.ts';
-import { composeTarget } from '../runner/stack.ts';
-import { observeStack } from '../runner/observe.ts';
+import { dockerRm } from '../docker/argv.ts';
+import { COMPOSE_FILE, composeDown } from '../stack/argv.ts';
+import { composeTarget } from '../stack/prepare.ts';
+import { observeStack } from '../stack/observe.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/down.mjs';
 
@@ -26,7 +28,7 @@ export async function main(args: string[]): Promise<number> {
   }
   if (!fs.existsSync(path.join(target.dir, COMPOSE_FILE))) {
     // Files gone but containers left: remove them by label.
-    await run(['docker', 'rm', '-f', ...running.map((c) => c.name)]);
+    await run(dockerRm(...running.map((c) => c.name)));
   } else {
     const r = await run(composeDown(target));
     if (r.exitCode !== 0) throw new UserError(`docker compose down failed: ${r.stderr.trim().split('\n').pop()}`);

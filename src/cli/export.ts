@@ -7,7 +7,8 @@ import { planFunction } from '../build/build.ts';
 import { writeContext } from '../build/context.ts';
 import { CA_SECRET_ID } from '../build/render.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject, selectFunctions } from './context.ts';
+import { log, selectFunctions } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/export.mjs NAME DIR';
 

@@ -2,11 +2,11 @@
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { run } from '../exec/runner.ts';
-import { composeLogs } from '../runner/argv.ts';
-import { observeStack } from '../runner/observe.ts';
-import { composeTarget } from '../runner/stack.ts';
+import { composeLogs } from '../stack/argv.ts';
+import { observeStack } from '../stack/observe.ts';
+import { composeTarget } from '../stack/prepare.ts';
 import { parseCli } from './entry.ts';
-import { openProject } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/logs.mjs NAME [-f] [--tail N]';
 

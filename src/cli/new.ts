@@ -6,7 +6,8 @@ import { UserError } from '../errors.ts';
 import { listFiles, loadFunctions } from '../function/load.ts';
 import { checkFunctionName } from '../function/validate.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/new.mjs NAME --runtime RUNTIME';
 

@@ -4,7 +4,8 @@ import { ensureEngine } from '../docker/engine.ts';
 import { ensureBaseImage } from '../base/ensure.ts';
 import { registryStatus, startRegistry, stopRegistry } from '../registry/registry.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/registry.mjs start|stop|status [--json]';
 

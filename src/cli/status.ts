@@ -1,12 +1,13 @@
 // npx zx scripts/status.mjs [--json]: per function: route, image tag, state,
 // health, restarts, uptime, port.
 import { ensureEngine } from '../docker/engine.ts';
-import { loadStackConfig } from '../runner/config.ts';
-import { observeStack } from '../runner/observe.ts';
-import { composeTarget } from '../runner/stack.ts';
-import { functionRows, renderTable } from '../runner/table.ts';
+import { loadStackConfig } from '../stack/config/load.ts';
+import { observeStack } from '../stack/observe.ts';
+import { composeTarget } from '../stack/prepare.ts';
+import { functionRows, renderTable } from '../stack/table.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/status.mjs [--json]';
 

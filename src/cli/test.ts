@@ -4,7 +4,8 @@ import { ensureEngine, imageInfo } from '../docker/engine.ts';
 import { planFunction } from '../build/build.ts';
 import { runTestsAgainstImage } from '../testing/run-tests.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject, selectFunctions } from './context.ts';
+import { log, selectFunctions } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/test.mjs NAME… [--all] [--image REF]';
 

@@ -2,12 +2,13 @@
 // the stack's files, start or update it (only the difference), wait until every
 // function is healthy and print where each route answers.
 import { ensureEngine } from '../docker/engine.ts';
-import { prepareStack } from '../runner/stack.ts';
-import { applyStack } from '../runner/apply.ts';
-import { observeStack } from '../runner/observe.ts';
-import { functionRows, renderTable } from '../runner/table.ts';
+import { prepareStack } from '../stack/prepare.ts';
+import { applyStack } from '../stack/apply.ts';
+import { observeStack } from '../stack/observe.ts';
+import { functionRows, renderTable } from '../stack/table.ts';
 import { parseCli } from './entry.ts';
-import { log, openProject } from './context.ts';
+import { log } from './context.ts';
+import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/up.mjs [--no-build]';
 

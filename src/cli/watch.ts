@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import { UserError } from '../errors.ts';
 import { resolveSettings } from '../settings.ts';
-import { composeTarget } from '../runner/stack.ts';
-import { DEFAULT_THRESHOLDS } from '../runner/watch-decide.ts';
-import { watchStack } from '../runner/watch.ts';
+import { composeTarget } from '../stack/prepare.ts';
+import { DEFAULT_THRESHOLDS } from '../watch/decide.ts';
+import { watchStack } from '../watch/watch.ts';
 import { parseCli } from './entry.ts';
 
 const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';

@@ -23,7 +23,10 @@ export const dockerTag = (src: string, dest: string): string[] => ['docker', 'ta
 export const dockerPush = (ref: string): string[] => ['docker', 'push', ref];
 export const dockerPull = (ref: string): string[] => ['docker', 'pull', ref];
 export const dockerRmi = (ref: string): string[] => ['docker', 'rmi', ref];
-export const dockerRm = (name: string): string[] => ['docker', 'rm', '-f', name];
+export const dockerRm = (...names: string[]): string[] => ['docker', 'rm', '-f', ...names];
+export const dockerStart = (container: string): string[] => ['docker', 'start', container];
+export const dockerUnpause = (container: string): string[] => ['docker', 'unpause', container];
+export const dockerRestart = (container: string, stopSeconds: number): string[] => ['docker', 'restart', '-t', String(stopSeconds), container];
 export const dockerVolumeExists = (name: string): string[] => ['docker', 'volume', 'inspect', '--format', '{{.Name}}', name];
 export const dockerVolumeRm = (name: string): string[] => ['docker', 'volume', 'rm', name];
 export const dockerLogs = (name: string, tail = 50): string[] => ['docker', 'logs', '--tail', String(tail), name];

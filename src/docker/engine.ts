@@ -2,13 +2,10 @@
 // through the runner, with failures turned into user-facing errors.
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
+import { failureLine } from '../util/text.ts';
 import { dockerBuildxVersion, dockerImageInspect, dockerInspectState, dockerServerVersion } from './argv.ts';
 
 const SETUP_HINT = 'run `npx zx scripts/setup.mjs` (installs and starts Docker on Debian), or start your Docker engine';
-
-function firstLine(s: string): string {
-  return s.trim().split('\n').find((l) => l.trim()) ?? '';
-}
 
 /**
  * Fails with a clear message unless a Docker engine answers and, when `buildx`
@@ -18,7 +15,7 @@ function firstLine(s: string): string {
 export async function ensureEngine(opts: { buildx?: boolean } = {}): Promise<void> {
   const [version, buildx] = await Promise.all([run(dockerServerVersion()), opts.buildx === false ? null : run(dockerBuildxVersion())]);
   if (version.exitCode !== 0) {
-    const why = firstLine(version.stderr) || `exit code ${version.exitCode}`;
+    const why = failureLine(version);
     throw new UserError(`Docker is not running or not reachable (${why})`, SETUP_HINT);
   }
   if (buildx && buildx.exitCode !== 0) throw buildxMissing();
@@ -97,7 +94,7 @@ export async function containerState(name: string): Promise<ContainerState | nul
 /** Runs argv and throws a UserError carrying its stderr when it fails. */
 export async function runOrFail(argv: string[], what: string, hint?: string): Promise<string> {
   const r = await run(argv);
-  if (r.exitCode !== 0) throw new UserError(`${what} failed: ${firstLine(r.stderr) || `exit code ${r.exitCode}`}`, hint);
+  if (r.exitCode !== 0) throw new UserError(`${what} failed: ${failureLine(r)}`, hint);
   return r.stdout;
 }
 

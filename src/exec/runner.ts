@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { $, type ProcessOutput } from 'zx';
+import { commandV } from './argv.ts';
 import { linePrefixer } from './lines.ts';
 
 export interface RunOptions {
@@ -101,6 +102,5 @@ async function runUntraced(argv: readonly string[], opts: RunOptions): Promise<R
 
 /** Whether a command exists on PATH. */
 export async function which(cmd: string): Promise<boolean> {
-  const r = await run(['sh', '-c', 'command -v "$1"', 'sh', cmd]);
-  return r.exitCode === 0;
+  return (await run(commandV(cmd))).exitCode === 0;
 }

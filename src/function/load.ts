@@ -6,7 +6,7 @@ import { UserError, ValidationError, type Problem } from '../errors.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
 import { didYouMean } from '../util/suggest.ts';
-import { runPool } from '../build/pool.ts';
+import { runPool } from '../util/pool.ts';
 import type { FunctionSpec } from './types.ts';
 import { FUNCTION_FILE, validateFunction } from './validate.ts';
 

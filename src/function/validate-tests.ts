@@ -1,6 +1,6 @@
 // Validation of function.yml's `tests:` list (HTTP checks run against the built image).
 import { byCodeUnit, CONTROL_CHARS, checkKnownKeys, fieldPath, isAbsent, isMapping, singleLineProblem, typeName, type Problems } from '../util/fields.ts';
-import { FORBIDDEN_REQUEST_HEADERS, HEADER_NAME, HTTP_METHODS, REQUEST_PATH } from './rules.ts';
+import { FORBIDDEN_REQUEST_HEADERS, HEADER_NAME, HTTP_METHODS, REQUEST_PATH } from '../rules/values.ts';
 import type { HttpTest, HttpTestExpect, HttpTestRequest } from './types.ts';
 
 export const TEST_KEYS: readonly string[] = ['name', 'request', 'expect'];

@@ -4,8 +4,8 @@ import type { Problem } from '../errors.ts';
 import { byCodeUnit, CONTROL_CHARS, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../util/fields.ts';
 import { globToRegExp } from '../util/glob.ts';
 import { didYouMean } from '../util/suggest.ts';
-import { readDescription, readGlobs, readPackages } from './readers.ts';
-import { DNS_LABEL, envKeyProblem } from './rules.ts';
+import { readDescription, readGlobs, readPackages } from '../rules/readers.ts';
+import { DNS_LABEL, envKeyProblem } from '../rules/values.ts';
 import type { FunctionSpec } from './types.ts';
 import { readTests } from './validate-tests.ts';
 

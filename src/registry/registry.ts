@@ -5,7 +5,7 @@ import type { Settings } from '../settings.ts';
 import { parseRegistry } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
-import { dockerRm, dockerRun, dockerVolumeExists, dockerVolumeRm } from '../docker/argv.ts';
+import { dockerRm, dockerRun, dockerStart, dockerVolumeExists, dockerVolumeRm } from '../docker/argv.ts';
 import { containerState } from '../docker/engine.ts';
 import { ensureInfraImage } from '../images/infra.ts';
 import { listRepositories, pingRegistry } from './api.ts';
@@ -53,7 +53,7 @@ export async function startRegistry(settings: Settings, log: (l: string) => void
   if (state?.status === 'running') {
     // Running but not answering yet (just started): give it a moment below.
   } else if (state) {
-    const r = await run(['docker', 'start', container]);
+    const r = await run(dockerStart(container));
     if (r.exitCode !== 0) throw portError(settings.registry, r.stderr);
   } else {
     const image = await ensureInfraImage(settings.root, 'registry', log);

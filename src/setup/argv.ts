@@ -12,8 +12,6 @@ export const clientVersion = (): string[] => ['docker', 'version', '--format', '
 export const buildxInstall = (): string[] => ['docker', 'buildx', 'install'];
 export const buildxVersion = (): string[] => ['docker', 'buildx', 'version'];
 
-/** `command -v NAME` through sh, NAME passed positionally. */
-export const commandV = (name: string): string[] => ['sh', '-c', 'command -v "$1"', 'sh', name];
 
 export const APT_ENV: Record<string, string> = { DEBIAN_FRONTEND: 'noninteractive' };
 

@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import { run } from '../exec/runner.ts';
 import { dockerInfo } from '../docker/argv.ts';
-import { buildxVersion, commandV, composeVersion } from './argv.ts';
+import { buildxVersion, composeVersion } from './argv.ts';
+import { commandV } from '../exec/argv.ts';
 import type { EngineFacts, HostFacts, PluginFacts } from './facts.ts';
-import { firstLine } from './steps.ts';
+import { failureLine } from '../util/text.ts';
 
 // Where distributions put dockerd; /usr/sbin is not on a normal user's PATH.
 const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'];
@@ -24,7 +25,7 @@ export async function onPath(cmd: string): Promise<string | null> {
 export async function dockerAnswers(): Promise<{ answers: boolean; error: string }> {
   const r = await run(dockerInfo(), { timeoutMs: 10_000 });
   // 127: the runner could not start `docker` at all (its own ENOENT text says less).
-  const error = r.exitCode === 127 ? 'the `docker` command is not on PATH' : firstLine(r.stderr) || `exit code ${r.exitCode}`;
+  const error = r.exitCode === 127 ? 'the `docker` command is not on PATH' : failureLine(r);
   return { answers: r.exitCode === 0 && r.stdout.trim() !== '', error: r.exitCode === 0 ? '' : error };
 }
 

@@ -19,11 +19,6 @@ export function tailLines(text: string, n: number): string {
   return lines.slice(-n).map((l) => `  ${l}`).join('\n');
 }
 
-/** The first non-empty line of text, or ''. */
-export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-}
-
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   const value = await fn();

@@ -3,8 +3,8 @@
 // same allow-list rules as function.yml.
 import type { Problem } from '../errors.ts';
 import { CONTROL_CHARS, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../util/fields.ts';
-import { readDescription, readGlobs, readPackages } from '../function/readers.ts';
-import { DNS_LABEL, relativePathProblem } from '../function/rules.ts';
+import { readDescription, readGlobs, readPackages } from '../rules/readers.ts';
+import { DNS_LABEL, relativePathProblem } from '../rules/values.ts';
 import type { TemplateMeta } from './types.ts';
 
 export const TEMPLATE_KEYS: readonly string[] = ['description', 'handler', 'ship', 'packages', 'cmd', 'healthcheck'];

@@ -7,7 +7,7 @@ import { run } from '../exec/runner.ts';
 import { withCleanup } from '../exec/cleanup.ts';
 import { dockerLogs, dockerPort, dockerRm, dockerRun } from '../docker/argv.ts';
 import { containerState } from '../docker/engine.ts';
-import { APP_PORT } from '../build/render.ts';
+import { FUNCTION_PORT } from '../function/contract.ts';
 import { waitForPing } from './http.ts';
 
 const START_TIMEOUT_MS = 30_000;
@@ -33,9 +33,9 @@ export async function withServingImage<T>(image: string, opts: ServingOptions, b
   const name = `${opts.prefix}-${randomBytes(3).toString('hex')}`;
   // Registered before `docker run`: an interrupt at any point removes the container.
   return withCleanup(() => run(dockerRm(name)), async () => {
-    const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${APP_PORT}`], hardened: opts.hardened, labels: opts.labels }));
+    const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${FUNCTION_PORT}`], hardened: opts.hardened, labels: opts.labels }));
     if (started.exitCode !== 0) throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
-    const port = (await run(dockerPort(name, APP_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
+    const port = (await run(dockerPort(name, FUNCTION_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
     if (!port) throw new UserError(`${opts.what}: the container published no port`);
     const base = `http://127.0.0.1:${port}`;
     const ready = await waitForPing(base, {

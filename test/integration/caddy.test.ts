@@ -11,9 +11,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/runner.ts';
 import { ensureInfraImage } from '../../src/images/infra.ts';
-import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
-import { reloadProxy, validateCaddyfile } from '../../src/runner/proxy.ts';
-import type { Route, StackPlan } from '../../src/runner/types.ts';
+import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { reloadProxy, validateCaddyfile } from '../../src/stack/proxy.ts';
+import type { Route, StackPlan } from '../../src/stack/types.ts';
 import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
 import { loadGet, p50, pmax, rawRequest, type Res } from './http-load.ts';
 

@@ -8,8 +8,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { run, which } from '../../src/exec/runner.ts';
-import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv } from '../../src/runner/compose.ts';
-import type { StackPlan } from '../../src/runner/types.ts';
+import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv } from '../../src/stack/render/compose.ts';
+import type { StackPlan } from '../../src/stack/types.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { GOLDEN_FAASO_YML, goldenPlan } from '../fixtures/compose/plan.ts';
 

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manifestDigest } from '../../src/registry/api.ts';
 import { run } from '../../src/exec/runner.ts';
-import { parseExecLog } from '../../src/bench/exec-log.ts';
+import { parseExecLog } from '../../bench/lib/exec-log.ts';
 import { docker, dockerOk, freePort, httpGet, requireDocker, runScript, waitFor } from './helpers.ts';
 
 const test = suite('examples');

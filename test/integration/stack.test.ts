@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction , removeFunctionImages } from './helpers.ts';
-import { startLoad } from '../../src/bench/fetch-load.ts';
+import { startLoad } from '../../bench/lib/fetch-load.ts';
 
 const test = suite('stack');
 const PROJECT = 'faasoit';

@@ -7,7 +7,7 @@
 // report the loop.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../src/bench/fetch-load.ts';
+import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
 import { removeFunctionImages, runScript, waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import { PROBES, containerStateOf, healthLog, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';

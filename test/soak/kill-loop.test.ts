@@ -5,7 +5,7 @@
 // requests that can be in flight at a kill.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../src/bench/fetch-load.ts';
+import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
 import { waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import { PROBES, answers, containerStateOf, killServer, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';

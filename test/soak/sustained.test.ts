@@ -3,7 +3,7 @@
 // right body, and the proxy's memory does not grow beyond a bound.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../src/bench/fetch-load.ts';
+import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
 import { memoryVerdict, soakSeconds } from './measure.ts';
 import { PROBES, containerMemory, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';
 

@@ -2,8 +2,8 @@
 // faaso's log lines → phases, rows, targets and the summary line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RUNTIME_CASES, benchName, changeLine, depsVerdict, installSteps, phasesFromLines, reportedMs, selectRuntimes } from '../../src/bench/build-plan.ts';
-import { caseRows, evaluateTargets, parallelRows, summaryLine, type CaseResult } from '../../src/bench/build-report.ts';
+import { RUNTIME_CASES, benchName, changeLine, depsVerdict, installSteps, phasesFromLines, reportedMs, selectRuntimes } from '../../bench/lib/build-plan.ts';
+import { caseRows, evaluateTargets, parallelRows, summaryLine, type CaseResult } from '../../bench/lib/build-report.ts';
 
 const BUILDKIT = `#6 [build 4/5] COPY function/package*.json ./
 #6 CACHED

@@ -2,7 +2,7 @@
 // container's CPU seconds from its cgroup (v1 nanoseconds or v2 microseconds).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { busyFraction, cgroupCandidates, parseCgroupCpu, parseProcStat } from '../../src/bench/cpu.ts';
+import { busyFraction, cgroupCandidates, parseCgroupCpu, parseProcStat } from '../../bench/lib/cpu.ts';
 
 const STAT_A = 'cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\nintr 1\n';
 const STAT_B = 'cpu  250 0 100 850 50 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n';

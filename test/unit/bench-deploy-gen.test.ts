@@ -4,11 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseYaml } from '../../src/util/yaml.ts';
-import { validateStackConfig } from '../../src/runner/config-validate.ts';
-import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
-import { DEPLOY_PORTS, functionNames, layoutPorts, manyRoutes, stackYaml, syntheticStackYaml, withRoutes } from '../../src/bench/deploy-gen.ts';
-import { planAndRender, timeCore } from '../../src/bench/deploy-core.ts';
-import type { StackPlan } from '../../src/runner/types.ts';
+import { validateStackConfig } from '../../src/stack/config/validate.ts';
+import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { DEPLOY_PORTS, functionNames, layoutPorts, manyRoutes, stackYaml, syntheticStackYaml, withRoutes } from '../../bench/lib/deploy-gen.ts';
+import { planAndRender, timeCore } from '../../bench/lib/deploy-core.ts';
+import type { StackPlan } from '../../src/stack/types.ts';
 
 test('function names are distinct DNS labels, zero-padded so name order is numeric order', () => {
   const names = functionNames(30);

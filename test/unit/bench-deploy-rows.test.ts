@@ -2,9 +2,9 @@
 // table rows and the summary line with its ratios and target verdicts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execKind, formatKinds, parseExecLog, summarizeExec } from '../../src/bench/exec-log.ts';
-import { coreRows, deploySummary, reloadRows, swapRows, upRows, type DeployResults } from '../../src/bench/deploy-rows.ts';
-import type { WrkResult } from '../../src/bench/wrk.ts';
+import { execKind, formatKinds, parseExecLog, summarizeExec } from '../../bench/lib/exec-log.ts';
+import { coreRows, deploySummary, reloadRows, swapRows, upRows, type DeployResults } from '../../bench/lib/deploy-rows.ts';
+import type { WrkResult } from '../../bench/lib/wrk.ts';
 
 const LOG = [
   JSON.stringify({ argv: ['docker', 'image', 'inspect', '--format', 'x', 'a'], at: 10, ms: 40, exit: 0 }),

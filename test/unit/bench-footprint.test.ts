@@ -2,8 +2,8 @@
 // the stack's run flags, the bench containers' argv, rows and summary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { footprintRows, footprintSummary, parseMemUsage, parseSize, parseStats, STACK_RUN_FLAGS, type FootprintRow } from '../../src/bench/footprint-parse.ts';
-import { containerArgv } from '../../src/bench/footprint-run.ts';
+import { footprintRows, footprintSummary, parseMemUsage, parseSize, parseStats, STACK_RUN_FLAGS, type FootprintRow } from '../../bench/lib/footprint-parse.ts';
+import { containerArgv } from '../../bench/lib/footprint-run.ts';
 
 test('sizes in the units docker prints: decimal and binary prefixes, bytes', () => {
   assert.is(parseSize('0B'), 0);

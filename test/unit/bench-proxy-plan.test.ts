@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { BENCH_PROJECT, EXAMPLES, benchSettings, functionPort, probeUrl, schedule, stackFile } from '../../src/bench/proxy-plan.ts';
+import { BENCH_PROJECT, EXAMPLES, benchSettings, functionPort, probeUrl, schedule, stackFile } from '../../bench/lib/proxy-plan.ts';
 import { UserError } from '../../src/errors.ts';
 
 const sum = EXAMPLES.find((e) => e.fn === 'sum')!;

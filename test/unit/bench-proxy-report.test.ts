@@ -2,9 +2,9 @@
 // kept throughput against issue 4's targets, rows, and the one summary line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { aggregate, handlerRows, latencyRows, summaryLine, throughputRows, verdict, type Sample } from '../../src/bench/proxy-report.ts';
-import type { Mode, Probe } from '../../src/bench/proxy-plan.ts';
-import type { WrkResult } from '../../src/bench/wrk.ts';
+import { aggregate, handlerRows, latencyRows, summaryLine, throughputRows, verdict, type Sample } from '../../bench/lib/proxy-report.ts';
+import type { Mode, Probe } from '../../bench/lib/proxy-plan.ts';
+import type { WrkResult } from '../../bench/lib/wrk.ts';
 
 function wrk(p50Ms: number, rps: number, errors = 0): WrkResult {
   const errorDetail = { connect: 0, read: 0, write: 0, status: errors, timeout: 0 };

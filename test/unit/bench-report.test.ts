@@ -1,7 +1,7 @@
 // What every bench prints first (the machine), its tables, and where results go.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { describeMachine, formatSection, resultsFileName, type MachineInfo } from '../../src/bench/report.ts';
+import { describeMachine, formatSection, resultsFileName, type MachineInfo } from '../../bench/lib/report.ts';
 
 const machine: MachineInfo = {
   date: '2026-11-25T22:19:45.377Z', cpus: 2, cpuModel: 'AMD EPYC', memoryGiB: 24, kernel: '6.1.0',

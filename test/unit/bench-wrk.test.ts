@@ -2,7 +2,7 @@
 // hook prints, read back into figures (latencies in µs → ms, errors summed).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseWrk, WRK_LUA, wrkArgv } from '../../src/bench/wrk.ts';
+import { parseWrk, WRK_LUA, wrkArgv } from '../../bench/lib/wrk.ts';
 
 const LINE = 'FAASO_WRK {"requests":30000,"duration_us":3000000,"connect":0,"read":2,"write":0,"status":3,"timeout":1,"p50_us":412,"p90_us":900,"p99_us":2500,"mean_us":480.5,"max_us":9100}';
 

@@ -2,7 +2,7 @@
 // FAASO_BUILD_JOBS parsing; output prefixes; the end-of-run summary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildJobs, runPool } from '../../src/build/pool.ts';
+import { buildJobs, runPool } from '../../src/util/pool.ts';
 import { linePrefixes, summarizeMany, type ManyOutcome } from '../../src/build/many.ts';
 import { UserError } from '../../src/errors.ts';
 import { throwsUser } from './throws-user.ts';

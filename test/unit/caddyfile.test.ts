@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
-import type { Route, ServicePlan, StackPlan } from '../../src/runner/types.ts';
+import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import type { Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const test = suite('caddyfile');
 const GOLDEN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'caddy', 'Caddyfile');

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv, proxyFingerprint, serviceFingerprint, standbyServiceName } from '../../src/runner/compose.ts';
-import type { ServicePlan } from '../../src/runner/types.ts';
+import { FUNCTION_HEALTH_COMMAND, renderCompose, renderComposeEnv, proxyFingerprint, serviceFingerprint, standbyServiceName } from '../../src/stack/render/compose.ts';
+import type { ServicePlan } from '../../src/stack/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
 const GOLDEN = new URL('../fixtures/compose/docker-compose.yml', import.meta.url);

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem, type Problem } from '../../src/errors.ts';
-import { DNS_LABEL } from '../../src/function/rules.ts';
-import * as rules from '../../src/runner/config-rules.ts';
-import { validateStackConfig } from '../../src/runner/config-validate.ts';
-import { DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, PORT_MAX, PORT_MIN } from '../../src/runner/ports.ts';
+import { DNS_LABEL } from '../../src/rules/values.ts';
+import * as rules from '../../src/stack/config/rules.ts';
+import { validateStackConfig } from '../../src/stack/config/validate.ts';
+import { DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, PORT_MAX, PORT_MIN } from '../../src/stack/config/ports.ts';
 import { Problems } from '../../src/util/fields.ts';
-import { readRegistry } from '../../src/runner/config-fields.ts';
+import { readRegistry } from '../../src/stack/config/fields.ts';
 
 type Json = any;
 const read = (rel: string): Json => JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8'));

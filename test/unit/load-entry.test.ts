@@ -66,4 +66,14 @@ test('only src/settings.ts locates the checkout from its own file: bundled into 
   assert.equal(offenders, [], 'use REPO_ROOT from src/settings.ts');
 });
 
+test('a bench source edited after bundling makes the bundle stale too', () => {
+  const p = project();
+  p.srcAt(1_000_000);
+  p.stampAt(2_000_000);
+  fs.mkdirSync(path.join(p.dir, 'bench', 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(p.dir, 'bench', 'lib', 'index.ts'), '');
+  fs.utimesSync(path.join(p.dir, 'bench', 'lib', 'index.ts'), 3_000_000, 3_000_000);
+  assert.is(bundleIsFresh(p.dir), false);
+});
+
 test.run();

@@ -4,10 +4,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem } from '../../src/errors.ts';
-import { validateStackConfig } from '../../src/runner/config-validate.ts';
-import { planStack } from '../../src/runner/plan.ts';
-import { renderCaddyfile } from '../../src/runner/caddyfile.ts';
-import type { StackConfig } from '../../src/runner/types.ts';
+import { validateStackConfig } from '../../src/stack/config/validate.ts';
+import { planStack } from '../../src/stack/plan.ts';
+import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import type { StackConfig } from '../../src/stack/types.ts';
 
 const images = new Map([['sum', { image: '127.0.0.1:5000/sum:0123456789ab', hash: '0123456789ab', healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'] }]]);
 

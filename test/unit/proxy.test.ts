@@ -1,7 +1,8 @@
 // Proxy commands as data, and Caddy's error lines turned into one message.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { caddyError, caddyReloadArgv, caddyValidateArgv } from '../../src/runner/proxy.ts';
+import { caddyError } from '../../src/stack/proxy.ts';
+import { caddyReloadArgv, caddyValidateArgv } from '../../src/stack/argv.ts';
 
 const test = suite('proxy');
 

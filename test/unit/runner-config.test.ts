@@ -4,11 +4,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem, UserError, ValidationError } from '../../src/errors.ts';
-import { exampleStackFile, loadStackConfig } from '../../src/runner/config.ts';
-import { routePathProblem } from '../../src/runner/config-rules.ts';
-import { validateStackConfig, type StackContext } from '../../src/runner/config-validate.ts';
-import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, fnv1a, preferredPort } from '../../src/runner/ports.ts';
-import type { StackConfig } from '../../src/runner/types.ts';
+import { exampleStackFile, loadStackConfig } from '../../src/stack/config/load.ts';
+import { routePathProblem } from '../../src/stack/config/rules.ts';
+import { validateStackConfig, type StackContext } from '../../src/stack/config/validate.ts';
+import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, fnv1a, preferredPort } from '../../src/stack/config/ports.ts';
+import type { StackConfig } from '../../src/stack/types.ts';
 
 const F = 'faaso.yml';
 const FUNCTIONS = ['hello', 'multiply', 'sum'];

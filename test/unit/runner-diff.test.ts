@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { diffStack } from '../../src/runner/diff.ts';
-import { proxyFingerprint, serviceFingerprint } from '../../src/runner/compose.ts';
-import type { ObservedContainer } from '../../src/runner/observe.ts';
-import { formatDuration, functionRows, renderTable } from '../../src/runner/table.ts';
-import type { ServicePlan, StackPlan } from '../../src/runner/types.ts';
+import { diffStack } from '../../src/stack/diff.ts';
+import { proxyFingerprint, serviceFingerprint } from '../../src/stack/render/compose.ts';
+import type { ObservedContainer } from '../../src/stack/observe.ts';
+import { formatDuration, functionRows, renderTable } from '../../src/stack/table.ts';
+import type { ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const svc = (name: string, hash = 'aaaaaaaaaaaa'): ServicePlan => ({
   name,

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.ts';
-import { COMPOSE_PROJECT, planStack } from '../../src/runner/plan.ts';
-import type { StackConfig } from '../../src/runner/types.ts';
+import { COMPOSE_PROJECT, planStack } from '../../src/stack/plan.ts';
+import type { StackConfig } from '../../src/stack/types.ts';
 import { GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE, goldenPlan } from '../fixtures/compose/plan.ts';
 
 const limits = { memory: '256m', cpus: 1, pids: 256 };

@@ -11,7 +11,8 @@ import {
   userConfigDir,
   userPluginDir,
 } from '../../src/setup/argv.ts';
-import { firstLine, seconds, tailLines } from '../../src/setup/steps.ts';
+import { seconds, tailLines } from '../../src/setup/steps.ts';
+import { failureLine, firstLine } from '../../src/util/text.ts';
 
 test('apt install: -y, packages sorted (recommends kept: debootstrap needs the keyring)', () => {
   assert.equal(aptInstall(['docker.io', 'debootstrap']), ['apt-get', 'install', '-y', 'debootstrap', 'docker.io']);
@@ -61,6 +62,8 @@ test('report helpers: seconds, first line, tail', () => {
   assert.is(seconds(41234), '41.2s');
   assert.is(seconds(0), '0.0s');
   assert.is(firstLine('\n\n  E: broken\nmore'), 'E: broken');
+  assert.is(failureLine({ stderr: '\n  Error response from daemon: No such container: x\nmore\n', exitCode: 1 }), 'Error response from daemon: No such container: x');
+  assert.is(failureLine({ stderr: '', exitCode: 125 }), 'exit code 125');
   assert.is(tailLines('a\n\nb\nc\n', 2), '  b\n  c');
 });
 

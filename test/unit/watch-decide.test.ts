@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   backoffMs, brokenServices, decide, DEFAULT_THRESHOLDS, emptyMemory,
   type CheckInput, type ContainerObservation, type Decision, type ExpectedService, type WatchMemory, type WatchThresholds,
-} from '../../src/runner/watch-decide.ts';
+} from '../../src/watch/decide.ts';
 
 const test = suite('watch-decide');
 

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../src/errors.ts';
-import { renderCompose } from '../../src/runner/compose.ts';
-import { expectedServices, parseContainers } from '../../src/runner/watch-parse.ts';
-import { actionArgv, actionVerb, composeCreate, dockerRestart } from '../../src/runner/watch-argv.ts';
-import { firstLine, formatEvent, isoSeconds } from '../../src/runner/watch-format.ts';
+import { renderCompose } from '../../src/stack/render/compose.ts';
+import { expectedServices } from '../../src/watch/parse.ts';
+import { parseContainers } from '../../src/stack/inspect.ts';
+import { actionArgv, actionVerb, composeCreate } from '../../src/watch/argv.ts';
+import { dockerRestart } from '../../src/docker/argv.ts';
+import { formatEvent, isoSeconds } from '../../src/watch/format.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
 const test = suite('watch-parse');
@@ -106,7 +108,7 @@ test('actions → argv: compose for missing/dead, docker start, unpause + restar
     { argv: ['docker', 'unpause', 'abc'], mayFail: true },
     { argv: ['docker', 'restart', '-t', '5', 'abc'], mayFail: false },
   ]);
-  assert.equal(dockerRestart('c'), ['docker', 'restart', '-t', '1', 'c']);
+  assert.equal(dockerRestart('c', 1), ['docker', 'restart', '-t', '1', 'c']);
 });
 
 test('action verbs', () => {
@@ -129,11 +131,6 @@ test('event lines: UTC to the second, service or stack; --json: one object per l
     time: '2026-11-25T20:40:01Z', project: 'faaso', service: 'sum', event: 'action', message: 'unhealthy 3 checks in a row → restarted (0.8s)', seconds: 0.81, ok: true,
   });
   assert.not.ok(formatEvent(e, 'faaso', true).includes('\n'));
-});
-
-test('firstLine of a failed command', () => {
-  assert.is(firstLine('\n  Error response from daemon: No such container: x\nmore\n', 1), 'Error response from daemon: No such container: x');
-  assert.is(firstLine('', 125), 'exit code 125');
 });
 
 test.run();

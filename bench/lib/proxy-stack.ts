@@ -1,0 +1,94 @@
+// The proxy bench's stack: a throwaway project (FAASO_ROOT in a temp dir, the
+// repo's templates and images linked, the examples copied) started through
+// faaso's own `up` code path (prepareStack + applyStack), so the proxy measured
+// is byte for byte the one users get. Its own compose project and ports keep it
+// away from a developer's `faaso` stack.
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../../src/exec/runner.ts';
+import { resolveSettings } from '../../src/settings.ts';
+import { loadTemplates } from '../../src/template/load.ts';
+import { prepareStack, type PreparedStack } from '../../src/stack/prepare.ts';
+import { applyStack } from '../../src/stack/apply.ts';
+import { observeStack } from '../../src/stack/observe.ts';
+import { COMPOSE_FILE, composeDown } from '../../src/stack/argv.ts';
+import { BENCH_PROJECT, stackFile, type BenchFunction } from './proxy-plan.ts';
+
+type Log = (line: string) => void;
+
+export interface BenchStack {
+  root: string;
+  prepared: PreparedStack;
+  /** Container ids: the proxy's, and each function's by name. */
+  proxyId: string;
+  functionIds: Record<string, string>;
+}
+
+const projectFilter = (project: string): string[] => ['--filter', `label=com.docker.compose.project=${project}`];
+
+/** Removes every container and network of the bench project, e.g. left by a run that was killed. */
+export async function removeBenchProject(project = BENCH_PROJECT): Promise<void> {
+  const ids = (await run(['docker', 'ps', '-aq', ...projectFilter(project)])).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await run(['docker', 'rm', '-f', ...ids]);
+  const nets = (await run(['docker', 'network', 'ls', '-q', ...projectFilter(project)])).stdout.split('\n').filter(Boolean);
+  if (nets.length > 0) await run(['docker', 'network', 'rm', ...nets]);
+}
+
+/** A temp project holding only the measured functions and the bench's faaso.yml. */
+export async function makeBenchProject(sourceRoot: string, functions: readonly BenchFunction[], opts: { accessLog?: boolean } = {}): Promise<string> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-bench-proxy-'));
+  await fs.symlink(path.join(sourceRoot, 'templates'), path.join(root, 'templates'));
+  await fs.symlink(path.join(sourceRoot, 'images'), path.join(root, 'images'));
+  for (const f of functions) {
+    await fs.cp(path.join(sourceRoot, 'functions', f.fn), path.join(root, 'functions', f.fn), { recursive: true });
+  }
+  await fs.writeFile(path.join(root, 'faaso.yml'), stackFile(functions, opts));
+  return root;
+}
+
+/**
+ * `up` in the temp project: builds what is missing or stale (the copies have the
+ * same content hash as the repo's functions, so an up-to-date build is skipped),
+ * starts everything and waits until it is healthy.
+ */
+export async function startBenchStack(root: string, log: Log): Promise<BenchStack> {
+  const settings = resolveSettings({ ...process.env, FAASO_ROOT: root, FAASO_PROJECT: BENCH_PROJECT }, existsSync);
+  const templates = await loadTemplates(root);
+  const prepared = await prepareStack({ settings, templates }, { build: true }, log);
+  await applyStack(prepared, log);
+  const observed = await observeStack(BENCH_PROJECT);
+  const proxy = observed.find((c) => c.role === 'proxy');
+  if (!proxy) throw new Error('bench: the proxy container is missing after up');
+  const functionIds: Record<string, string> = {};
+  for (const c of observed) if (c.role === 'function') functionIds[c.fn] = c.id;
+  return { root, prepared, proxyId: proxy.id, functionIds };
+}
+
+/** Whether the Docker daemon answers, waiting up to `ms` (it may be restarting). */
+export async function waitForDocker(ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).exitCode === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/**
+ * compose down (or removal by label when the files are gone), then the temp dir.
+ * A daemon that is restarting is waited for: it would bring the containers back
+ * (restart: unless-stopped) and re-create the deleted Caddyfile folder as an empty
+ * bind-mount source, leaving a crash-looping proxy behind.
+ */
+export async function stopBenchStack(root: string): Promise<void> {
+  const target = { dir: path.join(root, 'compose'), project: BENCH_PROJECT };
+  if (!(await waitForDocker(120_000))) {
+    process.stderr.write(`bench: Docker does not answer; remove the stack later: docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${BENCH_PROJECT})\n`);
+  }
+  const hasFile = await fs.access(path.join(target.dir, COMPOSE_FILE)).then(() => true, () => false);
+  if (hasFile) await run(composeDown(target), { timeoutMs: 120_000 });
+  await removeBenchProject();
+  await fs.rm(root, { recursive: true, force: true });
+}

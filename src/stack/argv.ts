@@ -1,0 +1,75 @@
+// Pure argv builders for the stack's compose and container commands.
+import path from 'node:path';
+
+export interface ComposeTarget {
+  /** Folder holding docker-compose.yml, .env and caddy/. */
+  dir: string;
+  /** Compose project name. */
+  project: string;
+}
+
+export const COMPOSE_FILE = 'docker-compose.yml';
+
+/** `docker compose` pinned to our file and project, whatever the cwd or COMPOSE_* env says. */
+export function compose(t: ComposeTarget, ...args: string[]): string[] {
+  return ['docker', 'compose', '-f', path.join(t.dir, COMPOSE_FILE), '-p', t.project, ...args];
+}
+
+/** Start (or recreate when changed) just these services and wait until they are healthy. */
+export function composeUpServices(t: ComposeTarget, services: readonly string[], waitSeconds = 120): string[] {
+  return compose(t, 'up', '-d', '--no-deps', '--wait', '--wait-timeout', String(waitSeconds), ...services);
+}
+
+/** The whole stack, first start: every function healthy before the proxy starts. */
+export function composeUpAll(t: ComposeTarget, waitSeconds = 180): string[] {
+  return compose(t, 'up', '-d', '--wait', '--wait-timeout', String(waitSeconds), '--remove-orphans');
+}
+
+export function composeDown(t: ComposeTarget): string[] {
+  return compose(t, 'down', '--remove-orphans', '--timeout', '5');
+}
+
+export function composeLogs(t: ComposeTarget, service: string, follow: boolean, tail = 200): string[] {
+  return compose(t, 'logs', '--no-color', '--tail', String(tail), ...(follow ? ['--follow'] : []), service);
+}
+
+/** Every container of the project, for one `docker inspect` call. */
+export function listProjectContainers(project: string): string[] {
+  return ['docker', 'ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`];
+}
+
+export function inspectContainers(ids: readonly string[]): string[] {
+  return ['docker', 'inspect', ...ids];
+}
+
+export function stopAndRemove(names: readonly string[]): string[][] {
+  return [
+    ['docker', 'stop', '-t', '5', ...names],
+    ['docker', 'rm', '-f', ...names],
+  ];
+}
+
+/** Where the proxy reads its config (the generated folder is mounted read-only on /etc/faaso/caddy). */
+export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
+
+/** Validate inside the running proxy, or in a throwaway container of the proxy image. */
+export type CaddyTarget = { container: string } | { image: string };
+
+// Caddy 2.6 reads `--config /dev/stdin` like a file, so nothing is written anywhere.
+const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'caddyfile'];
+
+export function caddyValidateArgv(target: CaddyTarget): string[] {
+  if ('container' in target) return ['docker', 'exec', '-i', target.container, ...VALIDATE];
+  // Same hardening as the proxy itself, and no network: validation needs none.
+  return [
+    'docker', 'run', '--rm', '-i', '--network', 'none', '--read-only', '--tmpfs', '/tmp',
+    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', target.image, ...VALIDATE,
+  ];
+}
+
+export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {
+  const argv = ['docker', 'exec', container, 'caddy', 'reload', '--config', CADDYFILE_IN_CONTAINER, '--adapter', 'caddyfile'];
+  // Without --force, Caddy skips a reload whose config is unchanged.
+  if (opts.force) argv.push('--force');
+  return argv;
+}

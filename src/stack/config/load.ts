@@ -1,0 +1,65 @@
+// The I/O edge of faaso.yml: read it from the project root, list the functions,
+// and hand everything to the pure validator (config-validate.ts).
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError, ValidationError } from '../../errors.ts';
+import { listFunctionNames } from '../../function/load.ts';
+import { DEFAULT_REGISTRY } from '../../settings.ts';
+import { yamlProblems } from '../../util/yaml.ts';
+import { STACK_FILE } from './rules.ts';
+import { validateStackConfig } from './validate.ts';
+import type { StackConfig } from '../types.ts';
+
+export { STACK_FILE } from './rules.ts';
+export { validateStackConfig, type StackContext } from './validate.ts';
+
+export interface LoadStackOptions {
+  /** Registry when faaso.yml names none; pass Settings.registry (FAASO_REGISTRY). Default 127.0.0.1:5000. */
+  registry?: string;
+  /** Host ports owned by something else, port → who. */
+  reservedPorts?: ReadonlyMap<number, string>;
+  /** Default: the functions under ROOT/functions/. */
+  functions?: readonly string[];
+  /** Default: this machine's CPU count. */
+  hostCpus?: number;
+}
+
+/** A faaso.yml to start from, routing the project's own functions. */
+export function exampleStackFile(functions: readonly string[]): string {
+  const names = functions.length > 0 ? functions.slice(0, 3) : ['sum'];
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const lines = names.map((n) => `  ${`/${n}:`.padEnd(width)} ${n}`);
+  return `# yaml-language-server: $schema=./schemas/faaso.schema.json\nroutes:\n${lines.join('\n')}\n`;
+}
+
+/** Reads and validates ROOT/faaso.yml: a StackConfig, or a UserError/ValidationError naming every problem. */
+export async function loadStackConfig(root: string, opts: LoadStackOptions = {}): Promise<StackConfig> {
+  const functions = opts.functions ?? (await listFunctionNames(root));
+  const file = path.join(root, STACK_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UserError(
+        `no ${STACK_FILE} in ${root}: faaso does not know which paths to serve`,
+        `create ${STACK_FILE} there, e.g.:\n\n${exampleStackFile(functions)}\n(every key is explained in schemas/faaso.schema.json)`,
+      );
+    }
+    if (code === 'EISDIR') throw new UserError(`${file} is a folder`, `${STACK_FILE} must be a YAML file`);
+    throw err;
+  }
+  const parsed = yamlProblems(text, STACK_FILE);
+  if ('problems' in parsed) throw new ValidationError(parsed.problems);
+  const result = validateStackConfig(parsed.value, {
+    file: STACK_FILE,
+    functions,
+    registry: opts.registry ?? DEFAULT_REGISTRY,
+    reservedPorts: opts.reservedPorts,
+    hostCpus: opts.hostCpus ?? os.availableParallelism(),
+  });
+  if (!result.config) throw new ValidationError(result.problems, 'every field is explained in schemas/faaso.schema.json');
+  return result.config;
+}

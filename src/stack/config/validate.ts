@@ -1,0 +1,143 @@
+// Pure validation of faaso.yml: raw YAML value + facts about the project in,
+// StackConfig or the full list of problems out (users fix everything in one go).
+import type { Problem } from '../../errors.ts';
+import { parseRegistry } from '../../settings.ts';
+import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../../util/fields.ts';
+import { readBind, readLimits, readPort, readRegistry } from './fields.ts';
+import { readDeploySettings, type DeploySettings } from './functions.ts';
+import { readRoutes } from './routes.ts';
+import { DEFAULT_BIND, DEFAULT_LIMITS, DEFAULT_PROXY_PORT, PROXY_KEYS, STACK_KEYS } from './rules.ts';
+import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN } from './ports.ts';
+import type { FunctionDeployConfig, Limits, StackConfig } from '../types.ts';
+
+export interface StackContext {
+  /** faaso.yml as shown to users. */
+  file: string;
+  /** Every function under functions/ (folder names). */
+  functions: readonly string[];
+  /** Registry used when faaso.yml names none: FAASO_REGISTRY or 127.0.0.1:5000. */
+  registry: string;
+  /** Host ports something else already owns, port → who (e.g. 9000 → "the metrics agent"). */
+  reservedPorts?: ReadonlyMap<number, string>;
+  /** CPUs of the host: docker refuses a `cpus` above it. */
+  hostCpus?: number;
+}
+
+/** faaso's own registry publishes on its loopback address; a function on the same address and port cannot start. */
+function registryPort(registry: string, bind: string): [number, string] | undefined {
+  const { host, port, loopback } = parseRegistry(registry);
+  const address = host === 'localhost' ? '127.0.0.1' : host;
+  if (!loopback || (bind !== '0.0.0.0' && bind !== address)) return undefined;
+  return [port, `faaso's registry (${registry})`];
+}
+
+/** The proxy's host port; undefined when the one given is invalid (already reported). */
+function readProxyPort(raw: unknown, p: Problems): number | undefined {
+  if (isAbsent(raw)) return DEFAULT_PROXY_PORT;
+  if (!isMapping(raw)) {
+    p.add('proxy', `must be a mapping such as "{port: 8080}" (got ${typeName(raw)})`);
+    return undefined;
+  }
+  checkKnownKeys(raw, PROXY_KEYS, 'proxy', p);
+  if (isAbsent(raw.port)) return DEFAULT_PROXY_PORT;
+  return readPort(raw.port, 'proxy.port', p);
+}
+
+/**
+ * proxy.access_log (default true: users expect one JSON line per request). Only an
+ * explicit false is kept, so configs that never mention it compare as before.
+ */
+function readAccessLog(raw: unknown, p: Problems): { accessLog?: false } {
+  if (!isMapping(raw) || isAbsent(raw.access_log)) return {};
+  if (typeof raw.access_log !== 'boolean') {
+    p.add('proxy.access_log', `must be true or false (got ${typeName(raw.access_log)})`);
+    return {};
+  }
+  return raw.access_log ? {} : { accessLog: false };
+}
+
+/**
+ * proxy.memory / cpus / pids, the same fields and defaults as a function's. Kept
+ * only when one is given, so configs that never mention them compare as before.
+ * Caddy spent 210–340 µs of CPU per proxied request in bench/proxy.mjs, so
+ * the default 1 CPU carries a few thousand requests/s: bigger hosts raise it here.
+ */
+function readProxyLimits(raw: unknown, p: Problems, hostCpus?: number): { limits?: Limits } {
+  if (!isMapping(raw) || (isAbsent(raw.memory) && isAbsent(raw.cpus) && isAbsent(raw.pids))) return {};
+  return { limits: readLimits(raw, 'proxy', p, hostCpus) };
+}
+
+/**
+ * Host ports for every routed function: explicit ones are checked against the
+ * proxy, reserved ports and each other; the rest get stable defaults (ports.ts).
+ */
+function assignPorts(
+  names: readonly string[],
+  settings: ReadonlyMap<string, DeploySettings>,
+  proxyPort: number | undefined,
+  reserved: ReadonlyMap<number, string>,
+  p: Problems,
+): Map<string, number> {
+  const ports = new Map<string, number>();
+  const owner = new Map<number, string>();
+  for (const name of names) {
+    const s = settings.get(name);
+    if (s?.port === undefined) continue;
+    const field = fieldPath(fieldPath('functions', name), 'port');
+    const taken = s.port === proxyPort ? 'the proxy (proxy.port)' : (reserved.get(s.port) ?? owner.get(s.port));
+    if (taken !== undefined) {
+      p.add(field, `port ${s.port} is already used by ${taken}; pick another`);
+      continue;
+    }
+    owner.set(s.port, `function "${name}" (functions.${name}.port)`);
+    ports.set(name, s.port);
+  }
+  const wanting = names.filter((n) => settings.get(n)?.port === undefined);
+  // An invalid proxy port still keeps the default one free, so fixing it moves no function.
+  const taken = new Set([proxyPort ?? DEFAULT_PROXY_PORT, ...reserved.keys(), ...owner.keys()]);
+  const defaults = assignDefaultPorts(wanting, taken);
+  for (const name of wanting) {
+    const port = defaults.get(name);
+    if (port !== undefined) ports.set(name, port);
+    else {
+      const last = DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN - 1;
+      p.add(fieldPath(fieldPath('functions', name), 'port'), `no free default port left in ${DEFAULT_PORT_BASE}-${last}; set one`);
+    }
+  }
+  return ports;
+}
+
+/** Validates a parsed faaso.yml. `config` is set only when there are no problems. */
+export function validateStackConfig(raw: unknown, ctx: StackContext): { config?: StackConfig; problems: Problem[] } {
+  const p = new Problems(ctx.file);
+  if (!isMapping(raw)) {
+    p.add('', `must be a mapping of fields (${STACK_KEYS.join(', ')}); got ${typeName(raw)}`);
+    return { problems: p.list };
+  }
+  checkKnownKeys(raw, STACK_KEYS, '', p);
+  const routes = readRoutes(raw.routes, ctx.functions, p);
+  const routed = new Set(isMapping(raw.routes) ? Object.values(raw.routes).filter((v): v is string => typeof v === 'string') : []);
+  const settings = readDeploySettings(raw.functions, { functions: ctx.functions, routed, hostCpus: ctx.hostCpus }, p);
+  const bind = readBind(raw.bind, 'bind', p) ?? DEFAULT_BIND;
+  const registry = readRegistry(raw.registry, 'registry', p) ?? ctx.registry;
+  const proxyPort = readProxyPort(raw.proxy, p);
+  const accessLog = readAccessLog(raw.proxy, p);
+  const proxyLimits = readProxyLimits(raw.proxy, p, ctx.hostCpus);
+
+  const reserved = new Map(ctx.reservedPorts ?? []);
+  const reg = registryPort(registry, bind);
+  if (reg && !reserved.has(reg[0])) reserved.set(...reg);
+  const proxyOwner = proxyPort === undefined ? undefined : reserved.get(proxyPort);
+  if (proxyOwner !== undefined) p.add('proxy.port', `port ${proxyPort} is already used by ${proxyOwner}; pick another`);
+
+  // Every known function a route names, even on a malformed path, so port problems show up in the same round.
+  const names = [...routed].filter((n) => ctx.functions.includes(n)).sort(byCodeUnit);
+  const ports = assignPorts(names, settings, proxyPort, reserved, p);
+  if (p.list.length > 0) return { problems: p.list };
+
+  const functions: FunctionDeployConfig[] = names.map((name) => {
+    const s = settings.get(name);
+    return { name, port: ports.get(name)!, env: s?.env ?? {}, limits: s?.limits ?? { ...DEFAULT_LIMITS } };
+  });
+  return { config: { file: ctx.file, bind, proxy: { port: proxyPort!, ...accessLog, ...proxyLimits }, registry, routes, functions }, problems: [] };
+}

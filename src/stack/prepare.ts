@@ -1,0 +1,149 @@
+// From faaso.yml to the exact files of the stack: load and validate, build what
+// is missing or stale (tests must pass), plan, render, and check the Caddyfile
+// with Caddy itself — all before anything running is touched.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Settings } from '../settings.ts';
+import { parseRegistry } from '../settings.ts';
+import { UserError } from '../errors.ts';
+import { loadFunctions } from '../function/load.ts';
+import { prefetch } from '../build/build.ts';
+import { buildMany, summarizeMany } from '../build/many.ts';
+import { buildJobs } from '../util/pool.ts';
+import type { FunctionSpec } from '../function/types.ts';
+import { ensureRegistry } from '../registry/registry.ts';
+import { ensureInfraImage } from '../images/infra.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import type { Project } from '../project.ts';
+import type { ComposeTarget } from './argv.ts';
+import { COMPOSE_FILE } from './argv.ts';
+import { loadStackConfig } from './config/load.ts';
+import { planStack, type FunctionImage } from './plan.ts';
+import { renderCompose, renderComposeEnv, type ComposeOptions } from './render/compose.ts';
+import { renderCaddyfile, type CaddyfileOptions } from './render/caddyfile.ts';
+import { validateCaddyfile, type ValidateResult } from './proxy.ts';
+import type { CaddyTarget } from './argv.ts';
+import type { StackConfig, StackPlan } from './types.ts';
+
+export interface PreparedStack {
+  config: StackConfig;
+  plan: StackPlan;
+  settings: Settings;
+  target: ComposeTarget;
+}
+
+export interface StackFiles {
+  compose: string;
+  env: string;
+  caddyfile: string;
+}
+
+type Log = (line: string) => void;
+
+export function composeTarget(settings: Settings): ComposeTarget {
+  return { dir: path.join(settings.root, 'compose'), project: settings.project };
+}
+
+/**
+ * Builds what is stale, several at once (FAASO_BUILD_JOBS): an up-to-date
+ * function costs only a few Docker calls, and 30 of them one after the other
+ * were most of `up`'s own time (deploy bench). The first failure, exactly as
+ * raised, when only one function failed; else one error naming them all.
+ */
+async function buildImages(project: Project, specs: FunctionSpec[], settings: Settings, log: Log): Promise<Map<string, FunctionImage>> {
+  const jobs = buildJobs(process.env, os.cpus().length);
+  const outcomes = await buildMany(specs, project.templates, settings, { test: true, push: true, noCache: false }, jobs, log);
+  const failed = outcomes.filter((o) => !o.result.ok);
+  if (failed.length === 1 && !failed[0]!.result.ok) throw failed[0]!.result.error;
+  const summary = summarizeMany(outcomes);
+  for (const line of summary.lines) log(line);
+  if (summary.internal !== undefined) throw summary.internal;
+  if (failed.length > 0) throw new UserError(`${failed.length} of ${specs.length} function(s) failed to build:\n${summary.errors.join('\n')}`, 'fix them, then run up again; the running stack was not touched');
+  const images = new Map<string, FunctionImage>();
+  for (const [i, o] of outcomes.entries()) {
+    if (!o.result.ok) continue;
+    const image = o.result.value.image;
+    images.set(o.name, { image, hash: image.slice(image.lastIndexOf(':') + 1), healthcheck: project.templates.get(specs[i]!.runtime)!.healthcheck });
+  }
+  return images;
+}
+
+/** Planning reads and hashes each function's files: a few at a time. */
+const PLAN_JOBS = 4;
+
+/** --no-build: every image must exist for the current sources (one batched inspect for all). */
+async function requireImages(project: Project, specs: FunctionSpec[], settings: Settings): Promise<Map<string, FunctionImage>> {
+  const known = await prefetch(specs, project.templates, settings, PLAN_JOBS);
+  const found = known.map((r, i) => {
+    if (!r.ok) throw r.error;
+    return { spec: specs[i]!, plan: r.value.plan, template: project.templates.get(specs[i]!.runtime)!, exists: r.value.existing !== null };
+  });
+  const missing = found.find((f) => !f.exists);
+  if (missing) {
+    throw new UserError(`${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`);
+  }
+  return new Map(found.map((f) => [f.spec.name, { image: f.plan.image.hashRef, hash: f.plan.hash, healthcheck: f.template.healthcheck }]));
+}
+
+/** Loads faaso.yml and the routed functions; builds them when `build` is set, else requires their images. */
+export async function prepareStack(project: Project, opts: { build: boolean }, log: Log): Promise<PreparedStack> {
+  let settings = project.settings;
+  const config = await loadStackConfig(settings.root, { registry: settings.registry });
+  if (config.registry !== settings.registry) {
+    // faaso.yml names the registry the stack pulls from; builds must push there too.
+    settings = { ...settings, registry: config.registry, registryManaged: parseRegistry(config.registry).loopback };
+  }
+  const specs = await loadFunctions(settings.root, config.functions.map((f) => f.name), project.templates);
+  if (opts.build) await ensureRegistry(settings, log);
+  const images = opts.build ? await buildImages(project, specs, settings, log) : await requireImages(project, specs, settings);
+  // After the functions, not beside them: both may have to build the base image first.
+  const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
+  const plan = { ...planStack(config, images, proxyImage), project: settings.project };
+  return { config, plan, settings, target: composeTarget(settings) };
+}
+
+export type CaddyCheck = (text: string) => Promise<ValidateResult>;
+
+/**
+ * How `up` has Caddy check a Caddyfile. Inside the running proxy when there is
+ * one (`docker exec`: no container to create and remove); a text already
+ * checked in this run is not checked again, and neither is `loaded`, the text
+ * the running proxy serves (faaso wrote it only after Caddy accepted it).
+ * Before, every `up` paid a throwaway `docker run` (0.5-1 s here) even when
+ * nothing changed, and a redeploy paid two (deploy bench).
+ */
+export function caddyChecker(target: CaddyTarget, loaded?: string): CaddyCheck {
+  const seen = new Map<string, Promise<ValidateResult>>();
+  if (loaded !== undefined) seen.set(loaded, Promise.resolve({ ok: true }));
+  return (text) => {
+    let verdict = seen.get(text);
+    if (!verdict) {
+      verdict = validateCaddyfile(target, text);
+      seen.set(text, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** Renders the stack's files; the Caddyfile is checked by Caddy before anyone writes it. */
+export async function renderStack(
+  s: PreparedStack,
+  opts: { compose?: ComposeOptions; caddy?: CaddyfileOptions } = {},
+  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
+): Promise<StackFiles> {
+  const caddyfile = renderCaddyfile(s.plan, opts.caddy);
+  const verdict = await check(caddyfile);
+  if (!verdict.ok) {
+    throw new UserError(`Caddy rejects the generated Caddyfile: ${verdict.error}`, 'nothing was changed; the running proxy keeps its current routes');
+  }
+  return { compose: renderCompose(s.plan, opts.compose), env: renderComposeEnv(s.plan), caddyfile };
+}
+
+/** Each file appears whole or not at all (tmp + rename); the Caddyfile's folder is what the proxy mounts. */
+export async function writeStackFiles(target: ComposeTarget, files: Partial<StackFiles>): Promise<void> {
+  await fs.mkdir(path.join(target.dir, 'caddy'), { recursive: true });
+  if (files.caddyfile !== undefined) await writeFileAtomic(path.join(target.dir, 'caddy', 'Caddyfile'), files.caddyfile);
+  if (files.env !== undefined) await writeFileAtomic(path.join(target.dir, '.env'), files.env);
+  if (files.compose !== undefined) await writeFileAtomic(path.join(target.dir, COMPOSE_FILE), files.compose);
+}
