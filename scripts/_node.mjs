@@ -10,7 +10,7 @@ export function nodeVersionProblem(version, execPath = 'node') {
   if (major >= NODE_MAJOR_MIN) return null;
   return (
     `error: faaso needs Node.js ${NODE_MAJOR_MIN} or newer; this is Node.js ${version.replace(/^v/, '')} (${execPath})\n` +
-    'hint: Debian trixie and newer: `apt-get install nodejs npm` (Node.js 20); Debian bookworm\'s nodejs is 18: ' +
+    "hint: Debian trixie and newer: `apt-get install nodejs npm` (Node.js 20); Debian bookworm's nodejs is 18: " +
     'install Node.js 20 or newer from https://nodejs.org/en/download or NodeSource (https://github.com/nodesource/distributions), ' +
     'then run `npm ci` again\n'
   );

@@ -59,7 +59,11 @@ export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => b
   const ca = env.FAASO_BUILD_CA?.trim();
   if (ca === 'none') buildCa = null;
   else if (ca) {
-    if (!exists(ca)) throw new UserError(`FAASO_BUILD_CA: no such file ${JSON.stringify(ca)}`, 'point it at a PEM CA bundle, or set FAASO_BUILD_CA=none');
+    if (!exists(ca))
+      throw new UserError(
+        `FAASO_BUILD_CA: no such file ${JSON.stringify(ca)}`,
+        'point it at a PEM CA bundle, or set FAASO_BUILD_CA=none',
+      );
     buildCa = path.resolve(ca);
   } else if (exists(DEFAULT_CA)) {
     // The host's trust store is public data; handing it to build stages makes npm/pip
@@ -68,7 +72,10 @@ export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => b
   }
   const project = env.FAASO_PROJECT?.trim() || 'faaso';
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project)) {
-    throw new UserError(`FAASO_PROJECT: invalid compose project name ${JSON.stringify(project)}`, 'use lower-case letters, digits, "-" and "_"');
+    throw new UserError(
+      `FAASO_PROJECT: invalid compose project name ${JSON.stringify(project)}`,
+      'use lower-case letters, digits, "-" and "_"',
+    );
   }
   return {
     project,

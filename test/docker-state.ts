@@ -31,19 +31,24 @@ const PRODUCT: Record<keyof DockerState, RegExp> = {
 async function lines(argv: string[]): Promise<string[]> {
   const r = await run(argv, { timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr.trim()}`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 async function registryTags(address: string): Promise<string[]> {
   if (!(await pingRegistry(address))) return [];
   const out: string[] = [];
-  for (const repo of await listRepositories(address)) for (const tag of await listTags(address, repo)) out.push(`${repo}:${tag}`);
+  for (const repo of await listRepositories(address))
+    for (const tag of await listTags(address, repo)) out.push(`${repo}:${tag}`);
   return out;
 }
 
 /** null when no engine answers (a unit-only run, or Docker down: nothing to compare). */
 export async function snapshot(registry = DEFAULT_REGISTRY): Promise<DockerState | null> {
-  if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 })).exitCode !== 0) return null;
+  if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 })).exitCode !== 0)
+    return null;
   // Dangling images have no name: their id stands in.
   const images = (await lines(['docker', 'images', '-a', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'])).map((l) => {
     const [ref = '', id = ''] = l.split(' ');
@@ -71,5 +76,7 @@ export function leftovers(before: DockerState, after: DockerState): Partial<Reco
 }
 
 export function describeLeftovers(l: Partial<Record<keyof DockerState, string[]>>): string {
-  return Object.entries(l).map(([kind, xs]) => `  ${kind}: ${xs!.join(', ')}`).join('\n');
+  return Object.entries(l)
+    .map(([kind, xs]) => `  ${kind}: ${xs!.join(', ')}`)
+    .join('\n');
 }

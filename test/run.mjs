@@ -18,7 +18,9 @@ function collect(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? collect(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? collect(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -45,7 +47,9 @@ for (const [i, file] of files.entries()) {
   await import(pathToFileURL(file).href);
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const started = Date.now();
 for (const group of globalThis.UVU_QUEUE) {
   const name = group.shift();
@@ -63,7 +67,13 @@ let leftover = '';
 if (state && before) {
   const after = await state.snapshot();
   if (after) leftover = state.describeLeftovers(state.leftovers(before, after));
-  process.stdout.write(leftover ? `\nleft behind by this run (tests must remove what they make):\n${leftover}\n` : '  Docker and registry: nothing left behind\n');
+  process.stdout.write(
+    leftover
+      ? `\nleft behind by this run (tests must remove what they make):\n${leftover}\n`
+      : '  Docker and registry: nothing left behind\n',
+  );
 }
-process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${leftover ? ', leftovers' : ''}\n`);
+process.stdout.write(
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${leftover ? ', leftovers' : ''}\n`,
+);
 process.exitCode = failed > 0 || leftover ? 1 : 0;

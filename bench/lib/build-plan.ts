@@ -22,11 +22,19 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
 export const benchName = (c: RuntimeCase): string => `faaso-bench-${c.source}`;
 
 /** The line appended for a one-line change; the nonce keeps BuildKit from finding it cached from an earlier run. */
-export const changeLine = (c: RuntimeCase, what: string, nonce: string): string => `${c.comment} faaso bench: ${what} ${nonce}\n`;
+export const changeLine = (c: RuntimeCase, what: string, nonce: string): string =>
+  `${c.comment} faaso bench: ${what} ${nonce}\n`;
 
 /** `--runtimes a,b` → the matching cases, in the bench's fixed order; unknown names are returned apart. */
 export function selectRuntimes(list: string | undefined, quick: boolean): { cases: RuntimeCase[]; unknown: string[] } {
-  const wanted = list ? list.split(',').map((s) => s.trim()).filter(Boolean) : quick ? ['python'] : RUNTIME_CASES.map((c) => c.runtime);
+  const wanted = list
+    ? list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : quick
+      ? ['python']
+      : RUNTIME_CASES.map((c) => c.runtime);
   return {
     cases: RUNTIME_CASES.filter((c) => wanted.includes(c.runtime)),
     unknown: wanted.filter((w) => !RUNTIME_CASES.some((c) => c.runtime === w)),
@@ -46,7 +54,8 @@ const INSTALL = /\bRUN\b.*(apt-get install|pip install|npm ci|npm install|shards
 export function installSteps(buildkitOutput: string): InstallStep[] {
   const steps: InstallStep[] = [];
   for (const m of buildkitOutput.matchAll(/^#(\d+) (\[[^\]]+\] .*)$/gm)) {
-    if (INSTALL.test(m[2]!) && !steps.some((s) => s.step === m[1])) steps.push({ step: m[1]!, text: m[2]!, cached: false });
+    if (INSTALL.test(m[2]!) && !steps.some((s) => s.step === m[1]))
+      steps.push({ step: m[1]!, text: m[2]!, cached: false });
   }
   for (const s of steps) s.cached = new RegExp(`^#${s.step} CACHED$`, 'm').test(buildkitOutput);
   return steps;

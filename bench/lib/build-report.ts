@@ -7,7 +7,15 @@ export interface CaseResult {
   runtime: string;
   cold: { faasoMs: number; dockerMs: number; phases: Phases | null };
   noChange: { cliMs: number[]; inProcessMs: number[]; dockerMs: number[]; upToDate: boolean };
-  change: { faasoMs: number; dockerMs: number; phases: Phases | null; faasoDeps: boolean | null; faasoDepsText: string; dockerDeps: boolean | null; dockerDepsText: string };
+  change: {
+    faasoMs: number;
+    dockerMs: number;
+    phases: Phases | null;
+    faasoDeps: boolean | null;
+    faasoDepsText: string;
+    dockerDeps: boolean | null;
+    dockerDepsText: string;
+  };
 }
 
 export interface ParallelResult {
@@ -24,15 +32,47 @@ export function formatPhases(p: Phases | null): string {
   return `overhead ${formatMs(p.overheadMs)} · build ${formatMs(p.dockerMs)} · tests ${formatMs(p.testsMs)} · push ${formatMs(p.pushMs)}`;
 }
 
-export const CASE_HEADER = ['runtime', 'case', 'faaso', 'docker build', 'faaso/docker', 'deps reused (faaso/docker)', 'faaso split'];
+export const CASE_HEADER = [
+  'runtime',
+  'case',
+  'faaso',
+  'docker build',
+  'faaso/docker',
+  'deps reused (faaso/docker)',
+  'faaso split',
+];
 
 export function caseRows(r: CaseResult): string[][] {
   const nc = r.noChange;
   const ncFaaso = `${formatMs(median(nc.inProcessMs))} in-process, ${formatMs(median(nc.cliMs))} CLI${nc.upToDate ? '' : ' (NOT up to date)'}`;
   return [
-    [r.runtime, 'cold (--no-cache)', formatMs(r.cold.faasoMs), formatMs(r.cold.dockerMs), formatRatio(ratio(r.cold.faasoMs, r.cold.dockerMs)), '-', formatPhases(r.cold.phases)],
-    [r.runtime, 'no change', ncFaaso, formatMs(median(nc.dockerMs)), formatRatio(ratio(median(nc.cliMs), median(nc.dockerMs))), '-', 'no docker build (content hash)'],
-    [r.runtime, 'one-line change', formatMs(r.change.faasoMs), formatMs(r.change.dockerMs), formatRatio(ratio(r.change.faasoMs, r.change.dockerMs)), `${r.change.faasoDepsText} / ${r.change.dockerDepsText}`, formatPhases(r.change.phases)],
+    [
+      r.runtime,
+      'cold (--no-cache)',
+      formatMs(r.cold.faasoMs),
+      formatMs(r.cold.dockerMs),
+      formatRatio(ratio(r.cold.faasoMs, r.cold.dockerMs)),
+      '-',
+      formatPhases(r.cold.phases),
+    ],
+    [
+      r.runtime,
+      'no change',
+      ncFaaso,
+      formatMs(median(nc.dockerMs)),
+      formatRatio(ratio(median(nc.cliMs), median(nc.dockerMs))),
+      '-',
+      'no docker build (content hash)',
+    ],
+    [
+      r.runtime,
+      'one-line change',
+      formatMs(r.change.faasoMs),
+      formatMs(r.change.dockerMs),
+      formatRatio(ratio(r.change.faasoMs, r.change.dockerMs)),
+      `${r.change.faasoDepsText} / ${r.change.dockerDepsText}`,
+      formatPhases(r.change.phases),
+    ],
   ];
 }
 
@@ -40,8 +80,18 @@ export const PARALLEL_HEADER = ['--all (every runtime)', 'one at a time', 'paral
 
 export function parallelRows(p: ParallelResult): string[][] {
   return [
-    ['cold (--no-cache)', formatMs(p.coldSerialMs), formatMs(p.coldParallelMs), formatRatio(ratio(p.coldParallelMs, p.coldSerialMs))],
-    ['one-line change each', formatMs(p.changeSerialMs), formatMs(p.changeParallelMs), formatRatio(ratio(p.changeParallelMs, p.changeSerialMs))],
+    [
+      'cold (--no-cache)',
+      formatMs(p.coldSerialMs),
+      formatMs(p.coldParallelMs),
+      formatRatio(ratio(p.coldParallelMs, p.coldSerialMs)),
+    ],
+    [
+      'one-line change each',
+      formatMs(p.changeSerialMs),
+      formatMs(p.changeParallelMs),
+      formatRatio(ratio(p.changeParallelMs, p.changeSerialMs)),
+    ],
   ];
 }
 
@@ -83,7 +133,9 @@ export function summaryLine(results: readonly CaseResult[], parallel: ParallelRe
     `code-only change reinstalls dependencies: ${t.depsMet ? 'never' : `in ${t.reinstalled.join(', ')}`} (target never: ${t.depsMet ? 'met' : 'missed'})`,
   ];
   if (parallel) {
-    parts.push(`--all with ${parallel.jobs} jobs: cold ${formatRatio(ratio(parallel.coldParallelMs, parallel.coldSerialMs))}, one-line change ${formatRatio(ratio(parallel.changeParallelMs, parallel.changeSerialMs))} of one at a time`);
+    parts.push(
+      `--all with ${parallel.jobs} jobs: cold ${formatRatio(ratio(parallel.coldParallelMs, parallel.coldSerialMs))}, one-line change ${formatRatio(ratio(parallel.changeParallelMs, parallel.changeSerialMs))} of one at a time`,
+    );
   }
   return `summary: ${parts.join('; ')}`;
 }

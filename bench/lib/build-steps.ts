@@ -28,7 +28,10 @@ export interface TimedRun {
 export async function timedRun(argv: string[], env: Record<string, string> = {}): Promise<TimedRun> {
   const lines: TimedLine[] = [];
   const start = performance.now();
-  const r = await run(argv, { env, onLine: (text, stream) => stream === 'stdout' && lines.push({ ms: performance.now() - start, text }) });
+  const r = await run(argv, {
+    env,
+    onLine: (text, stream) => stream === 'stdout' && lines.push({ ms: performance.now() - start, text }),
+  });
   return { ms: performance.now() - start, code: r.exitCode, stdout: r.stdout, stderr: r.stderr, lines };
 }
 
@@ -37,8 +40,15 @@ export const faasoScript = (name: string, args: string[], env: Record<string, st
   timedRun([process.execPath, path.join(REPO_ROOT, 'scripts', `${name}.mjs`), ...args], env);
 
 /** The baseline: plain BuildKit `docker build` of an exported context, with the same CA secret faaso passes. */
-export function plainDockerBuild(dir: string, tag: string, noCache: boolean, buildCa: string | null): Promise<TimedRun> {
-  return timedRun(dockerBuild({ context: dir, tag, labels: {}, noCache, secrets: buildCa ? { [CA_SECRET_ID]: buildCa } : {} }));
+export function plainDockerBuild(
+  dir: string,
+  tag: string,
+  noCache: boolean,
+  buildCa: string | null,
+): Promise<TimedRun> {
+  return timedRun(
+    dockerBuild({ context: dir, tag, labels: {}, noCache, secrets: buildCa ? { [CA_SECRET_ID]: buildCa } : {} }),
+  );
 }
 
 export interface BenchProject {
@@ -52,7 +62,11 @@ export interface BenchProject {
  * copies of the examples under bench names. A per-run nonce in each handler
  * gives each run its own content hash, so the cold build also really pushes.
  */
-export async function benchProject(sourceRoot: string, cases: readonly RuntimeCase[], nonce: string): Promise<BenchProject> {
+export async function benchProject(
+  sourceRoot: string,
+  cases: readonly RuntimeCase[],
+  nonce: string,
+): Promise<BenchProject> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-bench-build-'));
   await fs.symlink(path.join(sourceRoot, 'templates'), path.join(root, 'templates'));
   await fs.symlink(path.join(sourceRoot, 'images'), path.join(root, 'images'));
@@ -61,7 +75,11 @@ export async function benchProject(sourceRoot: string, cases: readonly RuntimeCa
     await fs.copy(path.join(sourceRoot, 'functions', c.source), dir);
     await fs.appendFile(path.join(dir, c.handler), changeLine(c, 'run', nonce));
   }
-  return { root, env: { FAASO_ROOT: root, FAASO_VERBOSE: '' }, exportDir: (c) => path.join(root, 'exported', benchName(c)) };
+  return {
+    root,
+    env: { FAASO_ROOT: root, FAASO_VERBOSE: '' },
+    exportDir: (c) => path.join(root, 'exported', benchName(c)),
+  };
 }
 
 /** Appends the one-line change to the function's handler. */
@@ -87,14 +105,22 @@ export async function noChangeInProcess(root: string, name: string): Promise<{ m
   await ensureRegistry(settings, () => {});
   const templates = await loadTemplates(root);
   const [spec] = await loadFunctions(root, [name], templates);
-  const r = await buildFunction(spec!, templates.get(spec!.runtime)!, settings, { test: true, push: true, noCache: false }, () => {});
+  const r = await buildFunction(
+    spec!,
+    templates.get(spec!.runtime)!,
+    settings,
+    { test: true, push: true, noCache: false },
+    () => {},
+  );
   return { ms: performance.now() - start, status: r.status };
 }
 
 /** Removes the bench's local images, its tags in the registry, and its temp project. */
 export async function cleanupBench(p: BenchProject, registry: string, baselineRepo: string): Promise<void> {
   const filters = ['--filter', `reference=${registry}/faaso-bench-*`, '--filter', `reference=${baselineRepo}/*`];
-  const list = async (format: string): Promise<string[]> => [...new Set((await run(['docker', 'images', '--format', format, ...filters])).stdout.split('\n').filter(Boolean))];
+  const list = async (format: string): Promise<string[]> => [
+    ...new Set((await run(['docker', 'images', '--format', format, ...filters])).stdout.split('\n').filter(Boolean)),
+  ];
   // Tags first; then what is left by id: a --no-cache rebuild of the same hash
   // leaves the pushed older image as `repo:<none>`, which no tag names.
   const tags = (await list('{{.Repository}}:{{.Tag}}')).filter((t) => !t.endsWith(':<none>'));

@@ -14,9 +14,35 @@ import { buildJobs } from '../../src/util/pool.ts';
 import { parseCli } from '../../src/cli/entry.ts';
 import { median } from './stats.ts';
 import { describeMachine, formatSection, machineInfo, saveResults } from './report.ts';
-import { benchName, changeLine, depsVerdict, installSteps, phasesFromLines, selectRuntimes, type RuntimeCase } from './build-plan.ts';
-import { CASE_HEADER, PARALLEL_HEADER, caseRows, parallelRows, summaryLine, type CaseResult, type ParallelResult } from './build-report.ts';
-import { benchProject, changeExport, changeFunction, cleanupBench, faasoScript, noChangeInProcess, plainDockerBuild, type BenchProject, type TimedRun } from './build-steps.ts';
+import {
+  benchName,
+  changeLine,
+  depsVerdict,
+  installSteps,
+  phasesFromLines,
+  selectRuntimes,
+  type RuntimeCase,
+} from './build-plan.ts';
+import {
+  CASE_HEADER,
+  PARALLEL_HEADER,
+  caseRows,
+  parallelRows,
+  summaryLine,
+  type CaseResult,
+  type ParallelResult,
+} from './build-report.ts';
+import {
+  benchProject,
+  changeExport,
+  changeFunction,
+  cleanupBench,
+  faasoScript,
+  noChangeInProcess,
+  plainDockerBuild,
+  type BenchProject,
+  type TimedRun,
+} from './build-steps.ts';
 
 const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
@@ -27,7 +53,10 @@ const BASELINE_REPO = 'faaso-bench-baseline';
 const REPEATS = 3;
 
 function ok(r: TimedRun, what: string): TimedRun {
-  if (r.code !== 0) throw new UserError(`bench: ${what} failed (exit ${r.code}):\n${(r.stdout + r.stderr).trim().split('\n').slice(-25).join('\n')}`);
+  if (r.code !== 0)
+    throw new UserError(
+      `bench: ${what} failed (exit ${r.code}):\n${(r.stdout + r.stderr).trim().split('\n').slice(-25).join('\n')}`,
+    );
   return r;
 }
 
@@ -38,11 +67,18 @@ async function retried(step: () => Promise<TimedRun>, say: (l: string) => void):
   const first = await step();
   if (first.code === 0 || !DAEMON_GONE.test(first.stdout + first.stderr)) return first;
   say('the Docker daemon went away; waiting for it, then repeating the step');
-  for (let i = 0; i < 60 && (await run(['docker', 'version'])).exitCode !== 0; i++) await new Promise((r) => setTimeout(r, 2000));
+  for (let i = 0; i < 60 && (await run(['docker', 'version'])).exitCode !== 0; i++)
+    await new Promise((r) => setTimeout(r, 2000));
   return step();
 }
 
-async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | null, nonce: string, say: (l: string) => void): Promise<CaseResult> {
+async function benchRuntime(
+  p: BenchProject,
+  c: RuntimeCase,
+  buildCa: string | null,
+  nonce: string,
+  say: (l: string) => void,
+): Promise<CaseResult> {
   const name = benchName(c);
   const dir = p.exportDir(c);
   // One tag per kind of build: a tag moved to a newer build would leave the older image nameless (dangling).
@@ -55,8 +91,14 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
   // first, the one-line change would reuse the baseline's layers, which the
   // registry has never seen, and faaso's push would re-upload the runtime.
   say(`${c.runtime}: cold builds`);
-  const coldDocker = ok(await retried(() => plainDockerBuild(dir, tag('cold'), true, buildCa), say), `docker build --no-cache of ${dir}`);
-  const cold = ok(await retried(() => faasoScript('build', [name, '--no-cache'], p.env), say), `faaso cold build of ${name}`);
+  const coldDocker = ok(
+    await retried(() => plainDockerBuild(dir, tag('cold'), true, buildCa), say),
+    `docker build --no-cache of ${dir}`,
+  );
+  const cold = ok(
+    await retried(() => faasoScript('build', [name, '--no-cache'], p.env), say),
+    `faaso cold build of ${name}`,
+  );
 
   say(`${c.runtime}: no-change rebuilds`);
   const noChange: CaseResult['noChange'] = { cliMs: [], inProcessMs: [], dockerMs: [], upToDate: true };
@@ -74,9 +116,15 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
 
   say(`${c.runtime}: one-line change`);
   await changeFunction(p, c, changeLine(c, 'faaso change', nonce));
-  const change = ok(await retried(() => faasoScript('build', [name], p.env), say), `faaso rebuild of ${name} after a one-line change`);
+  const change = ok(
+    await retried(() => faasoScript('build', [name], p.env), say),
+    `faaso rebuild of ${name} after a one-line change`,
+  );
   await changeExport(dir, c, changeLine(c, 'docker change', nonce));
-  const changeDocker = ok(await retried(() => plainDockerBuild(dir, tag('change'), false, buildCa), say), 'docker build after a one-line change');
+  const changeDocker = ok(
+    await retried(() => plainDockerBuild(dir, tag('change'), false, buildCa), say),
+    'docker build after a one-line change',
+  );
   const fDeps = depsVerdict(installSteps(change.stderr));
   const dDeps = depsVerdict(installSteps(changeDocker.stderr));
   return {
@@ -96,11 +144,19 @@ async function benchRuntime(p: BenchProject, c: RuntimeCase, buildCa: string | n
 }
 
 /** `build A B C` one at a time (FAASO_BUILD_JOBS=1, what build did before) against the default pool. */
-async function benchParallel(p: BenchProject, cases: readonly RuntimeCase[], nonce: string, say: (l: string) => void): Promise<ParallelResult> {
+async function benchParallel(
+  p: BenchProject,
+  cases: readonly RuntimeCase[],
+  nonce: string,
+  say: (l: string) => void,
+): Promise<ParallelResult> {
   const names = cases.map(benchName);
   const jobs = buildJobs(process.env, os.cpus().length);
   const build = async (n: number, args: string[], what: string): Promise<number> =>
-    ok(await retried(() => faasoScript('build', [...names, ...args], { ...p.env, FAASO_BUILD_JOBS: String(n) }), say), what).ms;
+    ok(
+      await retried(() => faasoScript('build', [...names, ...args], { ...p.env, FAASO_BUILD_JOBS: String(n) }), say),
+      what,
+    ).ms;
   say(`--all: cold, one at a time then ${jobs} at a time`);
   const coldSerialMs = await build(1, ['--no-cache'], 'serial cold build');
   const coldParallelMs = await build(jobs, ['--no-cache'], 'parallel cold build');
@@ -113,11 +169,24 @@ async function benchParallel(p: BenchProject, cases: readonly RuntimeCase[], non
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseCli(args, { quick: { type: 'boolean' }, runtimes: { type: 'string' }, 'no-parallel': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values } = parseCli(
+    args,
+    {
+      quick: { type: 'boolean' },
+      runtimes: { type: 'string' },
+      'no-parallel': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 0;
   const quick = values.quick === true;
   const { cases, unknown } = selectRuntimes(values.runtimes as string | undefined, quick);
-  if (unknown.length > 0 || cases.length === 0) throw new UserError(`--runtimes: unknown runtime(s) ${unknown.join(', ') || '(none given)'}`, 'choose from python, node, crystal');
+  if (unknown.length > 0 || cases.length === 0)
+    throw new UserError(
+      `--runtimes: unknown runtime(s) ${unknown.join(', ') || '(none given)'}`,
+      'choose from python, node, crystal',
+    );
   const settings = resolveSettings(process.env, (f) => fs.existsSync(f));
   await ensureEngine();
   const machine = await machineInfo(REPO_ROOT);
@@ -126,22 +195,44 @@ export async function main(args: string[]): Promise<number> {
 
   const nonce = randomBytes(4).toString('hex');
   const project = await benchProject(settings.root, cases, nonce);
-  return withCleanup(() => cleanupBench(project, settings.registry, BASELINE_REPO), async () => {
-    const results: CaseResult[] = [];
-    for (const c of cases) results.push(await benchRuntime(project, c, settings.buildCa, nonce, say));
-    // Printed before the long parallel section, so a failure there loses nothing.
-    console.log(formatSection('Build times: faaso (build + tests + push) vs plain docker build of the exported context', CASE_HEADER, results.flatMap(caseRows)));
-    let parallel: ParallelResult | null = null;
-    if (!quick && !values['no-parallel'] && cases.length > 1) {
-      parallel = await benchParallel(project, cases, nonce, say).catch((err: Error) => {
-        console.log(`\nparallel section failed, left out of the summary: ${err.message.split('\n')[0]}`);
-        return null;
+  return withCleanup(
+    () => cleanupBench(project, settings.registry, BASELINE_REPO),
+    async () => {
+      const results: CaseResult[] = [];
+      for (const c of cases) results.push(await benchRuntime(project, c, settings.buildCa, nonce, say));
+      // Printed before the long parallel section, so a failure there loses nothing.
+      console.log(
+        formatSection(
+          'Build times: faaso (build + tests + push) vs plain docker build of the exported context',
+          CASE_HEADER,
+          results.flatMap(caseRows),
+        ),
+      );
+      let parallel: ParallelResult | null = null;
+      if (!quick && !values['no-parallel'] && cases.length > 1) {
+        parallel = await benchParallel(project, cases, nonce, say).catch((err: Error) => {
+          console.log(`\nparallel section failed, left out of the summary: ${err.message.split('\n')[0]}`);
+          return null;
+        });
+      }
+      if (parallel)
+        console.log(
+          formatSection(
+            `build of every runtime's function: one at a time vs ${parallel.jobs} at a time (FAASO_BUILD_JOBS)`,
+            PARALLEL_HEADER,
+            parallelRows(parallel),
+          ),
+        );
+      console.log(summaryLine(results, parallel));
+      const file = await saveResults(REPO_ROOT, 'build', machine, {
+        quick,
+        nonce,
+        cases: results,
+        parallel,
+        noChangeMedianMs: results.map((r) => median(r.noChange.inProcessMs)),
       });
-    }
-    if (parallel) console.log(formatSection(`build of every runtime's function: one at a time vs ${parallel.jobs} at a time (FAASO_BUILD_JOBS)`, PARALLEL_HEADER, parallelRows(parallel)));
-    console.log(summaryLine(results, parallel));
-    const file = await saveResults(REPO_ROOT, 'build', machine, { quick, nonce, cases: results, parallel, noChangeMedianMs: results.map((r) => median(r.noChange.inProcessMs)) });
-    console.log(`results: ${file}`);
-    return 0;
-  });
+      console.log(`results: ${file}`);
+      return 0;
+    },
+  );
 }

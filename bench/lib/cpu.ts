@@ -53,7 +53,10 @@ export async function containerCpuReader(id: string): Promise<(() => Promise<num
   if (r.exitCode !== 0) return null;
   const fullId = r.stdout.trim();
   for (const c of cgroupCandidates(fullId)) {
-    const ok = await fs.readFile(c.file, 'utf8').then((t) => Number.isFinite(parseCgroupCpu(t, c.unit)), () => false);
+    const ok = await fs.readFile(c.file, 'utf8').then(
+      (t) => Number.isFinite(parseCgroupCpu(t, c.unit)),
+      () => false,
+    );
     if (ok) return async () => parseCgroupCpu(await fs.readFile(c.file, 'utf8'), c.unit);
   }
   return null;

@@ -25,10 +25,24 @@ const HEALTHCHECK = ['/usr/bin/python3', '/app/server.py', '--healthcheck'];
 /** One full pass; returns the rendered texts. */
 export function planAndRender(yaml: string, functions: readonly string[]): { compose: string; caddyfile: string } {
   const raw = parseYaml(yaml, 'faaso.yml');
-  const { config, problems } = validateStackConfig(raw, { file: 'faaso.yml', functions, registry: '127.0.0.1:5000', hostCpus: 2 });
-  if (!config) throw new Error(`synthetic faaso.yml is invalid: ${problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  const { config, problems } = validateStackConfig(raw, {
+    file: 'faaso.yml',
+    functions,
+    registry: '127.0.0.1:5000',
+    hostCpus: 2,
+  });
+  if (!config)
+    throw new Error(
+      `synthetic faaso.yml is invalid: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.field}: ${p.message}`)
+        .join('; ')}`,
+    );
   const images = new Map<string, FunctionImage>(
-    functions.map((f) => [f, { hash: '0123456789ab', image: `127.0.0.1:5000/${f}:0123456789ab`, healthcheck: HEALTHCHECK }]),
+    functions.map((f) => [
+      f,
+      { hash: '0123456789ab', image: `127.0.0.1:5000/${f}:0123456789ab`, healthcheck: HEALTHCHECK },
+    ]),
   );
   const plan = planStack(config, images, 'faaso/caddy:0123456789ab');
   return { compose: renderCompose(plan), caddyfile: renderCaddyfile(plan) };
@@ -45,5 +59,12 @@ export function timeCore(n: number, runs: number): CoreTiming {
     samples.push(performance.now() - start);
   }
   const medianMs = median(samples);
-  return { functions: n, runs, medianMs, perFunctionMs: medianMs / n, composeBytes: first.compose.length, caddyfileBytes: first.caddyfile.length };
+  return {
+    functions: n,
+    runs,
+    medianMs,
+    perFunctionMs: medianMs / n,
+    composeBytes: first.compose.length,
+    caddyfileBytes: first.caddyfile.length,
+  };
 }

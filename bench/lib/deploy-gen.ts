@@ -22,7 +22,10 @@ export interface PortLayout {
 }
 
 /** Proxy on the first port of the range, functions after it; throws when the range is too small. */
-export function layoutPorts(names: readonly string[], range: { first: number; last: number } = DEPLOY_PORTS): PortLayout {
+export function layoutPorts(
+  names: readonly string[],
+  range: { first: number; last: number } = DEPLOY_PORTS,
+): PortLayout {
   if (range.first + names.length > range.last) {
     throw new Error(`deploy bench: ${names.length} functions do not fit in ports ${range.first}-${range.last}`);
   }
@@ -40,7 +43,10 @@ export function stackYaml(names: readonly string[], ports: PortLayout): string {
 export function manyRoutes(count: number, functions: readonly string[]): Route[] {
   if (functions.length === 0) throw new Error('manyRoutes: no function to route to');
   const width = Math.max(4, String(count).length);
-  return Array.from({ length: count }, (_, i) => ({ path: `/r${String(i + 1).padStart(width, '0')}`, function: functions[i % functions.length]! }));
+  return Array.from({ length: count }, (_, i) => ({
+    path: `/r${String(i + 1).padStart(width, '0')}`,
+    function: functions[i % functions.length]!,
+  }));
 }
 
 /** The running stack's plan with its routes replaced: what faaso would render for that faaso.yml. */
@@ -54,7 +60,9 @@ export function withRoutes(plan: StackPlan, routes: Route[]): StackPlan {
   return {
     ...plan,
     routes: [...routes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    services: plan.services.filter((s) => byFn.has(s.name)).map((s) => ({ ...s, paths: (byFn.get(s.name) ?? []).sort() })),
+    services: plan.services
+      .filter((s) => byFn.has(s.name))
+      .map((s) => ({ ...s, paths: (byFn.get(s.name) ?? []).sort() })),
   };
 }
 
@@ -67,5 +75,8 @@ export function syntheticStackYaml(n: number): { yaml: string; functions: string
   const names = Array.from({ length: n }, (_, i) => `fn-${String(i + 1).padStart(5, '0')}`);
   const routes = names.map((f) => `  /${f}: ${f}`);
   const fns = names.map((f, i) => `  ${f}:\n    port: ${20000 + i}\n    env: {MODE: bench, INDEX: "${i}"}`);
-  return { yaml: `routes:\n${routes.join('\n')}\nproxy:\n  port: 19999\nfunctions:\n${fns.join('\n')}\n`, functions: names };
+  return {
+    yaml: `routes:\n${routes.join('\n')}\nproxy:\n  port: 19999\nfunctions:\n${fns.join('\n')}\n`,
+    functions: names,
+  };
 }

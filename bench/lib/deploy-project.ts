@@ -28,7 +28,13 @@ export async function createProject(functions: readonly string[], project = DEPL
 export async function addFunctions(root: string, functions: readonly string[]): Promise<void> {
   for (const name of functions) {
     const dir = path.join(root, 'functions', name);
-    if (await fs.stat(dir).then(() => true, () => false)) continue;
+    if (
+      await fs.stat(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await fs.cp(path.join(REPO_ROOT, 'functions', 'sum'), dir, { recursive: true });
   }
 }
@@ -38,7 +44,18 @@ export async function removeProject(p: BenchProject): Promise<void> {
   const names = await fs.readdir(path.join(p.root, 'functions')).catch(() => [] as string[]);
   const registry = p.env.FAASO_REGISTRY ?? DEFAULT_REGISTRY;
   for (const name of names) {
-    const refs = (await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${registry}/${name}`])).stdout.split('\n').filter(Boolean);
+    const refs = (
+      await run([
+        'docker',
+        'images',
+        '--format',
+        '{{.Repository}}:{{.Tag}}',
+        '--filter',
+        `reference=${registry}/${name}`,
+      ])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
     if (refs.length > 0) await run(['docker', 'rmi', '-f', ...refs]);
   }
   await deleteRepositoryTags(registry, (repo) => names.includes(repo));
@@ -53,7 +70,12 @@ export interface ScriptRun {
 }
 
 /** `node scripts/NAME.mjs ARGS` in the project, timed, with the commands it ran. */
-export async function runScript(p: BenchProject, name: string, args: string[], timeoutMs = 600_000): Promise<ScriptRun> {
+export async function runScript(
+  p: BenchProject,
+  name: string,
+  args: string[],
+  timeoutMs = 600_000,
+): Promise<ScriptRun> {
   const logFile = path.join(p.root, `.exec-${name}-${Date.now()}.jsonl`);
   const started = performance.now();
   // Through the project's own runner; stdout and stderr lines kept in the order they came.
@@ -79,7 +101,9 @@ export async function runScriptOk(p: BenchProject, name: string, args: string[])
     // `up` exits 1 when a function is not healthy: say how many, the table rows say which.
     const unhealthy = (r.output.match(/ unhealthy$/gm) ?? []).length;
     const what = unhealthy > 0 ? ` with ${unhealthy} function(s) unhealthy` : '';
-    throw new Error(`scripts/${name}.mjs ${args.join(' ')} failed (exit ${r.code})${what}:\n${r.output.trim().split('\n').slice(-12).join('\n')}`);
+    throw new Error(
+      `scripts/${name}.mjs ${args.join(' ')} failed (exit ${r.code})${what}:\n${r.output.trim().split('\n').slice(-12).join('\n')}`,
+    );
   }
   return r;
 }

@@ -54,16 +54,28 @@ async function checkRouting(port: number, count: number): Promise<ReloadCheck> {
   const failures: string[] = [];
   for (const i of picks) {
     const url = `http://127.0.0.1:${port}/r${String(i).padStart(width, '0')}?a=${i}&b=1`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, body: await r.text() }), (e: Error) => ({ status: 0, body: e.message }));
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
+      async (r) => ({ status: r.status, body: await r.text() }),
+      (e: Error) => ({ status: 0, body: e.message }),
+    );
     const sum = res.status === 200 ? (JSON.parse(res.body) as { sum?: unknown }).sum : undefined;
     if (sum !== i + 1) failures.push(`${url} → ${res.status} ${res.body.slice(0, 80)}`);
   }
-  const miss = await fetch(`http://127.0.0.1:${port}/r${'9'.repeat(width + 1)}`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+  const miss = await fetch(`http://127.0.0.1:${port}/r${'9'.repeat(width + 1)}`, {
+    signal: AbortSignal.timeout(10_000),
+  }).then(
+    (r) => r.status,
+    () => 0,
+  );
   if (miss !== 404) failures.push(`unknown route → ${miss}, expected 404`);
   return { routes: count, checked: picks.length + 1, failures };
 }
 
-export async function measureReloads(p: BenchProject, counts: readonly number[], repeats: number): Promise<{ timings: ReloadTiming[]; check: ReloadCheck }> {
+export async function measureReloads(
+  p: BenchProject,
+  counts: readonly number[],
+  repeats: number,
+): Promise<{ timings: ReloadTiming[]; check: ReloadCheck }> {
   const stack = await loadPrepared(p);
   const proxy = await proxyContainer(stack.target.project);
   const file = path.join(stack.target.dir, 'caddy', 'Caddyfile');
@@ -91,7 +103,13 @@ export async function measureReloads(p: BenchProject, counts: readonly number[],
         if (!r.ok) throw new Error(`reload with ${count} routes failed: ${r.error}`);
         reload.push(r.ms);
       }
-      timings.push({ routes: count, reloadMs: median(reload), validateMs: median(validate), execValidateMs: median(execValidate), caddyfileBytes: text.length });
+      timings.push({
+        routes: count,
+        reloadMs: median(reload),
+        validateMs: median(validate),
+        execValidateMs: median(execValidate),
+        caddyfileBytes: text.length,
+      });
       if (count === Math.max(...counts)) check = await checkRouting(stack.plan.proxy.port, count);
     }
   } finally {

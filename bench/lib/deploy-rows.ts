@@ -7,7 +7,15 @@ import type { UpTiming } from './deploy-up.ts';
 import { formatKinds } from './exec-log.ts';
 import { formatMs, formatRatio, median, ratio } from './stats.ts';
 
-export const UP_HEADER = ['FUNCTIONS', 'FAASO UP', 'COMPOSE UP --WAIT', 'FAASO/COMPOSE', 'DOCKER CALLS', 'UP AGAIN (NO CHANGE)', 'ITS DOCKER CALLS'];
+export const UP_HEADER = [
+  'FUNCTIONS',
+  'FAASO UP',
+  'COMPOSE UP --WAIT',
+  'FAASO/COMPOSE',
+  'DOCKER CALLS',
+  'UP AGAIN (NO CHANGE)',
+  'ITS DOCKER CALLS',
+];
 
 export function upRows(ups: readonly UpTiming[]): string[][] {
   return ups.map((u) => [
@@ -21,7 +29,14 @@ export function upRows(ups: readonly UpTiming[]): string[][] {
   ]);
 }
 
-export const RELOAD_HEADER = ['ROUTES', 'CADDYFILE', 'RELOAD (DOCKER EXEC)', 'VS 1 ROUTE', 'VALIDATE: DOCKER RUN', 'VALIDATE: DOCKER EXEC'];
+export const RELOAD_HEADER = [
+  'ROUTES',
+  'CADDYFILE',
+  'RELOAD (DOCKER EXEC)',
+  'VS 1 ROUTE',
+  'VALIDATE: DOCKER RUN',
+  'VALIDATE: DOCKER EXEC',
+];
 
 export function reloadRows(reloads: readonly ReloadTiming[]): string[][] {
   const base = reloads.find((r) => r.routes === 1);
@@ -35,11 +50,22 @@ export function reloadRows(reloads: readonly ReloadTiming[]): string[][] {
   ]);
 }
 
-export const SWAP_HEADER = ['REDEPLOY', 'COMMAND', 'SWAP', 'WRK REQUESTS', 'WRK FAILED', 'P99', 'MAX', 'RETRYING CLIENT: OK / FAILED / RETRIED'];
+export const SWAP_HEADER = [
+  'REDEPLOY',
+  'COMMAND',
+  'SWAP',
+  'WRK REQUESTS',
+  'WRK FAILED',
+  'P99',
+  'MAX',
+  'RETRYING CLIENT: OK / FAILED / RETRIED',
+];
 
 /** " (read 3)": which kind of failure wrk saw (read = connection closed under a request). */
 function failureKinds(r: SwapRound): string {
-  const kinds = Object.entries(r.load.errorDetail).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const kinds = Object.entries(r.load.errorDetail)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
   return kinds.length > 0 ? ` (${kinds.join(', ')})` : '';
 }
 
@@ -56,7 +82,14 @@ export function swapRows(rounds: readonly SwapRound[]): string[][] {
   ]);
 }
 
-export const CORE_HEADER = ['FUNCTIONS', 'PLAN + RENDER', 'PER FUNCTION', 'PER-FUNCTION VS SMALL', 'COMPOSE', 'CADDYFILE'];
+export const CORE_HEADER = [
+  'FUNCTIONS',
+  'PLAN + RENDER',
+  'PER FUNCTION',
+  'PER-FUNCTION VS SMALL',
+  'COMPOSE',
+  'CADDYFILE',
+];
 
 export function coreRows(core: readonly CoreTiming[]): string[][] {
   const small = core[0];
@@ -85,13 +118,22 @@ export interface DeployResults {
 
 export function deploySummary(r: DeployResults): string {
   const parts: string[] = [];
-  const ups = [...r.ups.map((u) => `${u.functions} fns ${formatRatio(ratio(u.faasoMs, u.composeMs))}`), ...r.failures.map((f) => `${f.functions} fns FAILED`)];
+  const ups = [
+    ...r.ups.map((u) => `${u.functions} fns ${formatRatio(ratio(u.faasoMs, u.composeMs))}`),
+    ...r.failures.map((f) => `${f.functions} fns FAILED`),
+  ];
   if (ups.length > 0) parts.push(`up→healthy faaso/compose ${ups.join(', ')}`);
   const base = r.reloads.find((x) => x.routes === 1);
   const top = r.reloads.reduce<ReloadTiming | undefined>((a, x) => (!a || x.routes > a.routes ? x : a), undefined);
   if (base && top && top !== base) {
-    const ok = r.check ? (r.check.failures.length === 0 ? 'answers correctly' : `${r.check.failures.length} wrong answers`) : 'not checked';
-    parts.push(`reload ${top.routes} routes ${formatMs(top.reloadMs)} = ${formatRatio(ratio(top.reloadMs, base.reloadMs))} of 1 route (${ok})`);
+    const ok = r.check
+      ? r.check.failures.length === 0
+        ? 'answers correctly'
+        : `${r.check.failures.length} wrong answers`
+      : 'not checked';
+    parts.push(
+      `reload ${top.routes} routes ${formatMs(top.reloadMs)} = ${formatRatio(ratio(top.reloadMs, base.reloadMs))} of 1 route (${ok})`,
+    );
   }
   const faaso = r.swaps.filter((s) => s.who === 'faaso');
   const plain = r.swaps.filter((s) => s.who === 'compose');
@@ -110,7 +152,9 @@ export function deploySummary(r: DeployResults): string {
     const small = r.core[0]!;
     const big = r.core[r.core.length - 1]!;
     const k = ratio(big.perFunctionMs, small.perFunctionMs);
-    parts.push(`core plan+render ${big.functions} fns ${formatMs(big.medianMs)} (${formatMs(big.perFunctionMs)}/fn, ${formatRatio(k)} the per-fn cost of ${small.functions}: ${k <= LINEAR_MAX ? 'linear' : 'super-linear'})`);
+    parts.push(
+      `core plan+render ${big.functions} fns ${formatMs(big.medianMs)} (${formatMs(big.perFunctionMs)}/fn, ${formatRatio(k)} the per-fn cost of ${small.functions}: ${k <= LINEAR_MAX ? 'linear' : 'super-linear'})`,
+    );
   }
   return `summary: ${parts.join('; ')}`;
 }

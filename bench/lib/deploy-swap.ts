@@ -40,7 +40,11 @@ export interface SwapRound {
  * connection closed before any response byte (as browsers and Go clients do;
  * wrk never retries) and count those retries. The command starts 1 s in.
  */
-async function underLoad(url: string, seconds: number, body: () => Promise<{ ms: number; swapMs: number; dockerCalls: number }>): Promise<Omit<SwapRound, 'who'>> {
+async function underLoad(
+  url: string,
+  seconds: number,
+  body: () => Promise<{ ms: number; swapMs: number; dockerCalls: number }>,
+): Promise<Omit<SwapRound, 'who'>> {
   const load = runWrk({ url, connections: 2, threads: 1, durationSec: seconds, timeoutSec: 10 });
   load.catch(() => undefined); // awaited below; a failing command must not leave it unhandled
   const retrying = startLoad([url], 2, { maxMs: (seconds + 60) * 1000 });
@@ -67,21 +71,30 @@ export async function measureSwaps(p: BenchProject, fn: string, rounds: number, 
   const out: SwapRound[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
-      out.push({ who: 'faaso', ...(await underLoad(url, loadSec, async () => {
-        const r = await runScriptOk(p, 'up', []);
-        const first = r.exec.find((e) => e.argv[0] === 'docker' && e.argv[1] === 'compose' && e.argv.includes('up'));
-        const last = r.exec.reduce((end, e) => Math.max(end, e.at + e.ms), 0);
-        return { ms: r.ms, swapMs: first ? last - first.at : NaN, dockerCalls: summarizeExec(r.exec).dockerCalls };
-      })) });
+      out.push({
+        who: 'faaso',
+        ...(await underLoad(url, loadSec, async () => {
+          const r = await runScriptOk(p, 'up', []);
+          const first = r.exec.find((e) => e.argv[0] === 'docker' && e.argv[1] === 'compose' && e.argv.includes('up'));
+          const last = r.exec.reduce((end, e) => Math.max(end, e.at + e.ms), 0);
+          return { ms: r.ms, swapMs: first ? last - first.at : NaN, dockerCalls: summarizeExec(r.exec).dockerCalls };
+        })),
+      });
       // Back to A with plain compose: faaso's own renderer, the plan with A's image.
       await writeFileAtomic(composeFile(p), renderCompose(before.plan));
-      out.push({ who: 'compose', ...(await underLoad(url, loadSec, async () => {
-        const started = performance.now();
-        const r = await run(compose(before.target, 'up', '-d', '--no-deps', '--wait', '--wait-timeout', '120', fn), { timeoutMs: 180_000 });
-        if (r.exitCode !== 0) throw new Error(`baseline recreate of ${fn} failed: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
-        const ms = performance.now() - started;
-        return { ms, swapMs: ms, dockerCalls: 1 };
-      })) });
+      out.push({
+        who: 'compose',
+        ...(await underLoad(url, loadSec, async () => {
+          const started = performance.now();
+          const r = await run(compose(before.target, 'up', '-d', '--no-deps', '--wait', '--wait-timeout', '120', fn), {
+            timeoutMs: 180_000,
+          });
+          if (r.exitCode !== 0)
+            throw new Error(`baseline recreate of ${fn} failed: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+          const ms = performance.now() - started;
+          return { ms, swapMs: ms, dockerCalls: 1 };
+        })),
+      });
     }
   } finally {
     await fs.writeFile(handler, original);

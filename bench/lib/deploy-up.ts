@@ -42,27 +42,35 @@ export async function downBoth(p: BenchProject): Promise<void> {
  * Starts faaso's stack of `names`, runs `during` while it serves (the reload and
  * swap measurements use the small stack), stops it, then times the baseline.
  */
-export async function measureUp(p: BenchProject, names: readonly string[], during?: () => Promise<void>): Promise<UpTiming> {
+export async function measureUp(
+  p: BenchProject,
+  names: readonly string[],
+  during?: () => Promise<void>,
+): Promise<UpTiming> {
   await writeStackYaml(p, stackYaml(names, layoutPorts(names)));
-  return withCleanup(() => downBoth(p), async () => {
-    await downBoth(p); // nothing of an earlier run may be left running
-    const up = await runScriptOk(p, 'up', []);
-    const noop = await runScriptOk(p, 'up', []);
-    if (during) await during();
-    const down = await runScriptOk(p, 'down', []);
+  return withCleanup(
+    () => downBoth(p),
+    async () => {
+      await downBoth(p); // nothing of an earlier run may be left running
+      const up = await runScriptOk(p, 'up', []);
+      const noop = await runScriptOk(p, 'up', []);
+      if (during) await during();
+      const down = await runScriptOk(p, 'down', []);
 
-    const started = performance.now();
-    const r = await run(baselineCompose(p, 'up', '-d', '--wait', '--wait-timeout', '300'), { timeoutMs: 400_000 });
-    const composeMs = performance.now() - started;
-    if (r.exitCode !== 0) throw new Error(`baseline docker compose up failed:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
-    return {
-      functions: names.length,
-      faasoMs: up.ms,
-      faasoExec: summarizeExec(up.exec),
-      noopMs: noop.ms,
-      noopExec: summarizeExec(noop.exec),
-      composeMs,
-      downMs: down.ms,
-    };
-  });
+      const started = performance.now();
+      const r = await run(baselineCompose(p, 'up', '-d', '--wait', '--wait-timeout', '300'), { timeoutMs: 400_000 });
+      const composeMs = performance.now() - started;
+      if (r.exitCode !== 0)
+        throw new Error(`baseline docker compose up failed:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
+      return {
+        functions: names.length,
+        faasoMs: up.ms,
+        faasoExec: summarizeExec(up.exec),
+        noopMs: noop.ms,
+        noopExec: summarizeExec(noop.exec),
+        composeMs,
+        downMs: down.ms,
+      };
+    },
+  );
 }

@@ -17,7 +17,18 @@ import { timeCore } from './deploy-core.ts';
 import { functionNames } from './deploy-gen.ts';
 import { createProject, DOCKER_GONE, removeProject, runScriptOk, waitForDocker } from './deploy-project.ts';
 import { measureReloads } from './deploy-reload.ts';
-import { CORE_HEADER, coreRows, deploySummary, RELOAD_HEADER, reloadRows, SWAP_HEADER, swapRows, UP_HEADER, upRows, type DeployResults } from './deploy-rows.ts';
+import {
+  CORE_HEADER,
+  coreRows,
+  deploySummary,
+  RELOAD_HEADER,
+  reloadRows,
+  SWAP_HEADER,
+  swapRows,
+  UP_HEADER,
+  upRows,
+  type DeployResults,
+} from './deploy-rows.ts';
 import { measureSwaps } from './deploy-swap.ts';
 import { downBoth, measureUp } from './deploy-up.ts';
 import { summarizeExec } from './exec-log.ts';
@@ -31,19 +42,33 @@ function numbers(raw: string | undefined, fallback: number[], flag: string, max:
   if (raw === undefined) return fallback;
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > max)) {
-    throw new UserError(`--${flag}: expected whole numbers from 1 to ${max}, comma-separated (got ${JSON.stringify(raw)})`, `usage: ${USAGE}`);
+    throw new UserError(
+      `--${flag}: expected whole numbers from 1 to ${max}, comma-separated (got ${JSON.stringify(raw)})`,
+      `usage: ${USAGE}`,
+    );
   }
   return list;
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseCli(args, {
-    quick: { type: 'boolean' }, sizes: { type: 'string' }, routes: { type: 'string' }, rounds: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  }, USAGE);
+  const { values } = parseCli(
+    args,
+    {
+      quick: { type: 'boolean' },
+      sizes: { type: 'string' },
+      routes: { type: 'string' },
+      rounds: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 0;
   const quick = !!values.quick;
   const sizes = numbers(values.sizes as string | undefined, quick ? [3] : [3, 10, 30], 'sizes', 150);
-  const routeCounts = [1, ...numbers(values.routes as string | undefined, quick ? [10] : [10, 100, 500], 'routes', 5000)];
+  const routeCounts = [
+    1,
+    ...numbers(values.routes as string | undefined, quick ? [10] : [10, 100, 500], 'routes', 5000),
+  ];
   const rounds = numbers(values.rounds as string | undefined, [quick ? 1 : 2], 'rounds', 10)[0]!;
   const { settings } = await openProject();
   await ensureEngine();
@@ -53,52 +78,81 @@ export async function main(args: string[]): Promise<number> {
 
   // The pure core first: no Docker, and nothing else of the bench running yet.
   const core = [timeCore(10, 50), timeCore(1000, quick ? 3 : 7)];
-  log(formatSection('Pure core: faaso.yml → config → plan → compose file + Caddyfile (no Docker), median', CORE_HEADER, coreRows(core)));
+  log(
+    formatSection(
+      'Pure core: faaso.yml → config → plan → compose file + Caddyfile (no Docker), median',
+      CORE_HEADER,
+      coreRows(core),
+    ),
+  );
 
   const names = functionNames(Math.max(...sizes));
   const project = await createProject(names);
   const results: DeployResults = { ups: [], failures: [], reloads: [], check: null, swaps: [], core };
   let buildMs = 0;
-  await withCleanup(async () => {
-    await downBoth(project);
-    await removeProject(project);
-  }, async () => {
-    // Images first, untimed in the figures below: copies of `sum` build from cache.
-    const build = await runScriptOk(project, 'build', names);
-    buildMs = build.ms;
-    log(`built ${names.length} copies of sum in ${formatMs(build.ms)} (${summarizeExec(build.exec).dockerCalls} docker calls; not part of the figures below)`);
-    for (const n of [...sizes].sort((a, b) => a - b)) {
-      log(`up → healthy with ${n} functions (faaso, then plain compose)…`);
-      const small = n === Math.min(...sizes);
-      for (let attempt = 1; attempt <= 2; attempt++) {
-        await waitForDocker();
-        const error = await measureSize(n, small);
-        if (!error) break;
-        // Docker restarted mid-measurement (not faaso's doing): measure this size once more.
-        if (attempt === 1 && DOCKER_GONE.test(error)) {
-          log(`  docker restarted during the ${n}-function run; waiting for it and measuring again…`);
-          continue;
+  await withCleanup(
+    async () => {
+      await downBoth(project);
+      await removeProject(project);
+    },
+    async () => {
+      // Images first, untimed in the figures below: copies of `sum` build from cache.
+      const build = await runScriptOk(project, 'build', names);
+      buildMs = build.ms;
+      log(
+        `built ${names.length} copies of sum in ${formatMs(build.ms)} (${summarizeExec(build.exec).dockerCalls} docker calls; not part of the figures below)`,
+      );
+      for (const n of [...sizes].sort((a, b) => a - b)) {
+        log(`up → healthy with ${n} functions (faaso, then plain compose)…`);
+        const small = n === Math.min(...sizes);
+        for (let attempt = 1; attempt <= 2; attempt++) {
+          await waitForDocker();
+          const error = await measureSize(n, small);
+          if (!error) break;
+          // Docker restarted mid-measurement (not faaso's doing): measure this size once more.
+          if (attempt === 1 && DOCKER_GONE.test(error)) {
+            log(`  docker restarted during the ${n}-function run; waiting for it and measuring again…`);
+            continue;
+          }
+          results.failures.push({ functions: n, error });
+          log(`  ${n} functions: FAILED: ${error}`);
+          break;
         }
-        results.failures.push({ functions: n, error });
-        log(`  ${n} functions: FAILED: ${error}`);
-        break;
       }
-    }
-  });
+    },
+  );
 
   /** One size; returns why it failed (one line) instead of throwing, so the other sizes still run. */
   async function measureSize(n: number, small: boolean): Promise<string | undefined> {
     try {
-      const up = await measureUp(project, names.slice(0, n), !small ? undefined : async () => {
-        log(`caddy reloads with ${routeCounts.join(', ')} routes…`);
-        const reloads = await measureReloads(project, routeCounts, quick ? 3 : 5);
-        results.reloads = reloads.timings;
-        results.check = reloads.check;
-        log(formatSection('Caddy reload via docker exec, forced (median); validate = the check up runs before writing (throwaway container vs in the running proxy)', RELOAD_HEADER, reloadRows(results.reloads)));
-        log(`redeploy swaps under load (${rounds} round(s) each)…`);
-        results.swaps = await measureSwaps(project, names[0]!, rounds, quick ? 20 : 30);
-        log(formatSection('Redeploy of one function with a new image, under wrk -c 2 and a retrying fetch load (2 workers) through the proxy', SWAP_HEADER, swapRows(results.swaps)));
-      });
+      const up = await measureUp(
+        project,
+        names.slice(0, n),
+        !small
+          ? undefined
+          : async () => {
+              log(`caddy reloads with ${routeCounts.join(', ')} routes…`);
+              const reloads = await measureReloads(project, routeCounts, quick ? 3 : 5);
+              results.reloads = reloads.timings;
+              results.check = reloads.check;
+              log(
+                formatSection(
+                  'Caddy reload via docker exec, forced (median); validate = the check up runs before writing (throwaway container vs in the running proxy)',
+                  RELOAD_HEADER,
+                  reloadRows(results.reloads),
+                ),
+              );
+              log(`redeploy swaps under load (${rounds} round(s) each)…`);
+              results.swaps = await measureSwaps(project, names[0]!, rounds, quick ? 20 : 30);
+              log(
+                formatSection(
+                  'Redeploy of one function with a new image, under wrk -c 2 and a retrying fetch load (2 workers) through the proxy',
+                  SWAP_HEADER,
+                  swapRows(results.swaps),
+                ),
+              );
+            },
+      );
       results.ups.push(up);
       log(`  ${upRows([up])[0]!.join('  ')}`);
     } catch (err) {
@@ -109,10 +163,18 @@ export async function main(args: string[]): Promise<number> {
     return undefined;
   }
 
-  log(formatSection('Up → all functions healthy (faaso up from nothing vs docker compose up -d --wait of the same file)', UP_HEADER, upRows(results.ups)));
+  log(
+    formatSection(
+      'Up → all functions healthy (faaso up from nothing vs docker compose up -d --wait of the same file)',
+      UP_HEADER,
+      upRows(results.ups),
+    ),
+  );
   for (const f of results.failures) log(`${f.functions} functions: FAILED: ${f.error}`);
-  if (results.check && results.check.failures.length > 0) log(`routing check with ${results.check.routes} routes FAILED:\n  ${results.check.failures.join('\n  ')}`);
-  else if (results.check) log(`routing check with ${results.check.routes} routes: ${results.check.checked} requests answered correctly`);
+  if (results.check && results.check.failures.length > 0)
+    log(`routing check with ${results.check.routes} routes FAILED:\n  ${results.check.failures.join('\n  ')}`);
+  else if (results.check)
+    log(`routing check with ${results.check.routes} routes: ${results.check.checked} requests answered correctly`);
   log(deploySummary(results));
   const file = await saveResults(settings.root, 'deploy', machine, { buildMs, ...results });
   log(`results: ${path.relative(process.cwd(), file)}`);

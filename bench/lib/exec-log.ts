@@ -16,7 +16,8 @@ export function parseExecLog(text: string): ExecEntry[] {
     if (!line.trim()) continue;
     try {
       const e = JSON.parse(line) as Partial<ExecEntry>;
-      if (Array.isArray(e.argv)) out.push({ argv: e.argv.map(String), at: Number(e.at ?? 0), ms: Number(e.ms ?? 0), exit: Number(e.exit ?? 0) });
+      if (Array.isArray(e.argv))
+        out.push({ argv: e.argv.map(String), at: Number(e.at ?? 0), ms: Number(e.ms ?? 0), exit: Number(e.exit ?? 0) });
     } catch {
       // a line cut short by a killed process: skip it
     }
@@ -36,7 +37,8 @@ export function execKind(argv: readonly string[]): string {
     const verb = rest.slice(1).find((a, i, all) => !a.startsWith('-') && !['-f', '-p'].includes(all[i - 1] ?? ''));
     return `docker compose ${verb ?? ''}`.trim();
   }
-  if (rest[0] === 'image' || rest[0] === 'container' || rest[0] === 'buildx') return `docker ${rest[0]} ${rest[1] ?? ''}`.trim();
+  if (rest[0] === 'image' || rest[0] === 'container' || rest[0] === 'buildx')
+    return `docker ${rest[0]} ${rest[1] ?? ''}`.trim();
   if (rest[0] === 'exec') {
     const caddy = rest.indexOf('caddy');
     return caddy >= 0 ? `docker exec caddy ${rest[caddy + 1] ?? ''}`.trim() : 'docker exec';
@@ -64,5 +66,8 @@ export function summarizeExec(entries: readonly ExecEntry[]): ExecSummary {
 
 /** "12× docker image inspect, 3× docker compose up" (the top `limit` kinds). */
 export function formatKinds(s: ExecSummary, limit = 4): string {
-  return s.kinds.slice(0, limit).map(([k, n]) => `${n}× ${k}`).join(', ');
+  return s.kinds
+    .slice(0, limit)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join(', ');
 }

@@ -6,13 +6,32 @@ import { formatMB, formatRatio, ratio } from './stats.ts';
 
 /** The hardening and limits every stack service has (compose.ts hardening()), as docker run flags. */
 export const STACK_RUN_FLAGS: readonly string[] = [
-  '--init', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true',
-  '--memory', DEFAULT_LIMITS.memory, '--cpus', String(DEFAULT_LIMITS.cpus), '--pids-limit', String(DEFAULT_LIMITS.pids),
+  '--init',
+  '--read-only',
+  '--tmpfs',
+  '/tmp',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges:true',
+  '--memory',
+  DEFAULT_LIMITS.memory,
+  '--cpus',
+  String(DEFAULT_LIMITS.cpus),
+  '--pids-limit',
+  String(DEFAULT_LIMITS.pids),
 ];
 
 const UNITS: Record<string, number> = {
-  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
 };
 
 /** "12.5MiB" / "980kB" / "0B" → bytes; NaN when unreadable. */
@@ -71,6 +90,9 @@ export const FOOTPRINT_HEADER = ['WHAT', 'IMAGE', 'SIZE', 'ADDED', 'SIZE/BASE', 
 
 /** One line: per runtime "+X MB (R×)" and idle memory, then the proxy. */
 export function footprintSummary(rows: readonly FootprintRow[], base: FootprintRow): string {
-  const parts = rows.map((r) => `${r.what} +${formatMB(r.sizeBytes - base.sizeBytes)} over base (${formatRatio(ratio(r.sizeBytes, base.sizeBytes))}), idle ${formatMB(r.memBytes)}`);
+  const parts = rows.map(
+    (r) =>
+      `${r.what} +${formatMB(r.sizeBytes - base.sizeBytes)} over base (${formatRatio(ratio(r.sizeBytes, base.sizeBytes))}), idle ${formatMB(r.memBytes)}`,
+  );
   return `summary: base ${base.image} ${formatMB(base.sizeBytes)}, idle ${formatMB(base.memBytes)} (sleep); ${parts.join('; ')}`;
 }

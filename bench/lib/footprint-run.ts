@@ -20,11 +20,20 @@ export interface BenchContainer {
 export function containerArgv(c: BenchContainer, network: string): string[] {
   const inner = c.probe === '/ping' ? 3000 : 8080;
   return [
-    'docker', 'run', '-d', '--name', c.name, '--network', network,
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    c.name,
+    '--network',
+    network,
     ...(c.alias ? ['--network-alias', c.alias] : []),
     ...(c.port ? ['-p', `127.0.0.1:${c.port}:${inner}`] : []),
-    '--label', 'faaso.bench=footprint',
-    ...c.flags, c.image, ...(c.command ?? []),
+    '--label',
+    'faaso.bench=footprint',
+    ...c.flags,
+    c.image,
+    ...(c.command ?? []),
   ];
 }
 
@@ -32,7 +41,10 @@ async function waitServing(c: BenchContainer, timeoutMs = 60_000): Promise<void>
   if (!c.port || !c.probe) return;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${c.port}${c.probe}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${c.port}${c.probe}`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -41,7 +53,11 @@ async function waitServing(c: BenchContainer, timeoutMs = 60_000): Promise<void>
 }
 
 /** Starts every container (in order), waits until each serves, runs `body`, then removes them and the network. */
-export async function startContainers<T>(list: readonly BenchContainer[], network: string, body: () => Promise<T>): Promise<T> {
+export async function startContainers<T>(
+  list: readonly BenchContainer[],
+  network: string,
+  body: () => Promise<T>,
+): Promise<T> {
   const cleanup = async () => {
     await run(['docker', 'rm', '-f', ...list.map((c) => c.name)]);
     await run(['docker', 'network', 'rm', network]);

@@ -62,17 +62,26 @@ export interface BenchFlags {
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`--${flag}: expected a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UserError(`--${flag}: expected a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   return n;
 }
 
 /** Flags → settings; --quick is a smoke run of a few seconds per function (CI). */
 export function benchSettings(flags: BenchFlags): BenchSettings {
   const quick = flags.quick === true;
-  const names = flags.only ? flags.only.split(',').map((s) => s.trim()).filter(Boolean) : EXAMPLES.map((e) => e.fn);
+  const names = flags.only
+    ? flags.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : EXAMPLES.map((e) => e.fn);
   const unknown = names.filter((n) => !EXAMPLES.some((e) => e.fn === n));
   if (unknown.length > 0) {
-    throw new UserError(`--only: unknown function ${unknown.map((n) => JSON.stringify(n)).join(', ')}`, `the bench measures the bundled examples: ${EXAMPLES.map((e) => e.fn).join(', ')}`);
+    throw new UserError(
+      `--only: unknown function ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+      `the bench measures the bundled examples: ${EXAMPLES.map((e) => e.fn).join(', ')}`,
+    );
   }
   return {
     rounds: positiveInt('rounds', flags.rounds, quick ? 1 : 3, 20),
@@ -120,7 +129,11 @@ export function schedule(f: BenchFunction, s: BenchSettings): Step[] {
       const latency = probe.endsWith('latency');
       for (const mode of modes) {
         steps.push({
-          fn: f.fn, probe, mode, round, url: probeUrl(f, probe, mode),
+          fn: f.fn,
+          probe,
+          mode,
+          round,
+          url: probeUrl(f, probe, mode),
           // One connection measures latency without queueing; throughput uses two wrk threads (one per core).
           connections: latency ? 1 : s.connections,
           threads: latency ? 1 : 2,

@@ -35,7 +35,8 @@ export interface Aggregate {
 /** Medians over rounds of one (function, probe, mode); errors are summed. */
 export function aggregate(samples: readonly Sample[], fn: string, probe: Probe, mode: Mode): Aggregate {
   const s = samples.filter((x) => x.fn === fn && x.probe === probe && x.mode === mode);
-  const cpu = (pick: (c: CpuUse) => number | undefined): number => median(s.flatMap((x) => (x.cpu ? [pick(x.cpu) ?? NaN] : [])).filter(Number.isFinite));
+  const cpu = (pick: (c: CpuUse) => number | undefined): number =>
+    median(s.flatMap((x) => (x.cpu ? [pick(x.cpu) ?? NaN] : [])).filter(Number.isFinite));
   return {
     p50Ms: median(s.map((x) => x.result.p50Ms)),
     p99Ms: median(s.map((x) => x.result.p99Ms)),
@@ -68,7 +69,9 @@ export function verdict(samples: readonly Sample[], fn: string, label: string): 
   const through = a('ping-throughput', 'proxy');
   const throughputRatio = through.rps / a('ping-throughput', 'direct').rps;
   return {
-    fn, label, addedP50Ms,
+    fn,
+    label,
+    addedP50Ms,
     addedP99Ms: a('ping-latency', 'proxy').p99Ms - a('ping-latency', 'direct').p99Ms,
     throughputRatio,
     latencyMet: addedP50Ms < TARGETS.addedP50Ms,
@@ -88,7 +91,16 @@ export function latencyRows(samples: readonly Sample[], verdicts: readonly Verdi
   return verdicts.map((v) => {
     const d = aggregate(samples, v.fn, 'ping-latency', 'direct');
     const p = aggregate(samples, v.fn, 'ping-latency', 'proxy');
-    return [v.label, formatMs(d.p50Ms), formatMs(p.p50Ms), signedMs(v.addedP50Ms), formatMs(d.p99Ms), formatMs(p.p99Ms), signedMs(v.addedP99Ms), metCell(v.latencyMet, Number.isFinite(v.addedP50Ms))];
+    return [
+      v.label,
+      formatMs(d.p50Ms),
+      formatMs(p.p50Ms),
+      signedMs(v.addedP50Ms),
+      formatMs(d.p99Ms),
+      formatMs(p.p99Ms),
+      signedMs(v.addedP99Ms),
+      metCell(v.latencyMet, Number.isFinite(v.addedP50Ms)),
+    ];
   });
 }
 
@@ -97,22 +109,42 @@ export function throughputRows(samples: readonly Sample[], verdicts: readonly Ve
     const d = aggregate(samples, v.fn, 'ping-throughput', 'direct');
     const p = aggregate(samples, v.fn, 'ping-throughput', 'proxy');
     return [
-      v.label, formatRps(d.rps), formatRps(p.rps), formatPercent(v.throughputRatio), formatMs(d.p50Ms), formatMs(p.p50Ms),
-      `${formatPercent(d.hostBusy)} / ${formatPercent(p.hostBusy)}`, formatCores(p.proxyCores),
-      `${formatCores(d.functionCores)} / ${formatCores(p.functionCores)}`, `${d.errors} / ${p.errors}`,
+      v.label,
+      formatRps(d.rps),
+      formatRps(p.rps),
+      formatPercent(v.throughputRatio),
+      formatMs(d.p50Ms),
+      formatMs(p.p50Ms),
+      `${formatPercent(d.hostBusy)} / ${formatPercent(p.hostBusy)}`,
+      formatCores(p.proxyCores),
+      `${formatCores(d.functionCores)} / ${formatCores(p.functionCores)}`,
+      `${d.errors} / ${p.errors}`,
       metCell(v.throughputMet, Number.isFinite(v.throughputRatio)),
     ];
   });
 }
 
-export function handlerRows(samples: readonly Sample[], verdicts: readonly Verdict[], paths: Record<string, string>): string[][] {
+export function handlerRows(
+  samples: readonly Sample[],
+  verdicts: readonly Verdict[],
+  paths: Record<string, string>,
+): string[][] {
   return verdicts.map((v) => {
     const a = (probe: Probe, mode: Mode): Aggregate => aggregate(samples, v.fn, probe, mode);
-    const dl = a('handler-latency', 'direct'), pl = a('handler-latency', 'proxy');
-    const dt = a('handler-throughput', 'direct'), pt = a('handler-throughput', 'proxy');
+    const dl = a('handler-latency', 'direct'),
+      pl = a('handler-latency', 'proxy');
+    const dt = a('handler-throughput', 'direct'),
+      pt = a('handler-throughput', 'proxy');
     return [
-      v.label, `GET ${paths[v.fn] ?? '?'}`, formatMs(dl.p50Ms), formatMs(pl.p50Ms), signedMs(pl.p50Ms - dl.p50Ms),
-      formatRps(dt.rps), formatRps(pt.rps), formatPercent(pt.rps / dt.rps), `${dl.errors + dt.errors} / ${pl.errors + pt.errors}`,
+      v.label,
+      `GET ${paths[v.fn] ?? '?'}`,
+      formatMs(dl.p50Ms),
+      formatMs(pl.p50Ms),
+      signedMs(pl.p50Ms - dl.p50Ms),
+      formatRps(dt.rps),
+      formatRps(pt.rps),
+      formatPercent(pt.rps / dt.rps),
+      `${dl.errors + dt.errors} / ${pl.errors + pt.errors}`,
     ];
   });
 }
@@ -120,22 +152,35 @@ export function handlerRows(samples: readonly Sample[], verdicts: readonly Verdi
 const list = (vs: readonly Verdict[], f: (v: Verdict) => string): string => vs.map((v) => `${f(v)} ${v.fn}`).join(', ');
 
 /** The one `summary:` line: every function's figures, each target met or missed by how much, and why. */
-export function summaryLine(verdicts: readonly Verdict[], cpus: number, background: Record<string, number> = {}): string {
+export function summaryLine(
+  verdicts: readonly Verdict[],
+  cpus: number,
+  background: Record<string, number> = {},
+): string {
   const slow = verdicts.filter((v) => !v.latencyMet);
   const low = verdicts.filter((v) => !v.throughputMet);
-  const lat = slow.length === 0 ? 'met' : `missed: ${list(slow, (v) => `by ${formatMs(v.addedP50Ms - TARGETS.addedP50Ms)}`)}`;
-  const thr = low.length === 0 ? 'met' : `missed: ${list(low, (v) => `by ${Math.round((TARGETS.throughputRatio - v.throughputRatio) * 100)} points`)}`;
+  const lat =
+    slow.length === 0 ? 'met' : `missed: ${list(slow, (v) => `by ${formatMs(v.addedP50Ms - TARGETS.addedP50Ms)}`)}`;
+  const thr =
+    low.length === 0
+      ? 'met'
+      : `missed: ${list(low, (v) => `by ${Math.round((TARGETS.throughputRatio - v.throughputRatio) * 100)} points`)}`;
   const parts = [
     `proxy adds p50 ${list(verdicts, (v) => signedMs(v.addedP50Ms))} (target < ${TARGETS.addedP50Ms} ms: ${lat})`,
     `keeps ${list(verdicts, (v) => formatPercent(v.throughputRatio))} of direct throughput (target ≥ ${formatPercent(TARGETS.throughputRatio)}: ${thr})`,
   ];
   const bound = low.filter((v) => v.proxiedHostBusy >= CPU_BOUND);
   if (bound.length > 0) {
-    const why = bound.map((v) => `${v.fn}: host ${formatPercent(v.proxiedHostBusy)} busy, Caddy ${formatCores(v.proxyCores)} cores`).join(', ');
+    const why = bound
+      .map((v) => `${v.fn}: host ${formatPercent(v.proxiedHostBusy)} busy, Caddy ${formatCores(v.proxyCores)} cores`)
+      .join(', ');
     parts.push(`throughput is CPU-bound (${cpus} cores shared by wrk, Caddy and the function; ${why})`);
   }
   const other = Math.max(...Object.values(background).filter(Number.isFinite), -1);
-  if (other >= BUSY_HOST) parts.push(`other work kept the host ${formatPercent(other)} busy before the runs: figures are noisy, rerun on a quiet machine`);
+  if (other >= BUSY_HOST)
+    parts.push(
+      `other work kept the host ${formatPercent(other)} busy before the runs: figures are noisy, rerun on a quiet machine`,
+    );
   const errors = verdicts.reduce((n, v) => n + v.errors, 0);
   parts.push(errors === 0 ? 'no failed requests' : `${errors} failed requests`);
   return `summary: ${parts.join('; ')}`;

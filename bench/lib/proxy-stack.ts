@@ -32,12 +32,18 @@ const projectFilter = (project: string): string[] => ['--filter', `label=com.doc
 export async function removeBenchProject(project = BENCH_PROJECT): Promise<void> {
   const ids = (await run(['docker', 'ps', '-aq', ...projectFilter(project)])).stdout.split('\n').filter(Boolean);
   if (ids.length > 0) await run(['docker', 'rm', '-f', ...ids]);
-  const nets = (await run(['docker', 'network', 'ls', '-q', ...projectFilter(project)])).stdout.split('\n').filter(Boolean);
+  const nets = (await run(['docker', 'network', 'ls', '-q', ...projectFilter(project)])).stdout
+    .split('\n')
+    .filter(Boolean);
   if (nets.length > 0) await run(['docker', 'network', 'rm', ...nets]);
 }
 
 /** A temp project holding only the measured functions and the bench's faaso.yml. */
-export async function makeBenchProject(sourceRoot: string, functions: readonly BenchFunction[], opts: { accessLog?: boolean } = {}): Promise<string> {
+export async function makeBenchProject(
+  sourceRoot: string,
+  functions: readonly BenchFunction[],
+  opts: { accessLog?: boolean } = {},
+): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-bench-proxy-'));
   await fs.symlink(path.join(sourceRoot, 'templates'), path.join(root, 'templates'));
   await fs.symlink(path.join(sourceRoot, 'images'), path.join(root, 'images'));
@@ -70,7 +76,8 @@ export async function startBenchStack(root: string, log: Log): Promise<BenchStac
 export async function waitForDocker(ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).exitCode === 0) return true;
+    if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).exitCode === 0)
+      return true;
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -85,9 +92,14 @@ export async function waitForDocker(ms: number): Promise<boolean> {
 export async function stopBenchStack(root: string): Promise<void> {
   const target = { dir: path.join(root, 'compose'), project: BENCH_PROJECT };
   if (!(await waitForDocker(120_000))) {
-    process.stderr.write(`bench: Docker does not answer; remove the stack later: docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${BENCH_PROJECT})\n`);
+    process.stderr.write(
+      `bench: Docker does not answer; remove the stack later: docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${BENCH_PROJECT})\n`,
+    );
   }
-  const hasFile = await fs.access(path.join(target.dir, COMPOSE_FILE)).then(() => true, () => false);
+  const hasFile = await fs.access(path.join(target.dir, COMPOSE_FILE)).then(
+    () => true,
+    () => false,
+  );
   if (hasFile) await run(composeDown(target), { timeoutMs: 120_000 });
   await removeBenchProject();
   await fs.rm(root, { recursive: true, force: true });

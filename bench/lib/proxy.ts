@@ -16,7 +16,13 @@ import { formatPercent } from './stats.ts';
 import { containerCpuReader, measureCpu } from './cpu.ts';
 import { benchSettings, BENCH_PROJECT, probeUrl, schedule, type BenchSettings } from './proxy-plan.ts';
 import { handlerRows, latencyRows, summaryLine, throughputRows, verdict, type Sample } from './proxy-report.ts';
-import { makeBenchProject, removeBenchProject, startBenchStack, stopBenchStack, type BenchStack } from './proxy-stack.ts';
+import {
+  makeBenchProject,
+  removeBenchProject,
+  startBenchStack,
+  stopBenchStack,
+  type BenchStack,
+} from './proxy-stack.ts';
 
 const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--only sum,multiply,hello]
   Throughput and p50/p99 latency through faaso's Caddy proxy vs direct to each function's port,
@@ -33,7 +39,12 @@ const progress = (line: string): void => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function measure(stack: BenchStack, s: BenchSettings, labels: Record<string, string>, background: Record<string, number>): Promise<Sample[]> {
+async function measure(
+  stack: BenchStack,
+  s: BenchSettings,
+  labels: Record<string, string>,
+  background: Record<string, number>,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   const proxy = await containerCpuReader(stack.proxyId);
   for (const f of s.functions) {
@@ -45,17 +56,31 @@ async function measure(stack: BenchStack, s: BenchSettings, labels: Record<strin
     progress(`bench proxy: ${labels[f.fn]}: warming up (${s.warmupSec} s each way)…`);
     // JITs (node), Caddy's upstream connection pool and the first-request costs settle before anything counts.
     for (const mode of ['direct', 'proxy'] as const) {
-      await runWrk({ url: probeUrl(f, 'ping-throughput', mode), connections: s.connections, threads: 2, durationSec: s.warmupSec });
+      await runWrk({
+        url: probeUrl(f, 'ping-throughput', mode),
+        connections: s.connections,
+        threads: 2,
+        durationSec: s.warmupSec,
+      });
     }
     for (const step of schedule(f, s)) {
       if (step.probe === 'ping-latency' && step.mode === (step.round % 2 === 0 ? 'direct' : 'proxy')) {
         progress(`bench proxy: ${labels[f.fn]}: round ${step.round + 1}/${s.rounds}`);
       }
       const { value: result, cpu } = await measureCpu(readers, () =>
-        runWrk({ url: step.url, connections: step.connections, threads: step.threads, durationSec: s.durationSec }).catch((err: Error) => {
+        runWrk({
+          url: step.url,
+          connections: step.connections,
+          threads: step.threads,
+          durationSec: s.durationSec,
+        }).catch((err: Error) => {
           // The stack stopped answering (a container died, Docker restarted): the environment, not a bug.
-          throw new UserError(`bench proxy: ${err.message.trim()}`, `is the stack still up? (docker ps --filter label=com.docker.compose.project=${BENCH_PROJECT}); rerun the bench`);
-        }));
+          throw new UserError(
+            `bench proxy: ${err.message.trim()}`,
+            `is the stack still up? (docker ps --filter label=com.docker.compose.project=${BENCH_PROJECT}); rerun the bench`,
+          );
+        }),
+      );
       samples.push({ fn: step.fn, probe: step.probe, mode: step.mode, round: step.round, result, cpu });
     }
   }
@@ -63,19 +88,39 @@ async function measure(stack: BenchStack, s: BenchSettings, labels: Record<strin
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseCli(args, {
-    quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' },
-    connections: { type: 'string' }, only: { type: 'string' }, 'no-access-log': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  }, USAGE);
+  const { values } = parseCli(
+    args,
+    {
+      quick: { type: 'boolean' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+      'no-access-log': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 0;
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  const settings = benchSettings({ quick: values.quick === true, rounds: str('rounds'), duration: str('duration'), connections: str('connections'), only: str('only'), noAccessLog: values['no-access-log'] === true });
+  const settings = benchSettings({
+    quick: values.quick === true,
+    rounds: str('rounds'),
+    duration: str('duration'),
+    connections: str('connections'),
+    only: str('only'),
+    noAccessLog: values['no-access-log'] === true,
+  });
   const project = await openProject();
   const root = project.settings.root;
   await ensureEngine();
   await ensureWrk();
   await ensureBaseImage({ log: progress });
-  const specs = await loadFunctions(root, settings.functions.map((f) => f.fn), project.templates);
+  const specs = await loadFunctions(
+    root,
+    settings.functions.map((f) => f.fn),
+    project.templates,
+  );
   const labels = Object.fromEntries(specs.map((sp) => [sp.name, `${sp.name} (${sp.runtime})`]));
   const machine = await machineInfo(root);
   process.stdout.write(`${describeMachine(machine)}\n`);
@@ -84,26 +129,57 @@ export async function main(args: string[]): Promise<number> {
   await removeBenchProject();
   const benchRoot = await makeBenchProject(root, settings.functions, { accessLog: settings.accessLog });
   const background: Record<string, number> = {};
-  const samples = await withCleanup(() => stopBenchStack(benchRoot), async () => {
-    progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
-    const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
-    return measure(stack, settings, labels, background);
-  });
+  const samples = await withCleanup(
+    () => stopBenchStack(benchRoot),
+    async () => {
+      progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
+      const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
+      return measure(stack, settings, labels, background);
+    },
+  );
 
   const verdicts = settings.functions.map((f) => verdict(samples, f.fn, labels[f.fn]!));
   const paths = Object.fromEntries(settings.functions.map((f) => [f.fn, f.handlerPath]));
   const per = `median of ${settings.rounds} round(s) × ${settings.durationSec} s${settings.accessLog ? '' : ', proxy access log off'}`;
-  process.stdout.write(formatSection(`latency: 1 connection, GET /ping (${per})`,
-    ['FUNCTION', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT P99', 'PROXY P99', 'ADDED P99', 'TARGET <0.5 ms'], latencyRows(samples, verdicts)));
-  process.stdout.write(formatSection(`throughput: ${settings.connections} connections, GET /ping (${per}; CPU: host busy and cores used, direct / proxy runs)`,
-    ['FUNCTION', 'DIRECT RPS', 'PROXY RPS', 'RATIO', 'DIRECT P50', 'PROXY P50', 'HOST CPU', 'CADDY CPU', 'FUNCTION CPU', 'ERRORS', 'TARGET ≥80 %'], throughputRows(samples, verdicts)));
-  process.stdout.write(formatSection(`real request: the handler, latency at 1 connection, throughput at ${settings.connections} (${per})`,
-    ['FUNCTION', 'REQUEST', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT RPS', 'PROXY RPS', 'RATIO', 'ERRORS'], handlerRows(samples, verdicts, paths)));
+  process.stdout.write(
+    formatSection(
+      `latency: 1 connection, GET /ping (${per})`,
+      ['FUNCTION', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT P99', 'PROXY P99', 'ADDED P99', 'TARGET <0.5 ms'],
+      latencyRows(samples, verdicts),
+    ),
+  );
+  process.stdout.write(
+    formatSection(
+      `throughput: ${settings.connections} connections, GET /ping (${per}; CPU: host busy and cores used, direct / proxy runs)`,
+      [
+        'FUNCTION',
+        'DIRECT RPS',
+        'PROXY RPS',
+        'RATIO',
+        'DIRECT P50',
+        'PROXY P50',
+        'HOST CPU',
+        'CADDY CPU',
+        'FUNCTION CPU',
+        'ERRORS',
+        'TARGET ≥80 %',
+      ],
+      throughputRows(samples, verdicts),
+    ),
+  );
+  process.stdout.write(
+    formatSection(
+      `real request: the handler, latency at 1 connection, throughput at ${settings.connections} (${per})`,
+      ['FUNCTION', 'REQUEST', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT RPS', 'PROXY RPS', 'RATIO', 'ERRORS'],
+      handlerRows(samples, verdicts, paths),
+    ),
+  );
   const idle = settings.functions.map((f) => `${formatPercent(background[f.fn] ?? NaN)} before ${f.fn}`).join(', ');
   process.stdout.write(`\nhost CPU busy with other work (1 s without bench traffic): ${idle}\n`);
   process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}\n`);
   const file = await saveResults(root, 'proxy', machine, { settings, background, verdicts, samples });
   process.stdout.write(`results: ${path.relative(root, file)}\n`);
-  if (samples.some((x) => x.result.requests === 0)) throw new UserError('bench proxy: a wrk run completed no request', 'see the tables above; is the stack healthy?');
+  if (samples.some((x) => x.result.requests === 0))
+    throw new UserError('bench proxy: a wrk run completed no request', 'see the tables above; is the stack healthy?');
   return 0;
 }

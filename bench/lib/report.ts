@@ -49,7 +49,12 @@ export function resultsFileName(bench: string, date: string): string {
 }
 
 /** Writes bench/results/NAME-<date>.json and NAME-latest.json; returns the first path. */
-export async function saveResults(root: string, bench: string, machine: MachineInfo, results: unknown): Promise<string> {
+export async function saveResults(
+  root: string,
+  bench: string,
+  machine: MachineInfo,
+  results: unknown,
+): Promise<string> {
   const dir = path.join(root, 'bench', 'results');
   await fs.mkdir(dir, { recursive: true });
   const body = `${JSON.stringify({ bench, machine, results }, null, 2)}\n`;

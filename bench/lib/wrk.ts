@@ -44,8 +44,18 @@ end
 export function wrkArgv(o: WrkOptions, luaFile: string): string[] {
   const threads = Math.max(1, Math.min(o.threads, o.connections));
   return [
-    'wrk', '-t', String(threads), '-c', String(o.connections), '-d', `${o.durationSec}s`,
-    '--timeout', `${o.timeoutSec ?? 5}s`, '-s', luaFile, o.url,
+    'wrk',
+    '-t',
+    String(threads),
+    '-c',
+    String(o.connections),
+    '-d',
+    `${o.durationSec}s`,
+    '--timeout',
+    `${o.timeoutSec ?? 5}s`,
+    '-s',
+    luaFile,
+    o.url,
   ];
 }
 
@@ -56,7 +66,13 @@ export function parseWrk(stdout: string): WrkResult {
   const r = JSON.parse(line.slice(MARK.length)) as Record<string, number>;
   const num = (k: string) => r[k] ?? 0;
   const durationSec = num('duration_us') / 1e6;
-  const detail = { connect: num('connect'), read: num('read'), write: num('write'), status: num('status'), timeout: num('timeout') };
+  const detail = {
+    connect: num('connect'),
+    read: num('read'),
+    write: num('write'),
+    status: num('status'),
+    timeout: num('timeout'),
+  };
   return {
     requests: num('requests'),
     durationSec,
@@ -74,15 +90,23 @@ export function parseWrk(stdout: string): WrkResult {
 /** Installs wrk from Debian when missing and we may (root on Debian); else says how. */
 export async function ensureWrk(): Promise<void> {
   if (await which('wrk')) return;
-  const debian = await fs.access('/etc/debian_version').then(() => true, () => false);
+  const debian = await fs.access('/etc/debian_version').then(
+    () => true,
+    () => false,
+  );
   if (debian && process.getuid?.() === 0) {
     process.stderr.write('bench: installing wrk (Debian package) as the load generator…\n');
     const r = await run(['apt-get', 'install', '-y', '-qq', 'wrk'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.exitCode === 0 && (await which('wrk'))) return;
-    const u = await run(['sh', '-c', 'apt-get update -qq && apt-get install -y -qq wrk'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+    const u = await run(['sh', '-c', 'apt-get update -qq && apt-get install -y -qq wrk'], {
+      env: { DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (u.exitCode === 0) return;
   }
-  throw new UserError('bench: wrk (the load generator) is not installed', 'install it: apt-get install wrk (Debian/Ubuntu) or see https://github.com/wg/wrk');
+  throw new UserError(
+    'bench: wrk (the load generator) is not installed',
+    'install it: apt-get install wrk (Debian/Ubuntu) or see https://github.com/wg/wrk',
+  );
 }
 
 /** Runs one wrk measurement against a 127.0.0.1 URL. */

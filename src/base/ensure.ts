@@ -86,13 +86,20 @@ async function removeWorkDir(dir: string, log: Log): Promise<void> {
   if (r.exitCode !== 0) log(`base image: warning: could not remove ${dir}: ${firstLine(r.stderr)}`);
 }
 
-async function buildWithDebootstrap(image: string, opts: Required<Pick<BaseImageOptions, 'debootstrap' | 'suite' | 'mirror'>>, tmpDir: string, log: Log): Promise<void> {
+async function buildWithDebootstrap(
+  image: string,
+  opts: Required<Pick<BaseImageOptions, 'debootstrap' | 'suite' | 'mirror'>>,
+  tmpDir: string,
+  log: Log,
+): Promise<void> {
   const fixHint = `check that ${opts.mirror} is reachable, then re-run \`npx zx scripts/setup.mjs\`; or ${offlineHint(image)}`;
   const work = await fsp.mkdtemp(path.join(tmpDir, 'faaso-base-'));
   const rootfs = path.join(work, 'rootfs');
   try {
     const boot = await timed(() =>
-      runChecked(debootstrapArgv({ ...opts, rootfs }), `debootstrap (${opts.suite}, minbase)`, fixHint, { timeoutMs: 30 * 60_000 }),
+      runChecked(debootstrapArgv({ ...opts, rootfs }), `debootstrap (${opts.suite}, minbase)`, fixHint, {
+        timeoutMs: 30 * 60_000,
+      }),
     );
     log(`base image: debootstrap done in ${seconds(boot.ms)} (${formatBytes(await sizeOf(rootfs))})`);
 
@@ -105,7 +112,14 @@ async function buildWithDebootstrap(image: string, opts: Required<Pick<BaseImage
     });
     log(`base image: slimmed to ${formatBytes(await sizeOf(rootfs))} in ${seconds(slim.ms)}`);
 
-    const imp = await timed(() => runChecked(importArgv(rootfs, image), `docker import of ${image}`, 'check that the Docker engine is running and has disk space', { timeoutMs: 10 * 60_000 }));
+    const imp = await timed(() =>
+      runChecked(
+        importArgv(rootfs, image),
+        `docker import of ${image}`,
+        'check that the Docker engine is running and has disk space',
+        { timeoutMs: 10 * 60_000 },
+      ),
+    );
     const info = await imageInfo(image);
     log(`base image: imported ${image} in ${seconds(imp.ms)} (${formatBytes(info?.size ?? 0)})`);
   } finally {
@@ -125,14 +139,28 @@ export async function ensureBaseImage(options: BaseImageOptions = {}): Promise<B
   if (pulled) return { image, action: 'pulled', size: pulled.size };
   const reason = whyNoPull ?? 'pulled, but then not found';
 
-  const opts = { debootstrap: options.debootstrap ?? 'debootstrap', suite: options.suite ?? DEFAULT_SUITE, mirror: options.mirror ?? DEFAULT_MIRROR };
-  log(`base image: ${image} not found locally and cannot be pulled (${reason}); building it with debootstrap (${opts.suite}, minbase)…`);
-  const plan = planBaseBuild({ image, debootstrap: opts.debootstrap, found: await debootstrapFound(opts.debootstrap), ...hostFacts() });
+  const opts = {
+    debootstrap: options.debootstrap ?? 'debootstrap',
+    suite: options.suite ?? DEFAULT_SUITE,
+    mirror: options.mirror ?? DEFAULT_MIRROR,
+  };
+  log(
+    `base image: ${image} not found locally and cannot be pulled (${reason}); building it with debootstrap (${opts.suite}, minbase)…`,
+  );
+  const plan = planBaseBuild({
+    image,
+    debootstrap: opts.debootstrap,
+    found: await debootstrapFound(opts.debootstrap),
+    ...hostFacts(),
+  });
   if (plan.installDebootstrap) {
     const hint = `install it by hand (\`apt-get install debootstrap\`); or ${offlineHint(image)}`;
     const { ms } = await timed(async () => {
       await runChecked(aptUpdate(), 'apt-get update', hint, { env: APT_ENV, timeoutMs: 10 * 60_000 });
-      await runChecked(aptInstall(['debootstrap']), 'installing debootstrap', hint, { env: APT_ENV, timeoutMs: 10 * 60_000 });
+      await runChecked(aptInstall(['debootstrap']), 'installing debootstrap', hint, {
+        env: APT_ENV,
+        timeoutMs: 10 * 60_000,
+      });
     });
     log(`base image: installed debootstrap with apt-get in ${seconds(ms)}`);
   }

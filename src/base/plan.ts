@@ -31,7 +31,9 @@ export function planBaseBuild(f: BuilderFacts): BuilderPlan {
   // path that does not exist is a configuration mistake.
   const installable = f.debootstrap === 'debootstrap' && f.debian && f.root;
   if (!f.found && !installable) {
-    const how = f.debian ? `install debootstrap as root (\`apt-get install debootstrap\`)` : 'install debootstrap (your distribution packages it)';
+    const how = f.debian
+      ? `install debootstrap as root (\`apt-get install debootstrap\`)`
+      : 'install debootstrap (your distribution packages it)';
     throw new UserError(
       `${head}, and debootstrap (${f.debootstrap}) is not installed to build it`,
       `${how} and re-run \`npx zx scripts/setup.mjs\`; or ${offlineHint(f.image)}`,

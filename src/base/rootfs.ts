@@ -37,7 +37,7 @@ export const EXCLUDED_SHARE_DIRS = ['doc', 'groff', 'info', 'linda', 'lintian', 
 
 /** dpkg config that keeps later `apt-get install`s in the image slim too. */
 export function dpkgExcludes(): string {
-  const lines = ['# Slim image: skip files containers do not need (as in Debian\'s official -slim images).'];
+  const lines = ["# Slim image: skip files containers do not need (as in Debian's official -slim images)."];
   for (const d of EXCLUDED_SHARE_DIRS) {
     lines.push(`path-exclude /usr/share/${d}/*`);
     // Licences stay: they are what allows redistributing the image.
@@ -52,7 +52,8 @@ export interface RootfsFile {
   content: string;
 }
 
-const APT_CLEAN = 'rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true';
+const APT_CLEAN =
+  'rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true';
 
 /** Config files written into the rootfs, sorted by path. */
 export function slimConfigFiles(): RootfsFile[] {
@@ -110,11 +111,13 @@ export function parseDu(stdout: string): number {
 /** Mount points under dir, deepest first, from /proc/mounts text (debootstrap mounts proc/sys in the target). */
 export function mountsUnder(procMounts: string, dir: string): string[] {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  return procMounts
-    .split('\n')
-    .map((l) => l.split(' ')[1] ?? '')
-    // /proc/mounts escapes spaces etc. as octal.
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p.startsWith(prefix))
-    .sort((a, b) => b.length - a.length || a.localeCompare(b));
+  return (
+    procMounts
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      // /proc/mounts escapes spaces etc. as octal.
+      .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+      .filter((p) => p.startsWith(prefix))
+      .sort((a, b) => b.length - a.length || a.localeCompare(b))
+  );
 }

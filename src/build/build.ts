@@ -47,7 +47,15 @@ export async function planFunction(spec: FunctionSpec, template: TemplateMeta, s
     listFiles(spec.dir).then((rels) => readSourceFiles(spec.dir, rels)),
     fs.readFile(path.join(template.dir, 'Dockerfile.hbs'), 'utf8'),
   ]);
-  return planBuild({ spec, template, dockerfileTemplate, templateFiles, functionFiles, registry: settings.registry, baseImage: settings.baseImage });
+  return planBuild({
+    spec,
+    template,
+    dockerfileTemplate,
+    templateFiles,
+    functionFiles,
+    registry: settings.registry,
+    baseImage: settings.baseImage,
+  });
 }
 
 async function pushIfMissing(plan: BuildPlan, settings: Settings, log: Log): Promise<boolean> {
@@ -87,22 +95,45 @@ export interface Prefetched {
  * no Docker call of their own. A function whose plan failed keeps its error, in
  * its own place, for its own outcome.
  */
-export async function prefetch(specs: readonly FunctionSpec[], templates: ReadonlyMap<string, TemplateMeta>, settings: Settings, jobs: number): Promise<Settled<Prefetched>[]> {
+export async function prefetch(
+  specs: readonly FunctionSpec[],
+  templates: ReadonlyMap<string, TemplateMeta>,
+  settings: Settings,
+  jobs: number,
+): Promise<Settled<Prefetched>[]> {
   const plans = await runPool(specs, jobs, (spec) => planFunction(spec, templates.get(spec.runtime)!, settings));
   const infos = await imageInfos(plans.flatMap((p) => (p.ok ? [p.value.image.hashRef] : [])));
-  return plans.map((p) => (p.ok ? { ok: true, value: { plan: p.value, existing: infos.get(p.value.image.hashRef) ?? null } } : p));
+  return plans.map((p) =>
+    p.ok ? { ok: true, value: { plan: p.value, existing: infos.get(p.value.image.hashRef) ?? null } } : p,
+  );
 }
 
-export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings, opts: BuildOptions, log: Log, pre?: Prefetched): Promise<BuildResult> {
+export async function buildFunction(
+  spec: FunctionSpec,
+  template: TemplateMeta,
+  settings: Settings,
+  opts: BuildOptions,
+  log: Log,
+  pre?: Prefetched,
+): Promise<BuildResult> {
   const started = Date.now();
   const plan = pre?.plan ?? (await planFunction(spec, template, settings));
   const done = async (status: BuildResult['status'], tests: string, known: ImageInfo | null): Promise<BuildResult> => {
     const info = known ?? (await imageInfo(plan.image.hashRef));
     // `latest` follows the newest good build, also when an older hash comes back;
     // the inspect already says whether it points here, which saves a docker call.
-    if (!info?.tags.includes(plan.image.latestRef)) await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
+    if (!info?.tags.includes(plan.image.latestRef))
+      await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
     const pushed = opts.push ? await pushIfMissing(plan, settings, log) : false;
-    return { name: spec.name, image: plan.image.hashRef, status, seconds: (Date.now() - started) / 1000, size: info?.size ?? 0, tests, pushed };
+    return {
+      name: spec.name,
+      image: plan.image.hashRef,
+      status,
+      seconds: (Date.now() - started) / 1000,
+      size: info?.size ?? 0,
+      tests,
+      pushed,
+    };
   };
 
   if (!opts.noCache) {
@@ -112,14 +143,23 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
 
   await ensureBuildPrereqs(log);
   const context = await makeTempContext(spec.name);
-  await withCleanup(() => fs.remove(context), async () => {
-    await writeContext(plan, context);
-    log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
-    const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
-    const argv = dockerBuild({ context, tag: plan.image.candidateRef, labels: plan.labels, noCache: opts.noCache, secrets });
-    const r = await run(argv, { stream: true, prefix: opts.prefix });
-    if (r.exitCode !== 0) throw buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
-  });
+  await withCleanup(
+    () => fs.remove(context),
+    async () => {
+      await writeContext(plan, context);
+      log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
+      const secrets: Record<string, string> = settings.buildCa ? { [CA_SECRET_ID]: settings.buildCa } : {};
+      const argv = dockerBuild({
+        context,
+        tag: plan.image.candidateRef,
+        labels: plan.labels,
+        noCache: opts.noCache,
+        secrets,
+      });
+      const r = await run(argv, { stream: true, prefix: opts.prefix });
+      if (r.exitCode !== 0) throw buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
+    },
+  );
 
   let tests = 'skipped (--no-test)';
   if (opts.test) {
@@ -146,7 +186,8 @@ export async function buildFunction(spec: FunctionSpec, template: TemplateMeta, 
 }
 
 /** TLS verification errors of npm, pip, git and curl inside a build stage. */
-const TLS_ERROR = /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|unable to get local issuer certificate|CERTIFICATE_VERIFY_FAILED|server certificate verification failed/i;
+const TLS_ERROR =
+  /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|unable to get local issuer certificate|CERTIFICATE_VERIFY_FAILED|server certificate verification failed/i;
 
 /** A failed docker build: say why when the output shows it, and what to do. */
 export function buildFailure(name: string, output: string, buildCa: string | null): UserError {
@@ -156,10 +197,13 @@ export function buildFailure(name: string, output: string, buildCa: string | nul
       `${message}\na package manager in the build could not verify a TLS certificate (a TLS-intercepting proxy?)`,
       buildCa
         ? `the build stage trusts ${buildCa}; point FAASO_BUILD_CA at a PEM bundle that includes your proxy's CA`
-        : 'set FAASO_BUILD_CA to a PEM bundle that includes your proxy\'s CA (it reaches the build stage only, never the image)',
+        : "set FAASO_BUILD_CA to a PEM bundle that includes your proxy's CA (it reaches the build stage only, never the image)",
     );
   }
-  return new UserError(message, `export the build context to debug it: npx zx scripts/export.mjs ${name} /tmp/${name}-context`);
+  return new UserError(
+    message,
+    `export the build context to debug it: npx zx scripts/export.mjs ${name} /tmp/${name}-context`,
+  );
 }
 
 export function summaryLine(r: BuildResult): string {

@@ -84,7 +84,12 @@ export function selectShipped(merged: Map<string, SourceFile>, globs: readonly s
 
 export function imageNames(registry: string, name: string, hash: string): ImageNames {
   const repo = `${registry}/${name}`;
-  return { repo, hashRef: `${repo}:${hash}`, latestRef: `${repo}:latest`, candidateRef: `faaso-candidate/${name}:${hash}` };
+  return {
+    repo,
+    hashRef: `${repo}:${hash}`,
+    latestRef: `${repo}:latest`,
+    candidateRef: `faaso-candidate/${name}:${hash}`,
+  };
 }
 
 export function contentHash(dockerfile: string, entries: readonly ContextEntry[], functionYmlSha: string): string {
@@ -102,10 +107,19 @@ export function planBuild(input: PlanInput): BuildPlan {
   const { spec, template } = input;
   const merged = mergeTrees(input.templateFiles, input.functionFiles);
   const shipped = selectShipped(merged, [...template.ship, ...spec.files]);
-  const dockerfile = renderDockerfile(input.dockerfileTemplate, dockerfileVars(spec, template, input.baseImage), `templates/${template.name}/Dockerfile.hbs`);
+  const dockerfile = renderDockerfile(
+    input.dockerfileTemplate,
+    dockerfileVars(spec, template, input.baseImage),
+    `templates/${template.name}/Dockerfile.hbs`,
+  );
   const marker = `${spec.name}\n`;
   const entries: ContextEntry[] = [
-    ...[...merged.values()].map((f) => ({ dest: `function/${f.rel}`, src: f.abs, sha256: f.sha256, executable: f.executable })),
+    ...[...merged.values()].map((f) => ({
+      dest: `function/${f.rel}`,
+      src: f.abs,
+      sha256: f.sha256,
+      executable: f.executable,
+    })),
     ...shipped.map((f) => ({ dest: `app/${f.rel}`, src: f.abs, sha256: f.sha256, executable: f.executable })),
     { dest: `app/${SHIP_MARKER}`, content: marker, sha256: sha256(marker), executable: false },
   ].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));

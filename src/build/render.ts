@@ -25,7 +25,8 @@ export interface DockerfileVars {
 
 /** Quotes a value for a Dockerfile ENV instruction (backslash, quote and $ escaped). */
 export function quoteDockerfileValue(value: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`control character in Dockerfile value ${JSON.stringify(value)}`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new Error(`control character in Dockerfile value ${JSON.stringify(value)}`);
   return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -64,6 +65,9 @@ export function renderDockerfile(source: string, vars: DockerfileVars, file: str
     }
     return render(vars);
   } catch (err) {
-    throw new UserError(`${file}: cannot render: ${(err as Error).message}`, 'fix the template; variables available: ' + Object.keys(vars).sort().join(', '));
+    throw new UserError(
+      `${file}: cannot render: ${(err as Error).message}`,
+      'fix the template; variables available: ' + Object.keys(vars).sort().join(', '),
+    );
   }
 }

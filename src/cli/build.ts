@@ -10,7 +10,8 @@ import { parseCli } from './entry.ts';
 import { log, selectFunctions } from './context.ts';
 import { openProject } from '../project.ts';
 
-const USAGE = 'npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]   (FAASO_BUILD_JOBS=N builds N at once)';
+const USAGE =
+  'npx zx scripts/build.mjs NAME… [--all] [--no-test] [--no-push] [--no-cache]   (FAASO_BUILD_JOBS=N builds N at once)';
 
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(
@@ -42,7 +43,10 @@ export async function main(args: string[]): Promise<number> {
   if (only && !only.ok) throw only.error;
 
   const summary = summarizeMany(outcomes);
-  if (outcomes.length > 1) log(`\n${outcomes.length} function(s) in ${((Date.now() - started) / 1000).toFixed(1)}s, up to ${Math.min(jobs, outcomes.length)} at a time:`);
+  if (outcomes.length > 1)
+    log(
+      `\n${outcomes.length} function(s) in ${((Date.now() - started) / 1000).toFixed(1)}s, up to ${Math.min(jobs, outcomes.length)} at a time:`,
+    );
   for (const line of summary.lines) log(line);
   for (const line of summary.errors) process.stderr.write(`${line}\n`);
   if (summary.internal !== undefined) throw summary.internal;

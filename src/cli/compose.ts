@@ -19,7 +19,9 @@ export async function main(args: string[]): Promise<number> {
   const stack = await prepareStack(project, { build: false }, log);
   await writeStackFiles(stack.target, await renderStack(stack));
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
-  log(`wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env and ${rel}/caddy/Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`);
+  log(
+    `wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env and ${rel}/caddy/Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
+  );
   log(`run it with: cd ${rel} && docker compose up -d`);
   return 0;
 }

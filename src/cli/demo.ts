@@ -19,7 +19,12 @@ import { openProject } from '../project.ts';
 const USAGE = 'npx zx scripts/demo.mjs';
 
 function describe(req: HttpTestRequest): string {
-  const sent = req.json !== undefined ? ` ${JSON.stringify(req.json)}` : req.body !== undefined ? ` ${JSON.stringify(req.body)}` : '';
+  const sent =
+    req.json !== undefined
+      ? ` ${JSON.stringify(req.json)}`
+      : req.body !== undefined
+        ? ` ${JSON.stringify(req.body)}`
+        : '';
   return `${req.method} ${req.path}${sent}`;
 }
 
@@ -38,7 +43,15 @@ export async function main(args: string[]): Promise<number> {
   if (upCode !== 0) throw new UserError('the stack did not become healthy', 'see npx zx scripts/status.mjs');
   const project = await openProject();
   const config = await loadStackConfig(project.settings.root, { registry: project.settings.registry });
-  const specs = new Map((await loadFunctions(project.settings.root, config.functions.map((f) => f.name), project.templates)).map((s) => [s.name, s]));
+  const specs = new Map(
+    (
+      await loadFunctions(
+        project.settings.root,
+        config.functions.map((f) => f.name),
+        project.templates,
+      )
+    ).map((s) => [s.name, s]),
+  );
   const observed = await observeStack(composeTarget(project.settings).project);
   log('\ncalling every route through the proxy:');
   for (const route of config.routes) {

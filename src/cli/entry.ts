@@ -10,7 +10,10 @@ import { runPendingCleanups } from '../exec/cleanup.ts';
  * A command with its own handler (the watcher finishes the action at hand) wins.
  */
 function exitOnSignals(): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     const handler = (): void => {
       if (process.listenerCount(signal) > 1) return;
       process.off(signal, handler);

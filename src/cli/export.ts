@@ -15,11 +15,15 @@ const USAGE = 'npx zx scripts/export.mjs NAME DIR';
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(args, { help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help) return 0;
-  if (positionals.length !== 2) throw new UserError('expected a function name and a target directory', `usage: ${USAGE}`);
+  if (positionals.length !== 2)
+    throw new UserError('expected a function name and a target directory', `usage: ${USAGE}`);
   const [name, target] = positionals as [string, string];
   const dir = path.resolve(target);
   if ((await fs.pathExists(dir)) && (await fs.readdir(dir)).length > 0) {
-    throw new UserError(`${target}: directory exists and is not empty`, 'choose a new or empty directory; export never overwrites');
+    throw new UserError(
+      `${target}: directory exists and is not empty`,
+      'choose a new or empty directory; export never overwrites',
+    );
   }
   const project = await openProject();
   const [spec] = await selectFunctions(project, [name], false, USAGE);
@@ -32,6 +36,7 @@ export async function main(args: string[]): Promise<number> {
   await fs.rename(tmp, dir);
   log(`exported ${name} (content hash ${plan.hash}) to ${dir}`);
   log(`build it with: docker build -t ${name} ${dir}`);
-  if (project.settings.buildCa) log(`behind a TLS-intercepting proxy add: --secret id=${CA_SECRET_ID},src=${project.settings.buildCa}`);
+  if (project.settings.buildCa)
+    log(`behind a TLS-intercepting proxy add: --secret id=${CA_SECRET_ID},src=${project.settings.buildCa}`);
   return 0;
 }

@@ -18,14 +18,19 @@ export function fillSkeleton(text: string, name: string): string {
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(args, { runtime: { type: 'string', short: 'r' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values, positionals } = parseCli(
+    args,
+    { runtime: { type: 'string', short: 'r' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
   if (values.help) return 0;
   const project = await openProject();
   const runtimes = [...project.templates.keys()].sort();
   if (positionals.length !== 1) throw new UserError('expected exactly one function name', `usage: ${USAGE}`);
   const name = positionals[0]!;
   const runtime = values.runtime;
-  if (typeof runtime !== 'string') throw new UserError('--runtime is required', `usage: ${USAGE} (runtimes: ${runtimes.join(', ')})`);
+  if (typeof runtime !== 'string')
+    throw new UserError('--runtime is required', `usage: ${USAGE} (runtimes: ${runtimes.join(', ')})`);
   const nameProblem = checkFunctionName(name);
   if (nameProblem) throw new UserError(`invalid function name ${JSON.stringify(name)}: ${nameProblem}`);
   const template = project.templates.get(runtime);
@@ -33,7 +38,11 @@ export async function main(args: string[]): Promise<number> {
 
   const functionsDir = path.join(project.settings.root, 'functions');
   const dir = path.join(functionsDir, name);
-  if (await fs.pathExists(dir)) throw new UserError(`functions/${name} already exists; refusing to overwrite it`, 'pick another name, or remove the folder first');
+  if (await fs.pathExists(dir))
+    throw new UserError(
+      `functions/${name} already exists; refusing to overwrite it`,
+      'pick another name, or remove the folder first',
+    );
 
   const skeleton = path.join(template.dir, 'skeleton');
   const tmp = path.join(functionsDir, `.${name}.faaso-new-${process.pid}`);

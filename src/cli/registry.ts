@@ -10,7 +10,11 @@ import { openProject } from '../project.ts';
 const USAGE = 'npx zx scripts/registry.mjs start|stop|status [--json]';
 
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values, positionals } = parseCli(
+    args,
+    { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
   if (values.help) return 0;
   const [action, ...rest] = positionals;
   if (!action || rest.length > 0 || !['start', 'stop', 'status'].includes(action)) {

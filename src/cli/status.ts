@@ -26,16 +26,37 @@ export async function main(args: string[]): Promise<number> {
   }));
   const rows = functionRows({ bind: config.bind, proxy: config.proxy, services }, observed, Date.now());
   const proxy = observed.find((c) => c.role === 'proxy');
-  const proxyState = proxy ? { state: proxy.status, health: proxy.health, restarts: proxy.restarts, url: `http://${config.bind}:${config.proxy.port}` } : { state: 'missing' };
+  const proxyState = proxy
+    ? {
+        state: proxy.status,
+        health: proxy.health,
+        restarts: proxy.restarts,
+        url: `http://${config.bind}:${config.proxy.port}`,
+      }
+    : { state: 'missing' };
   if (values.json) {
     log(JSON.stringify({ proxy: proxyState, functions: rows }, null, 2));
   } else {
-    log(renderTable(
-      ['FUNCTION', 'ROUTES', 'IMAGE', 'STATE', 'HEALTH', 'RESTARTS', 'UPTIME', 'PORT'],
-      rows.map((r) => [r.function, r.routes.join(' '), r.image, r.state, r.health, String(r.restarts), r.uptime, r.direct]),
-    ));
-    log(`proxy: ${proxy ? `${proxy.status} (${proxy.health}), ${proxy.restarts} restart(s), http://${config.bind}:${config.proxy.port}` : 'not running'}`);
+    log(
+      renderTable(
+        ['FUNCTION', 'ROUTES', 'IMAGE', 'STATE', 'HEALTH', 'RESTARTS', 'UPTIME', 'PORT'],
+        rows.map((r) => [
+          r.function,
+          r.routes.join(' '),
+          r.image,
+          r.state,
+          r.health,
+          String(r.restarts),
+          r.uptime,
+          r.direct,
+        ]),
+      ),
+    );
+    log(
+      `proxy: ${proxy ? `${proxy.status} (${proxy.health}), ${proxy.restarts} restart(s), http://${config.bind}:${config.proxy.port}` : 'not running'}`,
+    );
   }
-  const healthy = !!proxy && proxy.status === 'running' && rows.every((r) => r.state === 'running' && r.health === 'healthy');
+  const healthy =
+    !!proxy && proxy.status === 'running' && rows.every((r) => r.state === 'running' && r.health === 'healthy');
   return healthy ? 0 : 3;
 }

@@ -10,11 +10,16 @@ import { openProject } from '../project.ts';
 const USAGE = 'npx zx scripts/test.mjs NAME… [--all] [--image REF]';
 
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(args, { all: { type: 'boolean' }, image: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values, positionals } = parseCli(
+    args,
+    { all: { type: 'boolean' }, image: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
   if (values.help) return 0;
   const project = await openProject();
   const specs = await selectFunctions(project, positionals, values.all === true, USAGE);
-  if (values.image && specs.length > 1) throw new UserError('--image needs exactly one function name', `usage: ${USAGE}`);
+  if (values.image && specs.length > 1)
+    throw new UserError('--image needs exactly one function name', `usage: ${USAGE}`);
   await ensureEngine();
 
   let failed = 0;
@@ -23,9 +28,18 @@ export async function main(args: string[]): Promise<number> {
     const plan = await planFunction(spec, project.templates.get(spec.runtime)!, project.settings);
     const candidates = values.image ? [String(values.image)] : [plan.image.hashRef, plan.image.latestRef];
     let image: string | undefined;
-    for (const ref of candidates) if (await imageInfo(ref)) { image = ref; break; }
-    if (!image) throw new UserError(`${spec.name}: no image to test (looked for ${candidates.join(', ')})`, `build it first: npx zx scripts/build.mjs ${spec.name}`);
-    if (image !== plan.image.hashRef && !values.image) log(`${spec.name}: note: sources changed since ${image} was built; testing it anyway`);
+    for (const ref of candidates)
+      if (await imageInfo(ref)) {
+        image = ref;
+        break;
+      }
+    if (!image)
+      throw new UserError(
+        `${spec.name}: no image to test (looked for ${candidates.join(', ')})`,
+        `build it first: npx zx scripts/build.mjs ${spec.name}`,
+      );
+    if (image !== plan.image.hashRef && !values.image)
+      log(`${spec.name}: note: sources changed since ${image} was built; testing it anyway`);
     if (spec.tests.length === 0) {
       log(`${spec.name}: no tests defined in ${spec.file}`);
       continue;

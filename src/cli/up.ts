@@ -25,10 +25,23 @@ export async function main(args: string[]): Promise<number> {
   const observed = await observeStack(stack.target.project);
   const rows = functionRows(stack.plan, observed, Date.now());
   log('');
-  log(renderTable(['ROUTE', 'URL', 'FUNCTION', 'IMAGE', 'HEALTH'], rows.map((r) => [r.routes.join(' '), r.url, r.function, r.image, r.health])));
+  log(
+    renderTable(
+      ['ROUTE', 'URL', 'FUNCTION', 'IMAGE', 'HEALTH'],
+      rows.map((r) => [r.routes.join(' '), r.url, r.function, r.image, r.health]),
+    ),
+  );
   const what = diff.fresh
     ? 'started'
-    : [diff.added.length && `${diff.added.length} started`, diff.changed.length && `${diff.changed.length} redeployed`, diff.removed.length && `${diff.removed.length} removed`].filter(Boolean).join(', ') || 'up to date';
-  log(`\nstack ${stack.target.project}: ${what} in ${((Date.now() - started) / 1000).toFixed(1)}s; proxy on http://${stack.plan.bind}:${stack.plan.proxy.port}`);
+    : [
+        diff.added.length && `${diff.added.length} started`,
+        diff.changed.length && `${diff.changed.length} redeployed`,
+        diff.removed.length && `${diff.removed.length} removed`,
+      ]
+        .filter(Boolean)
+        .join(', ') || 'up to date';
+  log(
+    `\nstack ${stack.target.project}: ${what} in ${((Date.now() - started) / 1000).toFixed(1)}s; proxy on http://${stack.plan.bind}:${stack.plan.proxy.port}`,
+  );
   return rows.every((r) => r.health === 'healthy') ? 0 : 1;
 }

@@ -11,29 +11,48 @@ import { parseCli } from './entry.ts';
 
 const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';
 
-function positive(raw: string | boolean | string[] | undefined, flag: string, fallback: number, integer: boolean, min: number): number {
+function positive(
+  raw: string | boolean | string[] | undefined,
+  flag: string,
+  fallback: number,
+  integer: boolean,
+  min: number,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new UserError(`${flag}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`, `usage: ${USAGE}`);
+    throw new UserError(
+      `${flag}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`,
+      `usage: ${USAGE}`,
+    );
   }
   return n;
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseCli(args, {
-    interval: { type: 'string' },
-    once: { type: 'boolean' },
-    'unhealthy-threshold': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, USAGE);
+  const { values } = parseCli(
+    args,
+    {
+      interval: { type: 'string' },
+      once: { type: 'boolean' },
+      'unhealthy-threshold': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 0;
   const intervalMs = positive(values.interval, '--interval', 5, false, 0.2) * 1000;
   const once = values.once === true;
   // One check cannot see "N checks in a row": --once acts on what Docker has
   // already confirmed (unhealthy after its retries, paused, stopped, missing).
-  const unhealthyChecks = positive(values['unhealthy-threshold'], '--unhealthy-threshold', once ? 1 : DEFAULT_THRESHOLDS.unhealthyChecks, true, 1);
+  const unhealthyChecks = positive(
+    values['unhealthy-threshold'],
+    '--unhealthy-threshold',
+    once ? 1 : DEFAULT_THRESHOLDS.unhealthyChecks,
+    true,
+    1,
+  );
   const thresholds = { ...DEFAULT_THRESHOLDS, unhealthyChecks, earlyProbeFailures: !once };
   const settings = resolveSettings(process.env, (p) => fs.existsSync(p));
 
@@ -46,7 +65,14 @@ export async function main(args: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await watchStack({ target: composeTarget(settings), intervalMs, once, json: values.json === true, thresholds, signal: controller.signal });
+    return await watchStack({
+      target: composeTarget(settings),
+      intervalMs,
+      once,
+      json: values.json === true,
+      thresholds,
+      signal: controller.signal,
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -26,8 +26,21 @@ export const dockerRmi = (ref: string): string[] => ['docker', 'rmi', ref];
 export const dockerRm = (...names: string[]): string[] => ['docker', 'rm', '-f', ...names];
 export const dockerStart = (container: string): string[] => ['docker', 'start', container];
 export const dockerUnpause = (container: string): string[] => ['docker', 'unpause', container];
-export const dockerRestart = (container: string, stopSeconds: number): string[] => ['docker', 'restart', '-t', String(stopSeconds), container];
-export const dockerVolumeExists = (name: string): string[] => ['docker', 'volume', 'inspect', '--format', '{{.Name}}', name];
+export const dockerRestart = (container: string, stopSeconds: number): string[] => [
+  'docker',
+  'restart',
+  '-t',
+  String(stopSeconds),
+  container,
+];
+export const dockerVolumeExists = (name: string): string[] => [
+  'docker',
+  'volume',
+  'inspect',
+  '--format',
+  '{{.Name}}',
+  name,
+];
 export const dockerVolumeRm = (name: string): string[] => ['docker', 'volume', 'rm', name];
 export const dockerLogs = (name: string, tail = 50): string[] => ['docker', 'logs', '--tail', String(tail), name];
 export const dockerPort = (name: string, port: number): string[] => ['docker', 'port', name, `${port}/tcp`];
@@ -42,7 +55,14 @@ export const dockerBuildxVersion = (): string[] => ['docker', 'buildx', 'version
  * builder see whether `latest` already points at an image without another call,
  * and tell which line answers which ref.
  */
-export const dockerImageInspect = (...refs: string[]): string[] => ['docker', 'image', 'inspect', '--format', '{{.Id}} {{.Size}} {{range .RepoTags}}{{.}},{{end}}', ...refs];
+export const dockerImageInspect = (...refs: string[]): string[] => [
+  'docker',
+  'image',
+  'inspect',
+  '--format',
+  '{{.Id}} {{.Size}} {{range .RepoTags}}{{.}},{{end}}',
+  ...refs,
+];
 
 export const dockerInspectState = (name: string): string[] => [
   'docker',
@@ -78,7 +98,8 @@ export function dockerRun(a: RunArgs): string[] {
   for (const k of Object.keys(a.env ?? {}).sort()) argv.push('-e', `${k}=${a.env![k]}`);
   for (const v of a.volumes ?? []) argv.push('-v', v);
   if (a.restart) argv.push('--restart', a.restart);
-  if (a.hardened) argv.push('--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init');
+  if (a.hardened)
+    argv.push('--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init');
   argv.push(a.image, ...(a.command ?? []));
   return argv;
 }

@@ -13,7 +13,10 @@ const SETUP_HINT = 'run `npx zx scripts/setup.mjs` (installs and starts Docker o
  * pays for them, so they are the cheapest calls that tell.
  */
 export async function ensureEngine(opts: { buildx?: boolean } = {}): Promise<void> {
-  const [version, buildx] = await Promise.all([run(dockerServerVersion()), opts.buildx === false ? null : run(dockerBuildxVersion())]);
+  const [version, buildx] = await Promise.all([
+    run(dockerServerVersion()),
+    opts.buildx === false ? null : run(dockerBuildxVersion()),
+  ]);
   if (version.exitCode !== 0) {
     const why = failureLine(version);
     throw new UserError(`Docker is not running or not reachable (${why})`, SETUP_HINT);
@@ -55,7 +58,10 @@ export async function imageInfo(ref: string): Promise<ImageInfo | null> {
  * matched by the tags its image carries. Absent refs map to null.
  */
 export function matchImageInfos(refs: readonly string[], stdout: string): Map<string, ImageInfo | null> {
-  const infos = stdout.split('\n').filter((l) => l.trim()).map(parseImageInfo);
+  const infos = stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map(parseImageInfo);
   return new Map(refs.map((ref) => [ref, infos.find((i) => i.tags.includes(ref)) ?? null]));
 }
 

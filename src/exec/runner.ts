@@ -43,7 +43,12 @@ export function describeArgv(argv: readonly string[]): string {
 function logExec(argv: readonly string[], startedAt: number, exitCode: number): void {
   const file = process.env.FAASO_EXEC_LOG;
   if (!file) return;
-  const line = JSON.stringify({ argv, at: Math.round(startedAt), ms: Math.round(performance.now() - startedAt), exit: exitCode });
+  const line = JSON.stringify({
+    argv,
+    at: Math.round(startedAt),
+    ms: Math.round(performance.now() - startedAt),
+    exit: exitCode,
+  });
   try {
     fs.appendFileSync(file, `${line}\n`);
   } catch {
@@ -77,7 +82,10 @@ async function runUntraced(argv: readonly string[], opts: RunOptions): Promise<R
     // Streamed output is shown as it comes and still captured, so callers can
     // explain a failure (e.g. a TLS error inside a build) after the fact.
     if (opts.stream || opts.onLine) {
-      for (const [name, from, to] of [['stdout', child.stdout, process.stdout], ['stderr', child.stderr, process.stderr]] as const) {
+      for (const [name, from, to] of [
+        ['stdout', child.stdout, process.stdout],
+        ['stderr', child.stderr, process.stderr],
+      ] as const) {
         const shown = linePrefixer(opts.prefix ?? '');
         const seen = linePrefixer('');
         // The decoder keeps a UTF-8 character split across chunks whole.

@@ -19,7 +19,11 @@ const READ_JOBS = 8;
 /** Names that would resolve outside functions/ (or to it); never touch the disk with them. */
 const isPathLike = (name: string): boolean => name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name);
 
-const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
+const isFile = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /** Folders under functions/ holding a function.yml, sorted; hidden ones (work in progress) skipped. */
 export async function listFunctionNames(projectRoot: string): Promise<string[]> {
@@ -27,7 +31,8 @@ export async function listFunctionNames(projectRoot: string): Promise<string[]> 
 }
 
 function availableHint(name: string, available: string[]): string {
-  if (available.length === 0) return 'there are no functions yet: create one with npx zx scripts/new.mjs NAME --runtime RUNTIME';
+  if (available.length === 0)
+    return 'there are no functions yet: create one with npx zx scripts/new.mjs NAME --runtime RUNTIME';
   return `available: ${available.join(', ')}${didYouMean(name, available)}`;
 }
 
@@ -39,8 +44,13 @@ async function requireFunctionFolder(projectRoot: string, name: string): Promise
   }
   const dir = path.join(projectRoot, FUNCTIONS_DIR, name);
   const st = await fs.stat(dir).catch(() => undefined);
-  if (!st) throw new UserError(`no function "${name}" (${shown}/ does not exist)`, availableHint(name, await listFunctionNames(projectRoot)));
-  if (!st.isDirectory()) throw new UserError(`${shown} is not a folder`, 'a function is a folder functions/NAME/ holding function.yml');
+  if (!st)
+    throw new UserError(
+      `no function "${name}" (${shown}/ does not exist)`,
+      availableHint(name, await listFunctionNames(projectRoot)),
+    );
+  if (!st.isDirectory())
+    throw new UserError(`${shown} is not a folder`, 'a function is a folder functions/NAME/ holding function.yml');
   if (!(await isFile(path.join(dir, FUNCTION_FILE)))) {
     throw new UserError(
       `${shown}/${FUNCTION_FILE} is missing`,
@@ -65,7 +75,11 @@ async function readFunction(
 }
 
 /** Loads functions/<name>/: a FunctionSpec, or a UserError/ValidationError naming every problem. */
-export async function loadFunction(projectRoot: string, name: string, runtimes: ReadonlyMap<string, TemplateMeta>): Promise<FunctionSpec> {
+export async function loadFunction(
+  projectRoot: string,
+  name: string,
+  runtimes: ReadonlyMap<string, TemplateMeta>,
+): Promise<FunctionSpec> {
   return (await loadFunctions(projectRoot, [name], runtimes))[0]!;
 }
 
@@ -84,7 +98,10 @@ export async function loadFunctions(
   }
   if (missing.length > 1) {
     const list = missing.map((n) => `"${n}"`).join(', ');
-    throw new UserError(`no functions ${list} (not found under ${FUNCTIONS_DIR}/)`, availableHint(missing[0]!, await listFunctionNames(projectRoot)));
+    throw new UserError(
+      `no functions ${list} (not found under ${FUNCTIONS_DIR}/)`,
+      availableHint(missing[0]!, await listFunctionNames(projectRoot)),
+    );
   }
   // Read several at once (30 functions one after the other were a third of a
   // no-change `up`), bounded so a big project does not run out of file handles,
@@ -100,6 +117,9 @@ export async function loadFunctions(
 }
 
 /** Every function under functions/, sorted by name. */
-export async function loadAllFunctions(projectRoot: string, runtimes: ReadonlyMap<string, TemplateMeta>): Promise<FunctionSpec[]> {
+export async function loadAllFunctions(
+  projectRoot: string,
+  runtimes: ReadonlyMap<string, TemplateMeta>,
+): Promise<FunctionSpec[]> {
   return loadFunctions(projectRoot, await listFunctionNames(projectRoot), runtimes);
 }

@@ -1,5 +1,15 @@
 // Validation of function.yml's `tests:` list (HTTP checks run against the built image).
-import { byCodeUnit, CONTROL_CHARS, checkKnownKeys, fieldPath, isAbsent, isMapping, singleLineProblem, typeName, type Problems } from '../util/fields.ts';
+import {
+  byCodeUnit,
+  CONTROL_CHARS,
+  checkKnownKeys,
+  fieldPath,
+  isAbsent,
+  isMapping,
+  singleLineProblem,
+  typeName,
+  type Problems,
+} from '../util/fields.ts';
 import { FORBIDDEN_REQUEST_HEADERS, HEADER_NAME, HTTP_METHODS, REQUEST_PATH } from '../rules/values.ts';
 import type { HttpTest, HttpTestExpect, HttpTestRequest } from './types.ts';
 
@@ -45,13 +55,18 @@ function readHeaders(raw: unknown, field: string, p: Problems, forbidden: readon
     else if (out.has(lower)) p.add(f, `duplicate header ${JSON.stringify(lower)} (header names ignore case)`);
     else nameOk = true;
     // Numbers and booleans read naturally in YAML ({x-trace: 1}); headers are text.
-    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
+    if (
+      typeof value !== 'string' &&
+      typeof value !== 'boolean' &&
+      !(typeof value === 'number' && Number.isFinite(value))
+    ) {
       p.add(f, `must be a string (got ${typeName(value)})`);
       continue;
     }
     const text = String(value);
     // Tabs are legal inside header values; CR/LF would split the request.
-    if (CONTROL_CHARS.test(text.replace(/\t/g, ''))) p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
+    if (CONTROL_CHARS.test(text.replace(/\t/g, '')))
+      p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
     else if (nameOk) out.set(lower, text);
   }
   return Object.fromEntries([...out].sort(([a], [b]) => byCodeUnit(a, b)));
@@ -65,11 +80,13 @@ function readBody(raw: Record<string, unknown>, field: string, p: Problems): { b
   const out: { body?: string; json?: unknown } = {};
   if (hasBody) {
     if (typeof raw.body === 'string') out.body = raw.body;
-    else p.add(fieldPath(field, 'body'), `must be a string (got ${typeName(raw.body)}); quote it, or use json: for JSON`);
+    else
+      p.add(fieldPath(field, 'body'), `must be a string (got ${typeName(raw.body)}); quote it, or use json: for JSON`);
   }
   if (hasJson) {
     const bad = nonJsonPath(raw.json, fieldPath(field, 'json'));
-    if (bad) p.add(bad, 'is not representable in JSON (use finite numbers, strings, booleans, null, lists and mappings)');
+    if (bad)
+      p.add(bad, 'is not representable in JSON (use finite numbers, strings, booleans, null, lists and mappings)');
     else out.json = raw.json;
   }
   return out;
@@ -86,7 +103,11 @@ function readRequest(raw: unknown, field: string, p: Problems): HttpTestRequest 
   if (!isAbsent(raw.method)) {
     const m = typeof raw.method === 'string' ? raw.method.toUpperCase() : undefined;
     if (m !== undefined && HTTP_METHODS.includes(m)) req.method = m;
-    else p.add(fieldPath(field, 'method'), `must be one of ${HTTP_METHODS.join(', ')} (got ${JSON.stringify(raw.method) ?? typeName(raw.method)})`);
+    else
+      p.add(
+        fieldPath(field, 'method'),
+        `must be one of ${HTTP_METHODS.join(', ')} (got ${JSON.stringify(raw.method) ?? typeName(raw.method)})`,
+      );
   }
   if (!isAbsent(raw.path)) {
     const path = raw.path;
@@ -96,7 +117,11 @@ function readRequest(raw: unknown, field: string, p: Problems): HttpTestRequest 
     // "//host/x" reads as a scheme-relative URL and could send the test elsewhere.
     else if (path.startsWith('//')) p.add(f, `must not start with "//" (got ${JSON.stringify(path)})`);
     else if (path.includes('#')) p.add(f, `must not contain "#" (fragments are never sent to the server)`);
-    else if (!REQUEST_PATH.test(path)) p.add(f, `must not contain spaces, control or non-ASCII characters; percent-encode them (got ${JSON.stringify(path)})`);
+    else if (!REQUEST_PATH.test(path))
+      p.add(
+        f,
+        `must not contain spaces, control or non-ASCII characters; percent-encode them (got ${JSON.stringify(path)})`,
+      );
     else req.path = path;
   }
   req.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, FORBIDDEN_REQUEST_HEADERS);
@@ -114,7 +139,11 @@ function readExpect(raw: unknown, field: string, p: Problems): HttpTestExpect {
   if (!isAbsent(raw.status)) {
     const s = raw.status;
     if (typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599) exp.status = s;
-    else p.add(fieldPath(field, 'status'), `must be an HTTP status code, an integer from 100 to 599 (got ${JSON.stringify(s) ?? typeName(s)})`);
+    else
+      p.add(
+        fieldPath(field, 'status'),
+        `must be an HTTP status code, an integer from 100 to 599 (got ${JSON.stringify(s) ?? typeName(s)})`,
+      );
   }
   exp.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, []);
   return { ...exp, ...readBody(raw, field, p) };
@@ -136,7 +165,8 @@ export function readTests(raw: unknown, field: string, p: Problems): HttpTest[] 
     const nf = fieldPath(f, 'name');
     let name = '';
     if (isAbsent(t.name)) p.add(nf, 'required (a short sentence saying what the test checks)');
-    else if (typeof t.name !== 'string' || t.name.trim() === '') p.add(nf, `must be a non-empty string (got ${typeName(t.name)})`);
+    else if (typeof t.name !== 'string' || t.name.trim() === '')
+      p.add(nf, `must be a non-empty string (got ${typeName(t.name)})`);
     else {
       name = t.name.trim();
       const why = singleLineProblem(name);
@@ -144,7 +174,11 @@ export function readTests(raw: unknown, field: string, p: Problems): HttpTest[] 
       else if (seen.has(name)) p.add(nf, `duplicate test name ${JSON.stringify(name)} (also ${seen.get(name)})`);
       else seen.set(name, nf);
     }
-    tests.push({ name, request: readRequest(t.request, fieldPath(f, 'request'), p), expect: readExpect(t.expect, fieldPath(f, 'expect'), p) });
+    tests.push({
+      name,
+      request: readRequest(t.request, fieldPath(f, 'request'), p),
+      expect: readExpect(t.expect, fieldPath(f, 'expect'), p),
+    });
   });
   return tests;
 }

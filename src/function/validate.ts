@@ -1,7 +1,16 @@
 // Pure validation of function.yml: raw YAML value + facts about the folder in,
 // FunctionSpec or the full list of problems out (users fix everything in one go).
 import type { Problem } from '../errors.ts';
-import { byCodeUnit, CONTROL_CHARS, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../util/fields.ts';
+import {
+  byCodeUnit,
+  CONTROL_CHARS,
+  checkKnownKeys,
+  fieldPath,
+  isAbsent,
+  isMapping,
+  Problems,
+  typeName,
+} from '../util/fields.ts';
 import { globToRegExp } from '../util/glob.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { readDescription, readGlobs, readPackages } from '../rules/readers.ts';
@@ -38,7 +47,12 @@ function shownDir(ctx: FunctionContext): string {
 /** Why a function name is not a DNS label, or undefined when it is one. */
 export function checkFunctionName(name: string): string | undefined {
   if (DNS_LABEL.test(name)) return undefined;
-  const why = name.length > 63 ? `it has ${name.length} characters` : /[A-Z]/.test(name) ? 'it has upper-case letters' : undefined;
+  const why =
+    name.length > 63
+      ? `it has ${name.length} characters`
+      : /[A-Z]/.test(name)
+        ? 'it has upper-case letters'
+        : undefined;
   return (
     'a function name must be a DNS label: at most 63 lower-case letters, digits and "-", ' +
     `starting and ending with a letter or digit${why ? ` (${why})` : ''}`
@@ -80,13 +94,18 @@ export function readEnv(raw: unknown, p: Problems, field = 'env'): Record<string
     const keyWhy = envKeyProblem(key);
     if (keyWhy) p.add(f, keyWhy);
     // YAML reads `DEBUG: true` and `LIMIT: 10` as non-strings; env values are text.
-    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
+    if (
+      typeof value !== 'string' &&
+      typeof value !== 'boolean' &&
+      !(typeof value === 'number' && Number.isFinite(value))
+    ) {
       p.add(f, `must be a string, number or boolean (got ${typeName(value)}); write ${key}: "" for an empty value`);
       continue;
     }
     const text = String(value);
     // A line break or NUL would end the Dockerfile's ENV line early.
-    if (CONTROL_CHARS.test(text)) p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
+    if (CONTROL_CHARS.test(text))
+      p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
     else if (!keyWhy) out.push([key, text]);
   }
   return Object.fromEntries(out.sort(([a], [b]) => byCodeUnit(a, b)));
@@ -133,5 +152,8 @@ export function validateFunction(raw: unknown, ctx: FunctionContext): { spec?: F
   const tests = readTests(raw.tests, 'tests', p);
   if (runtime !== undefined) checkHandler(runtime, ctx, p);
   if (p.list.length > 0 || runtime === undefined) return { problems: p.list };
-  return { spec: { name: ctx.name, dir: ctx.dir, file: ctx.file, runtime, description, packages, files, env, tests }, problems: [] };
+  return {
+    spec: { name: ctx.name, dir: ctx.dir, file: ctx.file, runtime, description, packages, files, env, tests },
+    problems: [],
+  };
 }

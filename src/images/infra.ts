@@ -14,7 +14,10 @@ export async function infraImageRef(root: string, name: string): Promise<string>
   const dir = path.join(root, 'images', name);
   const files = (await fs.readdir(dir)).sort();
   const h = createHash('sha256');
-  for (const f of files) h.update(`${f}\0`).update(await fs.readFile(path.join(dir, f))).update('\0');
+  for (const f of files)
+    h.update(`${f}\0`)
+      .update(await fs.readFile(path.join(dir, f)))
+      .update('\0');
   return `faaso/${name}:${h.digest('hex').slice(0, 12)}`;
 }
 
@@ -25,8 +28,15 @@ export async function ensureInfraImage(root: string, name: string, log: (l: stri
   await ensureBaseImage({ log });
   log(`building faaso's ${name} image ${ref}…`);
   const started = Date.now();
-  const r = await run(dockerBuild({ context: path.join(root, 'images', name), tag: ref, labels: { 'faaso.infra': name } }), { stream: true });
-  if (r.exitCode !== 0) throw new UserError(`building the ${name} image failed (see docker's output above)`, 'check that Debian mirrors are reachable from containers (apt over http)');
+  const r = await run(
+    dockerBuild({ context: path.join(root, 'images', name), tag: ref, labels: { 'faaso.infra': name } }),
+    { stream: true },
+  );
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `building the ${name} image failed (see docker's output above)`,
+      'check that Debian mirrors are reachable from containers (apt over http)',
+    );
   log(`built ${ref} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return ref;
 }

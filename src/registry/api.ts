@@ -40,7 +40,10 @@ export async function manifestDigest(address: string, repo: string, tag: string)
  */
 export async function copyManifestTag(address: string, repo: string, fromTag: string, toTag: string): Promise<boolean> {
   try {
-    const got = await fetch(`http://${address}/v2/${repo}/manifests/${fromTag}`, { headers: { accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(5000) });
+    const got = await fetch(`http://${address}/v2/${repo}/manifests/${fromTag}`, {
+      headers: { accept: MANIFEST_TYPES },
+      signal: AbortSignal.timeout(5000),
+    });
     const body = Buffer.from(await got.arrayBuffer());
     const type = got.headers.get('content-type');
     if (got.status !== 200 || !type) return false;
@@ -82,7 +85,10 @@ export async function listTags(address: string, repo: string): Promise<string[]>
 export async function deleteTag(address: string, repo: string, tag: string): Promise<boolean> {
   const digest = await manifestDigest(address, repo, tag);
   if (!digest) return true;
-  const res = await fetch(`http://${address}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`http://${address}/v2/${repo}/manifests/${digest}`, {
+    method: 'DELETE',
+    signal: AbortSignal.timeout(5000),
+  });
   await res.arrayBuffer();
   return res.status === 202 || res.status === 404;
 }

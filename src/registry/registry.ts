@@ -45,7 +45,10 @@ async function waitUntilReachable(address: string, timeoutMs: number): Promise<b
 
 export async function startRegistry(settings: Settings, log: (l: string) => void): Promise<void> {
   if (!settings.registryManaged) {
-    throw new UserError(`registry ${settings.registry} is external: faaso only runs a registry on a loopback address`, 'start it yourself, or unset FAASO_REGISTRY to use faaso\'s own on 127.0.0.1:5000');
+    throw new UserError(
+      `registry ${settings.registry} is external: faaso only runs a registry on a loopback address`,
+      "start it yourself, or unset FAASO_REGISTRY to use faaso's own on 127.0.0.1:5000",
+    );
   }
   if (await pingRegistry(settings.registry)) return;
   const { container, volume } = registryNames(settings.registry);
@@ -67,7 +70,10 @@ export async function startRegistry(settings: Settings, log: (l: string) => void
     }
   }
   if (!(await waitUntilReachable(settings.registry, 20_000))) {
-    throw new UserError(`registry container started but ${settings.registry} does not answer`, `see \`docker logs ${container}\``);
+    throw new UserError(
+      `registry container started but ${settings.registry} does not answer`,
+      `see \`docker logs ${container}\``,
+    );
   }
   log(`registry: running on ${settings.registry} (container ${container}, volume ${volume})`);
 }
@@ -75,7 +81,10 @@ export async function startRegistry(settings: Settings, log: (l: string) => void
 function portError(address: string, stderr: string): UserError {
   const line = stderr.trim().split('\n').pop() ?? '';
   if (/address already in use|port is already allocated/i.test(stderr)) {
-    return new UserError(`cannot start the registry: ${address} is already in use by another program`, 'free that port, or choose another address with FAASO_REGISTRY=127.0.0.1:PORT');
+    return new UserError(
+      `cannot start the registry: ${address} is already in use by another program`,
+      'free that port, or choose another address with FAASO_REGISTRY=127.0.0.1:PORT',
+    );
   }
   return new UserError(`cannot start the registry: ${line}`);
 }
@@ -115,7 +124,10 @@ export async function registryStatus(settings: Settings): Promise<RegistryStatus
 export async function ensureRegistry(settings: Settings, log: (l: string) => void): Promise<void> {
   if (await pingRegistry(settings.registry)) return;
   if (!settings.registryManaged) {
-    throw new UserError(`registry ${settings.registry} is unreachable (GET http://${settings.registry}/v2/ failed)`, 'start that registry, fix FAASO_REGISTRY, or build with --no-push');
+    throw new UserError(
+      `registry ${settings.registry} is unreachable (GET http://${settings.registry}/v2/ failed)`,
+      'start that registry, fix FAASO_REGISTRY, or build with --no-push',
+    );
   }
   await startRegistry(settings, log);
 }

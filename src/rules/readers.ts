@@ -1,7 +1,15 @@
 // Readers for the fields function.yml and template.yml share. Each takes the
 // raw YAML value, reports problems under `field`, and returns a usable value
 // (the default when absent) so validation can go on and report everything.
-import { checkKnownKeys, fieldPath, isAbsent, isMapping, singleLineProblem, typeName, type Problems } from '../util/fields.ts';
+import {
+  checkKnownKeys,
+  fieldPath,
+  isAbsent,
+  isMapping,
+  singleLineProblem,
+  typeName,
+  type Problems,
+} from '../util/fields.ts';
 import { globProblem, packageProblem } from './values.ts';
 
 export const PACKAGES_KEYS: readonly string[] = ['build', 'run'];
@@ -10,7 +18,12 @@ export const PACKAGES_KEYS: readonly string[] = ['build', 'run'];
 export const DESCRIPTION_MAX = 200;
 
 /** The [index, string] entries of a list; non-strings are reported. Absent -> []. */
-export function readStringEntries(raw: unknown, field: string, p: Problems, what = 'a list of strings'): Array<[number, string]> {
+export function readStringEntries(
+  raw: unknown,
+  field: string,
+  p: Problems,
+  what = 'a list of strings',
+): Array<[number, string]> {
   if (isAbsent(raw)) return [];
   if (!Array.isArray(raw)) {
     p.add(field, `must be ${what} (got ${typeName(raw)})`);
@@ -68,6 +81,7 @@ export function readDescription(raw: unknown, field: string, p: Problems, requir
   }
   const why = singleLineProblem(raw);
   if (why) p.add(field, why);
-  else if (raw.length > DESCRIPTION_MAX) p.add(field, `must be at most ${DESCRIPTION_MAX} characters (got ${raw.length})`);
+  else if (raw.length > DESCRIPTION_MAX)
+    p.add(field, `must be at most ${DESCRIPTION_MAX} characters (got ${raw.length})`);
   return raw.trim();
 }

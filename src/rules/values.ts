@@ -76,7 +76,9 @@ export function globProblem(glob: string, forbidden: readonly string[] = []): st
   if (glob.startsWith('-')) return bad('must not start with "-"');
   const odd = [...glob].find((ch) => !GLOB_CHARS.test(ch));
   if (odd !== undefined) {
-    return bad(`must not contain ${JSON.stringify(odd)} (allowed: letters, digits, . _ - @ + / and the glob characters * ? [ ] { } ,)`);
+    return bad(
+      `must not contain ${JSON.stringify(odd)} (allowed: letters, digits, . _ - @ + / and the glob characters * ? [ ] { } ,)`,
+    );
   }
   let expansions: string[];
   try {
@@ -106,7 +108,8 @@ export function relativePathProblem(path: string): string | undefined {
 
 /** Why an env key is invalid or reserved, or undefined. */
 export function envKeyProblem(key: string): string | undefined {
-  if (!ENV_KEY.test(key)) return `invalid variable name ${JSON.stringify(key)} (letters, digits and _, not starting with a digit)`;
+  if (!ENV_KEY.test(key))
+    return `invalid variable name ${JSON.stringify(key)} (letters, digits and _, not starting with a digit)`;
   if (RESERVED_ENV_KEYS.includes(key)) return `${key} is reserved (the server always listens on port 3000)`;
   if (key.startsWith(RESERVED_ENV_PREFIX)) return `names starting with ${RESERVED_ENV_PREFIX} are reserved for faaso`;
   return undefined;

@@ -12,7 +12,6 @@ export const clientVersion = (): string[] => ['docker', 'version', '--format', '
 export const buildxInstall = (): string[] => ['docker', 'buildx', 'install'];
 export const buildxVersion = (): string[] => ['docker', 'buildx', 'version'];
 
-
 export const APT_ENV: Record<string, string> = { DEBIAN_FRONTEND: 'noninteractive' };
 
 export const aptUpdate = (): string[] => ['apt-get', 'update'];
@@ -28,7 +27,10 @@ export function aptCandidate(policyOutput: string): string | null {
 
 /** apt's own complaints in `apt-get update` output (a source it could not fetch), for error messages. */
 export function aptWarnings(output: string): string[] {
-  return output.split('\n').map((l) => l.trim()).filter((l) => /^(?:W|E|Err):/.test(l));
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(?:W|E|Err):/.test(l));
 }
 
 // Recommends stay on: debootstrap's (debian-archive-keyring) are what verify the
@@ -78,7 +80,11 @@ export function aptScratchOptions(s: AptScratch, root: boolean): string[] {
   return opts.flatMap((o) => ['-o', o]);
 }
 
-export const scratchUpdate = (s: AptScratch, root: boolean): string[] => ['apt-get', ...aptScratchOptions(s, root), 'update'];
+export const scratchUpdate = (s: AptScratch, root: boolean): string[] => [
+  'apt-get',
+  ...aptScratchOptions(s, root),
+  'update',
+];
 
 export function scratchDownload(s: AptScratch, root: boolean, packages: readonly string[]): string[] {
   return ['apt-get', ...aptScratchOptions(s, root), 'download', ...[...packages].sort()];

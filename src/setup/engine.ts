@@ -3,7 +3,16 @@
 // already answers.
 import fs from 'node:fs';
 import { UserError } from '../errors.ts';
-import { APT_ENV, DOCKERD_LOG, aptCandidate, aptInstall, aptPolicy, aptUpdate, aptWarnings, startDockerd } from './argv.ts';
+import {
+  APT_ENV,
+  DOCKERD_LOG,
+  aptCandidate,
+  aptInstall,
+  aptPolicy,
+  aptUpdate,
+  aptWarnings,
+  startDockerd,
+} from './argv.ts';
 import { clientPackage, missingClientError, planEngine, type EngineAction } from './plan.ts';
 import { dockerAnswers, dockerdAlive, onPath, probeEngine } from './probe.ts';
 import { defaultLog, runCheckedResult, seconds, tailLines, timed, type Log } from './steps.ts';
@@ -27,7 +36,10 @@ async function aptInstallPackages(action: Extract<EngineAction, { kind: 'apt-ins
   let updateSaid: string[] = [];
   const { ms, value: packages } = await timed(async () => {
     log(`docker: updating apt's package lists…`);
-    const update = await runCheckedResult(aptUpdate(), 'apt-get update', APT_HINT, { env: APT_ENV, timeoutMs: 10 * 60_000 });
+    const update = await runCheckedResult(aptUpdate(), 'apt-get update', APT_HINT, {
+      env: APT_ENV,
+      timeoutMs: 10 * 60_000,
+    });
     updateSaid = aptWarnings(update.stderr);
     const wanted = [...action.packages];
     if (action.client) wanted.push(clientPackage(aptCandidate((await run(aptPolicy('docker-cli'))).stdout) !== null));
@@ -36,7 +48,10 @@ async function aptInstallPackages(action: Extract<EngineAction, { kind: 'apt-ins
     const r = await run(aptInstall(packages), { env: APT_ENV, timeoutMs: 20 * 60_000 });
     if (r.exitCode !== 0) {
       const said = [...updateSaid, ...aptWarnings(`${r.stdout}\n${r.stderr}`)];
-      throw new UserError(`installing ${packages.join(', ')} failed (exit ${r.exitCode}): ${describeArgv(aptInstall(packages))}\n${tailLines(said.join('\n'), 12)}`, APT_HINT);
+      throw new UserError(
+        `installing ${packages.join(', ')} failed (exit ${r.exitCode}): ${describeArgv(aptInstall(packages))}\n${tailLines(said.join('\n'), 12)}`,
+        APT_HINT,
+      );
     }
     return packages;
   });
@@ -79,7 +94,11 @@ async function apply(action: EngineAction, log: Log, waitMs: number, started: { 
       log(`docker: starting ${action.dockerd} in the background (log: ${DOCKERD_LOG})…`);
       started.at = Date.now();
       const r = await run(startDockerd(action.dockerd));
-      if (r.exitCode !== 0) throw new UserError(`could not start ${action.dockerd}: ${r.stderr.trim()}`, `start it by hand: \`${action.dockerd} >${DOCKERD_LOG} 2>&1 &\``);
+      if (r.exitCode !== 0)
+        throw new UserError(
+          `could not start ${action.dockerd}: ${r.stderr.trim()}`,
+          `start it by hand: \`${action.dockerd} >${DOCKERD_LOG} 2>&1 &\``,
+        );
       return;
     }
     case 'wait': {

@@ -27,7 +27,10 @@ export function clientPackage(dockerCliAvailable: boolean): string {
 }
 
 /** Why the docker command is still missing after an install (with what apt complained about), and what to do. */
-export function missingClientError(installed: readonly string[], aptSaid: readonly string[] = []): { message: string; hint: string } {
+export function missingClientError(
+  installed: readonly string[],
+  aptSaid: readonly string[] = [],
+): { message: string; hint: string } {
   const said = aptSaid.length > 0 ? `; apt-get said:\n${aptSaid.map((l) => `  ${l}`).join('\n')}` : '';
   return {
     message: `the \`docker\` command is still missing after installing ${installed.join(', ')} (dockerd alone cannot be driven)${said}`,
@@ -74,7 +77,10 @@ export function planEngine(f: EngineFacts): EngineAction[] {
     return [{ kind: 'apt-install', packages: ['docker.io'], client: !f.cli }, ...start, { kind: 'wait' }];
   }
   if (f.debian) {
-    throw new UserError(`Docker Engine is not installed (${missing} not found) and installing it needs root`, `run it as root: \`sudo npx zx scripts/setup.mjs\`, or ${INSTALL_ENGINE_HINT}`);
+    throw new UserError(
+      `Docker Engine is not installed (${missing} not found) and installing it needs root`,
+      `run it as root: \`sudo npx zx scripts/setup.mjs\`, or ${INSTALL_ENGINE_HINT}`,
+    );
   }
   throw new UserError(`Docker Engine is not installed (${missing} not found)`, INSTALL_ENGINE_HINT);
 }
@@ -92,7 +98,7 @@ export function planPlugins(f: PluginFacts): string[] {
   if (!f.debian || !f.apt) {
     throw new UserError(
       `${names} ${packages.length === 1 ? 'is' : 'are'} missing (faaso builds with BuildKit and runs with compose v2)`,
-      'install the docker-compose-plugin and docker-buildx-plugin packages from Docker\'s repository ' +
+      "install the docker-compose-plugin and docker-buildx-plugin packages from Docker's repository " +
         `(${ENGINE_DOCS}), or download the binaries from https://github.com/docker/compose/releases and ` +
         'https://github.com/docker/buildx/releases into ~/.docker/cli-plugins/ as docker-compose and docker-buildx ' +
         `(chmod +x), then ${RERUN}`,

@@ -36,15 +36,24 @@ export interface PluginOptions {
 const HINT = `check that http://deb.debian.org is reachable (the plugins come from Debian ${PLUGIN_SUITE}), then re-run \`npx zx scripts/setup.mjs\``;
 
 /** Downloads and unpacks the packages; returns the installed plugin files and package versions. */
-export async function installPlugins(packages: string[], pluginDir: string, root: boolean): Promise<{ files: string[]; versions: string[] }> {
+export async function installPlugins(
+  packages: string[],
+  pluginDir: string,
+  root: boolean,
+): Promise<{ files: string[]; versions: string[] }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-plugins-'));
   try {
     const s = aptScratch(dir);
     await fs.writeFile(s.sourcesList, scratchSourcesList());
     await fs.mkdir(path.join(s.lists, 'partial'), { recursive: true });
     await fs.mkdir(path.join(s.cache, 'archives', 'partial'), { recursive: true });
-    await runChecked(scratchUpdate(s, root), `apt-get update (Debian ${PLUGIN_SUITE}, scratch lists)`, HINT, { timeoutMs: 5 * 60_000 });
-    await runChecked(scratchDownload(s, root, packages), `downloading ${packages.join(', ')}`, HINT, { cwd: dir, timeoutMs: 10 * 60_000 });
+    await runChecked(scratchUpdate(s, root), `apt-get update (Debian ${PLUGIN_SUITE}, scratch lists)`, HINT, {
+      timeoutMs: 5 * 60_000,
+    });
+    await runChecked(scratchDownload(s, root, packages), `downloading ${packages.join(', ')}`, HINT, {
+      cwd: dir,
+      timeoutMs: 10 * 60_000,
+    });
 
     const debs = (await fs.readdir(dir)).filter((f) => f.endsWith('.deb')).sort();
     const extracted = path.join(dir, 'x');
@@ -52,7 +61,8 @@ export async function installPlugins(packages: string[], pluginDir: string, root
 
     const from = path.join(extracted, DEB_PLUGIN_DIR);
     const files = (await fs.readdir(from).catch(() => [] as string[])).sort();
-    if (files.length === 0) throw new UserError(`the downloaded packages hold no CLI plugins under /${DEB_PLUGIN_DIR}`, HINT);
+    if (files.length === 0)
+      throw new UserError(`the downloaded packages hold no CLI plugins under /${DEB_PLUGIN_DIR}`, HINT);
     await fs.mkdir(pluginDir, { recursive: true });
     for (const f of files) {
       // Copy next to the target, then rename: a concurrent `docker` never sees half a binary.
@@ -73,8 +83,15 @@ async function ensureBuildKitDefault(env: Record<string, string>, configDir: str
   const version = (await run(clientVersion(), { env })).stdout.trim();
   const config = await fs.readFile(path.join(configDir, 'config.json'), 'utf8').catch(() => null);
   if (!needsBuildxAlias(version, builderAlias(config))) return;
-  await runChecked(buildxInstall(), 'docker buildx install', `run \`docker buildx install\` by hand, or use a docker client >= 23`, { env });
-  log(`docker: client ${version} uses the legacy builder; made \`docker build\` an alias of \`docker buildx build\` (BuildKit) in ${path.join(configDir, 'config.json')}`);
+  await runChecked(
+    buildxInstall(),
+    'docker buildx install',
+    `run \`docker buildx install\` by hand, or use a docker client >= 23`,
+    { env },
+  );
+  log(
+    `docker: client ${version} uses the legacy builder; made \`docker build\` an alias of \`docker buildx build\` (BuildKit) in ${path.join(configDir, 'config.json')}`,
+  );
 }
 
 export async function setupPlugins(opts: PluginOptions = {}): Promise<void> {
@@ -103,4 +120,3 @@ async function installMissingPlugins(env: Record<string, string>, pluginDir: str
     );
   }
 }
-

@@ -59,7 +59,14 @@ export function dockerdAlive(): boolean {
 export async function probeEngine(): Promise<EngineFacts> {
   const [info, cli, dockerdOnPath] = await Promise.all([dockerAnswers(), onPath('docker'), onPath('dockerd')]);
   const dockerd = dockerdOnPath ?? DOCKERD_PATHS.find((p) => fs.existsSync(p)) ?? null;
-  return { ...hostFacts(), answers: info.answers, infoError: info.error, cli: cli !== null, dockerd, dockerdRunning: dockerdAlive() };
+  return {
+    ...hostFacts(),
+    answers: info.answers,
+    infoError: info.error,
+    cli: cli !== null,
+    dockerd,
+    dockerdRunning: dockerdAlive(),
+  };
 }
 
 export async function probePlugins(env: Record<string, string> = {}): Promise<PluginFacts> {

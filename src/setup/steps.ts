@@ -15,8 +15,14 @@ export function seconds(ms: number): string {
 
 /** The last n non-empty lines of text, indented for use under an error message. */
 export function tailLines(text: string, n: number): string {
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-  return lines.slice(-n).map((l) => `  ${l}`).join('\n');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
+  return lines
+    .slice(-n)
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -29,12 +35,22 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
  * Runs argv quietly; on failure throws a UserError naming `what`, with the tail of
  * the command's output (apt and debootstrap explain themselves at the end).
  */
-export async function runChecked(argv: readonly string[], what: string, hint: string, opts: RunOptions = {}): Promise<string> {
+export async function runChecked(
+  argv: readonly string[],
+  what: string,
+  hint: string,
+  opts: RunOptions = {},
+): Promise<string> {
   return (await runCheckedResult(argv, what, hint, opts)).stdout;
 }
 
 /** runChecked, returning stderr too (apt writes its warnings there). */
-export async function runCheckedResult(argv: readonly string[], what: string, hint: string, opts: RunOptions = {}): Promise<RunResult> {
+export async function runCheckedResult(
+  argv: readonly string[],
+  what: string,
+  hint: string,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const r = await run(argv, opts);
   if (r.exitCode === 0) return r;
   const output = tailLines(`${r.stdout}\n${r.stderr}`, 12);

@@ -16,7 +16,14 @@ import { diffStack, type StackDiff } from './diff.ts';
 import { observeStack, type ObservedContainer } from './observe.ts';
 import { checkPortsFree, type PortWanted } from './port-check.ts';
 import { reloadProxy } from './proxy.ts';
-import { caddyChecker, renderStack, writeStackFiles, type CaddyCheck, type PreparedStack, type StackFiles } from './prepare.ts';
+import {
+  caddyChecker,
+  renderStack,
+  writeStackFiles,
+  type CaddyCheck,
+  type PreparedStack,
+  type StackFiles,
+} from './prepare.ts';
 
 type Log = (line: string) => void;
 
@@ -25,12 +32,18 @@ async function readOr(file: string): Promise<string | undefined> {
 }
 
 function composeError(what: string, stderr: string): UserError {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim());
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   const tail = lines.slice(-6).join('\n');
   if (/address already in use|port is already allocated/i.test(stderr)) {
     return new UserError(`${what}: a port is already in use\n${tail}`, 'free the port or choose another in faaso.yml');
   }
-  return new UserError(`${what} failed:\n${tail}`, 'see `npx zx scripts/status.mjs` and `npx zx scripts/logs.mjs NAME`');
+  return new UserError(
+    `${what} failed:\n${tail}`,
+    'see `npx zx scripts/status.mjs` and `npx zx scripts/logs.mjs NAME`',
+  );
 }
 
 async function removeContainers(names: string[]): Promise<void> {
@@ -57,7 +70,13 @@ async function fresh(s: PreparedStack, files: StackFiles, observed: ObservedCont
   }
 }
 
-async function reload(s: PreparedStack, proxy: string, caddyfile: string, previous: string | undefined, log: Log): Promise<void> {
+async function reload(
+  s: PreparedStack,
+  proxy: string,
+  caddyfile: string,
+  previous: string | undefined,
+  log: Log,
+): Promise<void> {
   await writeStackFiles(s.target, { caddyfile });
   const res = await reloadProxy(proxy);
   if (!res.ok) {
@@ -67,7 +86,14 @@ async function reload(s: PreparedStack, proxy: string, caddyfile: string, previo
   log(`proxy: routes reloaded in ${res.ms} ms`);
 }
 
-async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, observed: ObservedContainer[], check: CaddyCheck, log: Log): Promise<void> {
+async function update(
+  s: PreparedStack,
+  final: StackFiles,
+  diff: StackDiff,
+  observed: ObservedContainer[],
+  check: CaddyCheck,
+  log: Log,
+): Promise<void> {
   const proxy = observed.find((c) => c.role === 'proxy' || c.service === PROXY_SERVICE)!;
   const ours = new Set(observed.filter((c) => c.status === 'running').flatMap((c) => c.published));
   await checkPortsFree(s.config.file, wantedPorts(s, [...diff.added, ...diff.changed], diff.proxyChanged), ours);
@@ -77,20 +103,35 @@ async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, obse
 
   // 1. Start new functions and standbys of changed ones, beside what serves now.
   const standbys = diff.changed;
-  const bridging = await renderStack(s, {
-    compose: { standby: standbys },
-    caddy: { upstreams: Object.fromEntries(standbys.map((f) => [f.name, [`${standbyServiceName(f.name)}:${FUNCTION_PORT}`]])) },
-  }, check);
+  const bridging = await renderStack(
+    s,
+    {
+      compose: { standby: standbys },
+      caddy: {
+        upstreams: Object.fromEntries(
+          standbys.map((f) => [f.name, [`${standbyServiceName(f.name)}:${FUNCTION_PORT}`]]),
+        ),
+      },
+    },
+    check,
+  );
   const starting = [...diff.added.map((f) => f.name), ...standbys.map((f) => standbyServiceName(f.name))];
   if (starting.length > 0) {
     await writeStackFiles(s.target, { compose: bridging.compose, env: bridging.env });
     log(`starting ${starting.join(', ')}…`);
     const r = await run(composeUpServices(s.target, starting));
     if (r.exitCode !== 0) {
-      const logs = await Promise.all(starting.map(async (n) => `--- ${n}\n${(await run(composeLogs(s.target, n, false, 15))).stdout.trim()}`));
-      await removeContainers((await observeStack(s.target.project)).filter((c) => starting.includes(c.service)).map((c) => c.name));
+      const logs = await Promise.all(
+        starting.map(async (n) => `--- ${n}\n${(await run(composeLogs(s.target, n, false, 15))).stdout.trim()}`),
+      );
+      await removeContainers(
+        (await observeStack(s.target.project)).filter((c) => starting.includes(c.service)).map((c) => c.name),
+      );
       if (oldCompose !== undefined) await writeStackFiles(s.target, { compose: oldCompose });
-      throw new UserError(`new containers never became healthy; rolled back, the running functions keep serving\n${r.stderr.trim().split('\n').slice(-3).join('\n')}\n${logs.join('\n')}`, 'fix the function (its image passed its tests, so check env and limits in faaso.yml), then run up again');
+      throw new UserError(
+        `new containers never became healthy; rolled back, the running functions keep serving\n${r.stderr.trim().split('\n').slice(-3).join('\n')}\n${logs.join('\n')}`,
+        'fix the function (its image passed its tests, so check env and limits in faaso.yml), then run up again',
+      );
     }
   }
 
@@ -104,7 +145,9 @@ async function update(s: PreparedStack, final: StackFiles, diff: StackDiff, obse
     const r = await run(composeUpServices(s.target, names));
     if (r.exitCode !== 0) throw composeError(`recreating ${names.join(', ')} (the standby keeps serving)`, r.stderr);
     await reload(s, proxy.name, final.caddyfile, bridging.caddyfile, log);
-    await removeContainers((await observeStack(s.target.project)).filter((c) => c.role === 'standby').map((c) => c.name));
+    await removeContainers(
+      (await observeStack(s.target.project)).filter((c) => c.role === 'standby').map((c) => c.name),
+    );
   } else if (final.caddyfile !== bridging.caddyfile) {
     await reload(s, proxy.name, final.caddyfile, bridging.caddyfile, log);
   }
@@ -129,7 +172,8 @@ export interface ApplySummary {
 /** Caddy checks new routes in the running proxy, unless it is about to be replaced by another image. */
 async function checkerFor(s: PreparedStack, observed: ObservedContainer[], diff: StackDiff): Promise<CaddyCheck> {
   const proxy = observed.find((c) => c.role === 'proxy' || c.service === PROXY_SERVICE);
-  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker({ image: s.plan.proxy.image });
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
+    return caddyChecker({ image: s.plan.proxy.image });
   return caddyChecker({ container: proxy.name }, await readOr(path.join(s.target.dir, 'caddy', 'Caddyfile')));
 }
 

@@ -62,13 +62,36 @@ export function caddyValidateArgv(target: CaddyTarget): string[] {
   if ('container' in target) return ['docker', 'exec', '-i', target.container, ...VALIDATE];
   // Same hardening as the proxy itself, and no network: validation needs none.
   return [
-    'docker', 'run', '--rm', '-i', '--network', 'none', '--read-only', '--tmpfs', '/tmp',
-    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', target.image, ...VALIDATE,
+    'docker',
+    'run',
+    '--rm',
+    '-i',
+    '--network',
+    'none',
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    target.image,
+    ...VALIDATE,
   ];
 }
 
 export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {
-  const argv = ['docker', 'exec', container, 'caddy', 'reload', '--config', CADDYFILE_IN_CONTAINER, '--adapter', 'caddyfile'];
+  const argv = [
+    'docker',
+    'exec',
+    container,
+    'caddy',
+    'reload',
+    '--config',
+    CADDYFILE_IN_CONTAINER,
+    '--adapter',
+    'caddyfile',
+  ];
   // Without --force, Caddy skips a reload whose config is unchanged.
   if (opts.force) argv.push('--force');
   return argv;

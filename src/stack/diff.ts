@@ -36,7 +36,17 @@ export function diffStack(plan: StackPlan, observed: readonly ObservedContainer[
   const removed = [...fns.values()].filter((c) => !wanted.has(c.fn));
   const proxyPort = `${plan.bind}:${plan.proxy.port}`;
   // A proxy started before faaso labelled its limits has no label: recreated only if faaso.yml sets limits.
-  const limitsChanged = !!proxy && (proxy.config ? proxy.config !== proxyFingerprint(plan) : plan.proxy.limits !== undefined);
-  const proxyChanged = !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort) || limitsChanged);
-  return { fresh, added, changed, unchanged, removed, proxyChanged, strayStandbys: observed.filter((c) => c.role === 'standby') };
+  const limitsChanged =
+    !!proxy && (proxy.config ? proxy.config !== proxyFingerprint(plan) : plan.proxy.limits !== undefined);
+  const proxyChanged =
+    !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort) || limitsChanged);
+  return {
+    fresh,
+    added,
+    changed,
+    unchanged,
+    removed,
+    proxyChanged,
+    strayStandbys: observed.filter((c) => c.role === 'standby'),
+  };
 }

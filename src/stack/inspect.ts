@@ -92,7 +92,13 @@ export function parseContainers(inspectJson: string): ContainerObservation[] {
         image: c.Config?.Image ?? '',
         hash: labels['faaso.hash'] ?? '',
         config: labels['faaso.config'] ?? '',
-        published: [...new Set(Object.values(c.NetworkSettings?.Ports ?? {}).flatMap((b) => b ?? []).map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}`))].sort(),
+        published: [
+          ...new Set(
+            Object.values(c.NetworkSettings?.Ports ?? {})
+              .flatMap((b) => b ?? [])
+              .map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}`),
+          ),
+        ].sort(),
         pingUrl: labels['faaso.role'] === 'function' ? pingUrl(c) : null,
         pingFailed: false,
       };

@@ -18,7 +18,10 @@ export async function observeContainers(project: string): Promise<Observation> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const ids = await run(listProjectContainers(project), { timeoutMs: OBSERVE_TIMEOUT_MS });
     if (ids.exitCode !== 0) return { ok: false, error: failureLine(ids) };
-    const list = ids.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const list = ids.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (list.length === 0) return { ok: true, containers: [] };
     const r = await run(inspectContainers(list), { timeoutMs: OBSERVE_TIMEOUT_MS });
     if (r.exitCode === 0) return { ok: true, containers: parseContainers(r.stdout) };
@@ -30,6 +33,7 @@ export async function observeContainers(project: string): Promise<Observation> {
 /** Like observeContainers, for commands that cannot go on without Docker. */
 export async function observeStack(project: string): Promise<ObservedContainer[]> {
   const seen = await observeContainers(project);
-  if (!seen.ok) throw new UserError(`cannot list containers: ${seen.error}`, 'is Docker running? npx zx scripts/setup.mjs');
+  if (!seen.ok)
+    throw new UserError(`cannot list containers: ${seen.error}`, 'is Docker running? npx zx scripts/setup.mjs');
   return seen.containers;
 }

@@ -20,13 +20,21 @@ export function portFree(port: number, host: string): Promise<boolean> {
 }
 
 /** Throws one UserError listing every wanted port that another program holds. */
-export async function checkPortsFree(file: string, wanted: readonly PortWanted[], ours: ReadonlySet<string>): Promise<void> {
+export async function checkPortsFree(
+  file: string,
+  wanted: readonly PortWanted[],
+  ours: ReadonlySet<string>,
+): Promise<void> {
   const busy: string[] = [];
   for (const w of wanted) {
     if (ours.has(`${w.bind}:${w.port}`)) continue; // published by this stack's own container
-    if (!(await portFree(w.port, w.bind))) busy.push(`${file}: ${w.field}: port ${w.bind}:${w.port} is already in use by another program`);
+    if (!(await portFree(w.port, w.bind)))
+      busy.push(`${file}: ${w.field}: port ${w.bind}:${w.port} is already in use by another program`);
   }
   if (busy.length > 0) {
-    throw new UserError(busy.join('\n'), `free the port, or set another one in ${file} (e.g. functions.NAME.port or proxy.port)`);
+    throw new UserError(
+      busy.join('\n'),
+      `free the port, or set another one in ${file} (e.g. functions.NAME.port or proxy.port)`,
+    );
   }
 }

@@ -51,20 +51,40 @@ export function composeTarget(settings: Settings): ComposeTarget {
  * were most of `up`'s own time (deploy bench). The first failure, exactly as
  * raised, when only one function failed; else one error naming them all.
  */
-async function buildImages(project: Project, specs: FunctionSpec[], settings: Settings, log: Log): Promise<Map<string, FunctionImage>> {
+async function buildImages(
+  project: Project,
+  specs: FunctionSpec[],
+  settings: Settings,
+  log: Log,
+): Promise<Map<string, FunctionImage>> {
   const jobs = buildJobs(process.env, os.cpus().length);
-  const outcomes = await buildMany(specs, project.templates, settings, { test: true, push: true, noCache: false }, jobs, log);
+  const outcomes = await buildMany(
+    specs,
+    project.templates,
+    settings,
+    { test: true, push: true, noCache: false },
+    jobs,
+    log,
+  );
   const failed = outcomes.filter((o) => !o.result.ok);
   if (failed.length === 1 && !failed[0]!.result.ok) throw failed[0]!.result.error;
   const summary = summarizeMany(outcomes);
   for (const line of summary.lines) log(line);
   if (summary.internal !== undefined) throw summary.internal;
-  if (failed.length > 0) throw new UserError(`${failed.length} of ${specs.length} function(s) failed to build:\n${summary.errors.join('\n')}`, 'fix them, then run up again; the running stack was not touched');
+  if (failed.length > 0)
+    throw new UserError(
+      `${failed.length} of ${specs.length} function(s) failed to build:\n${summary.errors.join('\n')}`,
+      'fix them, then run up again; the running stack was not touched',
+    );
   const images = new Map<string, FunctionImage>();
   for (const [i, o] of outcomes.entries()) {
     if (!o.result.ok) continue;
     const image = o.result.value.image;
-    images.set(o.name, { image, hash: image.slice(image.lastIndexOf(':') + 1), healthcheck: project.templates.get(specs[i]!.runtime)!.healthcheck });
+    images.set(o.name, {
+      image,
+      hash: image.slice(image.lastIndexOf(':') + 1),
+      healthcheck: project.templates.get(specs[i]!.runtime)!.healthcheck,
+    });
   }
   return images;
 }
@@ -73,17 +93,34 @@ async function buildImages(project: Project, specs: FunctionSpec[], settings: Se
 const PLAN_JOBS = 4;
 
 /** --no-build: every image must exist for the current sources (one batched inspect for all). */
-async function requireImages(project: Project, specs: FunctionSpec[], settings: Settings): Promise<Map<string, FunctionImage>> {
+async function requireImages(
+  project: Project,
+  specs: FunctionSpec[],
+  settings: Settings,
+): Promise<Map<string, FunctionImage>> {
   const known = await prefetch(specs, project.templates, settings, PLAN_JOBS);
   const found = known.map((r, i) => {
     if (!r.ok) throw r.error;
-    return { spec: specs[i]!, plan: r.value.plan, template: project.templates.get(specs[i]!.runtime)!, exists: r.value.existing !== null };
+    return {
+      spec: specs[i]!,
+      plan: r.value.plan,
+      template: project.templates.get(specs[i]!.runtime)!,
+      exists: r.value.existing !== null,
+    };
   });
   const missing = found.find((f) => !f.exists);
   if (missing) {
-    throw new UserError(`${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`, `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`);
+    throw new UserError(
+      `${missing.spec.name} is not built for its current sources (no image ${missing.plan.image.hashRef})`,
+      `build it: npx zx scripts/build.mjs ${missing.spec.name} (or use up.mjs, which builds)`,
+    );
   }
-  return new Map(found.map((f) => [f.spec.name, { image: f.plan.image.hashRef, hash: f.plan.hash, healthcheck: f.template.healthcheck }]));
+  return new Map(
+    found.map((f) => [
+      f.spec.name,
+      { image: f.plan.image.hashRef, hash: f.plan.hash, healthcheck: f.template.healthcheck },
+    ]),
+  );
 }
 
 /** Loads faaso.yml and the routed functions; builds them when `build` is set, else requires their images. */
@@ -94,9 +131,15 @@ export async function prepareStack(project: Project, opts: { build: boolean }, l
     // faaso.yml names the registry the stack pulls from; builds must push there too.
     settings = { ...settings, registry: config.registry, registryManaged: parseRegistry(config.registry).loopback };
   }
-  const specs = await loadFunctions(settings.root, config.functions.map((f) => f.name), project.templates);
+  const specs = await loadFunctions(
+    settings.root,
+    config.functions.map((f) => f.name),
+    project.templates,
+  );
   if (opts.build) await ensureRegistry(settings, log);
-  const images = opts.build ? await buildImages(project, specs, settings, log) : await requireImages(project, specs, settings);
+  const images = opts.build
+    ? await buildImages(project, specs, settings, log)
+    : await requireImages(project, specs, settings);
   // After the functions, not beside them: both may have to build the base image first.
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
   const plan = { ...planStack(config, images, proxyImage), project: settings.project };
@@ -135,7 +178,10 @@ export async function renderStack(
   const caddyfile = renderCaddyfile(s.plan, opts.caddy);
   const verdict = await check(caddyfile);
   if (!verdict.ok) {
-    throw new UserError(`Caddy rejects the generated Caddyfile: ${verdict.error}`, 'nothing was changed; the running proxy keeps its current routes');
+    throw new UserError(
+      `Caddy rejects the generated Caddyfile: ${verdict.error}`,
+      'nothing was changed; the running proxy keeps its current routes',
+    );
   }
   return { compose: renderCompose(s.plan, opts.compose), env: renderComposeEnv(s.plan), caddyfile };
 }
@@ -143,7 +189,8 @@ export async function renderStack(
 /** Each file appears whole or not at all (tmp + rename); the Caddyfile's folder is what the proxy mounts. */
 export async function writeStackFiles(target: ComposeTarget, files: Partial<StackFiles>): Promise<void> {
   await fs.mkdir(path.join(target.dir, 'caddy'), { recursive: true });
-  if (files.caddyfile !== undefined) await writeFileAtomic(path.join(target.dir, 'caddy', 'Caddyfile'), files.caddyfile);
+  if (files.caddyfile !== undefined)
+    await writeFileAtomic(path.join(target.dir, 'caddy', 'Caddyfile'), files.caddyfile);
   if (files.env !== undefined) await writeFileAtomic(path.join(target.dir, '.env'), files.env);
   if (files.compose !== undefined) await writeFileAtomic(path.join(target.dir, COMPOSE_FILE), files.compose);
 }

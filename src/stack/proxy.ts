@@ -9,7 +9,6 @@
 import { run } from '../exec/runner.ts';
 import { caddyReloadArgv, caddyValidateArgv, type CaddyTarget } from './argv.ts';
 
-
 /**
  * Caddy's own words from a failed command: its `Error: ...` line, with the admin
  * API's JSON envelope unwrapped ("caddy responded with error: HTTP 400: {"error":…}").

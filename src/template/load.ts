@@ -27,7 +27,8 @@ export async function loadTemplates(projectRoot: string): Promise<Map<string, Te
   const names = await listTemplateNames(projectRoot);
   const results = await Promise.all(names.map((n) => readTemplate(projectRoot, n)));
   const problems = results.flatMap((r) => r.problems);
-  if (problems.length > 0) throw new ValidationError(problems, 'templates are part of faaso; fix them before building functions');
+  if (problems.length > 0)
+    throw new ValidationError(problems, 'templates are part of faaso; fix them before building functions');
   return new Map(results.map((r) => [r.meta!.name, r.meta!]));
 }
 
@@ -35,7 +36,10 @@ export async function loadTemplates(projectRoot: string): Promise<Map<string, Te
 export async function loadTemplate(projectRoot: string, name: string): Promise<TemplateMeta> {
   const available = await listTemplateNames(projectRoot);
   if (!available.includes(name)) {
-    throw new UserError(`no runtime "${name}" (${TEMPLATES_DIR}/${name}/${TEMPLATE_FILE} does not exist)`, `available: ${available.join(', ') || '(none)'}`);
+    throw new UserError(
+      `no runtime "${name}" (${TEMPLATES_DIR}/${name}/${TEMPLATE_FILE} does not exist)`,
+      `available: ${available.join(', ') || '(none)'}`,
+    );
   }
   const { meta, problems } = await readTemplate(projectRoot, name);
   if (!meta) throw new ValidationError(problems);

@@ -29,13 +29,18 @@ export interface TemplateContext {
 /** A required, non-empty exec-form command: list of non-empty one-line strings. */
 function readCommand(raw: unknown, field: string, p: Problems): string[] {
   if (isAbsent(raw) || !Array.isArray(raw) || raw.length === 0) {
-    p.add(field, `must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got ${isAbsent(raw) ? 'nothing' : typeName(raw)})`);
+    p.add(
+      field,
+      `must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got ${isAbsent(raw) ? 'nothing' : typeName(raw)})`,
+    );
     return [];
   }
   const out: string[] = [];
   raw.forEach((v, i) => {
-    if (typeof v !== 'string' || v === '') p.add(fieldPath(field, i), `must be a non-empty string (got ${typeName(v)})`);
-    else if (CONTROL_CHARS.test(v)) p.add(fieldPath(field, i), `must not contain line breaks or control characters (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'string' || v === '')
+      p.add(fieldPath(field, i), `must be a non-empty string (got ${typeName(v)})`);
+    else if (CONTROL_CHARS.test(v))
+      p.add(fieldPath(field, i), `must not contain line breaks or control characters (got ${JSON.stringify(v)})`);
     else out.push(v);
   });
   return out;
@@ -50,7 +55,8 @@ function readHandler(raw: unknown, p: Problems): string {
   if (typeof raw !== 'string') return bad(`must be a string (got ${typeName(raw)})`);
   const why = relativePathProblem(raw);
   if (why) return bad(why);
-  if (NOT_A_HANDLER.includes(raw) || raw.startsWith(`${SKELETON_DIR}/`)) return bad(`${JSON.stringify(raw)} cannot be the handler`);
+  if (NOT_A_HANDLER.includes(raw) || raw.startsWith(`${SKELETON_DIR}/`))
+    return bad(`${JSON.stringify(raw)} cannot be the handler`);
   return raw;
 }
 
@@ -69,7 +75,10 @@ function checkFolder(handler: string, ctx: TemplateContext, p: Problems): void {
 export function validateTemplate(raw: unknown, ctx: TemplateContext): { meta?: TemplateMeta; problems: Problem[] } {
   const p = new Problems(ctx.file);
   if (!DNS_LABEL.test(ctx.name)) {
-    p.add('name', `runtime name ${JSON.stringify(ctx.name)} must be a DNS label (lower-case letters, digits and "-"); rename the folder`);
+    p.add(
+      'name',
+      `runtime name ${JSON.stringify(ctx.name)} must be a DNS label (lower-case letters, digits and "-"); rename the folder`,
+    );
   }
   if (!isMapping(raw)) {
     p.add('', `must be a mapping of fields (${TEMPLATE_KEYS.join(', ')}); got ${typeName(raw)}`);
@@ -84,5 +93,8 @@ export function validateTemplate(raw: unknown, ctx: TemplateContext): { meta?: T
   const healthcheck = readCommand(raw.healthcheck, 'healthcheck', p);
   checkFolder(handler, ctx, p);
   if (p.list.length > 0) return { problems: p.list };
-  return { meta: { name: ctx.name, dir: ctx.dir, description, handler, ship, packages, cmd, healthcheck }, problems: [] };
+  return {
+    meta: { name: ctx.name, dir: ctx.dir, description, handler, ship, packages, cmd, healthcheck },
+    problems: [],
+  };
 }

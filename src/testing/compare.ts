@@ -22,7 +22,11 @@ function canonicalJson(v: unknown): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -37,11 +41,15 @@ function headerMatches(expected: string, actual: string | undefined): boolean {
 export function compareResponse(test: HttpTest, res: HttpResponseData): Mismatch[] {
   const out: Mismatch[] = [];
   const { expect } = test;
-  if (res.status !== expect.status) out.push({ what: 'status', detail: `expected ${expect.status}, got ${res.status}` });
+  if (res.status !== expect.status)
+    out.push({ what: 'status', detail: `expected ${expect.status}, got ${res.status}` });
   for (const name of Object.keys(expect.headers).sort()) {
     const actual = res.headers[name.toLowerCase()];
     if (!headerMatches(expect.headers[name]!, actual)) {
-      out.push({ what: `header ${name}`, detail: `expected ${JSON.stringify(expect.headers[name])}, got ${actual === undefined ? 'no such header' : JSON.stringify(actual)}` });
+      out.push({
+        what: `header ${name}`,
+        detail: `expected ${JSON.stringify(expect.headers[name])}, got ${actual === undefined ? 'no such header' : JSON.stringify(actual)}`,
+      });
     }
   }
   if (expect.json !== undefined) {
@@ -52,8 +60,10 @@ export function compareResponse(test: HttpTest, res: HttpResponseData): Mismatch
       out.push({ what: 'json', detail: `body is not JSON:\n${lineDiff(canonicalJson(expect.json), res.body)}` });
       return out;
     }
-    if (!isDeepStrictEqual(actual, expect.json)) out.push({ what: 'json', detail: lineDiff(canonicalJson(expect.json), canonicalJson(actual)) });
+    if (!isDeepStrictEqual(actual, expect.json))
+      out.push({ what: 'json', detail: lineDiff(canonicalJson(expect.json), canonicalJson(actual)) });
   }
-  if (expect.body !== undefined && res.body !== expect.body) out.push({ what: 'body', detail: lineDiff(expect.body, res.body) });
+  if (expect.body !== undefined && res.body !== expect.body)
+    out.push({ what: 'body', detail: lineDiff(expect.body, res.body) });
   return out;
 }

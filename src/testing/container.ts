@@ -29,23 +29,45 @@ export async function containerLogs(name: string, tail: number): Promise<string>
 }
 
 /** Runs `body(baseUrl, containerName)` while the image serves; the container is removed afterwards, or on interrupt. */
-export async function withServingImage<T>(image: string, opts: ServingOptions, body: (base: string, name: string) => Promise<T>): Promise<T> {
+export async function withServingImage<T>(
+  image: string,
+  opts: ServingOptions,
+  body: (base: string, name: string) => Promise<T>,
+): Promise<T> {
   const name = `${opts.prefix}-${randomBytes(3).toString('hex')}`;
   // Registered before `docker run`: an interrupt at any point removes the container.
-  return withCleanup(() => run(dockerRm(name)), async () => {
-    const started = await run(dockerRun({ image, name, publish: [`127.0.0.1::${FUNCTION_PORT}`], hardened: opts.hardened, labels: opts.labels }));
-    if (started.exitCode !== 0) throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
-    const port = (await run(dockerPort(name, FUNCTION_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
-    if (!port) throw new UserError(`${opts.what}: the container published no port`);
-    const base = `http://127.0.0.1:${port}`;
-    const ready = await waitForPing(base, {
-      timeoutMs: START_TIMEOUT_MS,
-      isAlive: async () => (await containerState(name))?.status === 'running',
-    });
-    if (ready !== 'ready') {
-      const why = ready === 'exited' ? 'exited before answering /ping' : `did not answer /ping within ${START_TIMEOUT_MS / 1000}s`;
-      throw new UserError(`${opts.what}: the image ${why}; last log lines:\n${await containerLogs(name, 50)}`, `try it by hand: docker run --rm -p 3000:3000 ${image}`);
-    }
-    return body(base, name);
-  });
+  return withCleanup(
+    () => run(dockerRm(name)),
+    async () => {
+      const started = await run(
+        dockerRun({
+          image,
+          name,
+          publish: [`127.0.0.1::${FUNCTION_PORT}`],
+          hardened: opts.hardened,
+          labels: opts.labels,
+        }),
+      );
+      if (started.exitCode !== 0)
+        throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
+      const port = (await run(dockerPort(name, FUNCTION_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
+      if (!port) throw new UserError(`${opts.what}: the container published no port`);
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await waitForPing(base, {
+        timeoutMs: START_TIMEOUT_MS,
+        isAlive: async () => (await containerState(name))?.status === 'running',
+      });
+      if (ready !== 'ready') {
+        const why =
+          ready === 'exited'
+            ? 'exited before answering /ping'
+            : `did not answer /ping within ${START_TIMEOUT_MS / 1000}s`;
+        throw new UserError(
+          `${opts.what}: the image ${why}; last log lines:\n${await containerLogs(name, 50)}`,
+          `try it by hand: docker run --rm -p 3000:3000 ${image}`,
+        );
+      }
+      return body(base, name);
+    },
+  );
 }

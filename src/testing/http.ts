@@ -7,14 +7,19 @@ export function requestInit(req: HttpTestRequest): { method: string; headers: Re
   let body: string | undefined;
   if (req.json !== undefined) {
     body = JSON.stringify(req.json);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   } else if (req.body !== undefined) {
     body = req.body;
   }
   return body === undefined ? { method: req.method, headers } : { method: req.method, headers, body };
 }
 
-export async function sendRequest(baseUrl: string, req: HttpTestRequest, timeoutMs = 10_000): Promise<HttpResponseData> {
+export async function sendRequest(
+  baseUrl: string,
+  req: HttpTestRequest,
+  timeoutMs = 10_000,
+): Promise<HttpResponseData> {
   const res = await fetch(baseUrl + req.path, { ...requestInit(req), signal: AbortSignal.timeout(timeoutMs) });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));

@@ -24,8 +24,17 @@ export function formatOutcome(o: TestOutcome): string {
   return [`  ✗ ${o.name}`, ...details].join('\n');
 }
 
-export async function runTestsAgainstImage(spec: FunctionSpec, image: string, log: (line: string) => void): Promise<TestReport> {
-  const opts = { prefix: `faaso-test-${spec.name}`, what: spec.name, hardened: true, labels: { 'faaso.test': spec.name } };
+export async function runTestsAgainstImage(
+  spec: FunctionSpec,
+  image: string,
+  log: (line: string) => void,
+): Promise<TestReport> {
+  const opts = {
+    prefix: `faaso-test-${spec.name}`,
+    what: spec.name,
+    hardened: true,
+    labels: { 'faaso.test': spec.name },
+  };
   return withServingImage(image, opts, async (base, name) => {
     const outcomes: TestOutcome[] = [];
     for (const t of spec.tests) {

@@ -22,7 +22,11 @@ export function tempPathFor(file: string): string {
  * folder, fsync it, rename it over FILE, fsync the folder. On any error the
  * temp file is removed and FILE is left exactly as it was.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   const tmp = tempPathFor(file);
   try {
     // "wx": never follow or reuse an existing path, even a stale temp file.

@@ -186,7 +186,8 @@ export function expandBraces(glob: string, limit = 256): string[] {
     for (const n of nodes) {
       const alts = raw(n);
       out = out.flatMap((prefix) => alts.map((a) => prefix + a));
-      if (out.length > limit) throw new GlobSyntaxError(`${JSON.stringify(glob)} expands to more than ${limit} alternatives`);
+      if (out.length > limit)
+        throw new GlobSyntaxError(`${JSON.stringify(glob)} expands to more than ${limit} alternatives`);
     }
     return out;
   };

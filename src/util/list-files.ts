@@ -82,10 +82,15 @@ export async function listFoldersWith(dir: string, marker: string): Promise<stri
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const isFile = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isFile(), () => false);
+  const isFile = (p: string): Promise<boolean> =>
+    fs.stat(p).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   const names: string[] = [];
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(dir, e.name, marker)))) names.push(e.name);
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(path.join(dir, e.name, marker))))
+      names.push(e.name);
   }
   return names.sort(byCodeUnit);
 }
@@ -103,12 +108,18 @@ export interface FolderRead {
 }
 
 /** Reads PARENT/NAME/MARKER and lists PARENT/NAME/, both relative to projectRoot. */
-export async function readFolderWithYaml(projectRoot: string, parent: string, name: string, marker: string): Promise<FolderRead> {
+export async function readFolderWithYaml(
+  projectRoot: string,
+  parent: string,
+  name: string,
+  marker: string,
+): Promise<FolderRead> {
   const dir = path.resolve(projectRoot, parent, name);
   const shown = `${parent}/${name}`;
   const file = `${shown}/${marker}`;
   const [text, listing] = await Promise.all([fs.readFile(path.join(dir, marker), 'utf8'), collectFiles(dir, shown)]);
   const parsed = yamlProblems(text, file);
-  if ('problems' in parsed) return { dir, file, files: listing.files, problems: [...parsed.problems, ...listing.problems] };
+  if ('problems' in parsed)
+    return { dir, file, files: listing.files, problems: [...parsed.problems, ...listing.problems] };
   return { dir, file, files: listing.files, problems: listing.problems, value: parsed.value };
 }

@@ -11,7 +11,11 @@ export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
  * input order. One failure never stops the others; results come back in input
  * order, whatever order they finished in.
  */
-export async function runPool<T, R>(items: readonly T[], jobs: number, worker: (item: T, index: number) => Promise<R>): Promise<Settled<R>[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<Settled<R>[]> {
   const results: Settled<R>[] = new Array(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -40,7 +44,10 @@ export function buildJobs(env: NodeJS.ProcessEnv, cpus: number): number {
   if (!raw) return Math.min(4, Math.max(2, cpus + 1));
   const n = Number(raw);
   if (!/^[0-9]+$/.test(raw) || n < 1 || n > MAX_JOBS) {
-    throw new UserError(`FAASO_BUILD_JOBS: expected a whole number from 1 to ${MAX_JOBS}, got ${JSON.stringify(raw)}`, 'unset it for the default (cores + 1, 2 to 4), or 1 to build one function at a time');
+    throw new UserError(
+      `FAASO_BUILD_JOBS: expected a whole number from 1 to ${MAX_JOBS}, got ${JSON.stringify(raw)}`,
+      'unset it for the default (cores + 1, 2 to 4), or 1 to build one function at a time',
+    );
   }
   return n;
 }

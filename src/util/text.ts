@@ -2,7 +2,12 @@
 
 /** The first non-empty line of text (trimmed), or ''. */
 export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }
 
 /** Why a command failed, in one line: the first line of its stderr, else its exit code. */

@@ -45,7 +45,8 @@ export function yamlProblems(text: string, file: string): { value: unknown } | {
   const doc = docs[0]!;
   // "---" alone yields an empty null scalar (source ""), unlike an explicit "null".
   const c = doc.contents;
-  if (c === null || (isScalar(c) && c.value === null && c.source === '')) return { problems: [{ file, field: '', message: 'file is empty' }] };
+  if (c === null || (isScalar(c) && c.value === null && c.source === ''))
+    return { problems: [{ file, field: '', message: 'file is empty' }] };
   try {
     return { value: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {

@@ -9,7 +9,6 @@ import type { WatchAction } from './state.ts';
  * examples test checks); a hung one ignores it, so more grace only delays healing. */
 export const RESTART_STOP_SECONDS = 1;
 
-
 /** Recreate one service from the compose file, never touching the others (no --wait: the next check sees how it went). */
 export function composeCreate(t: ComposeTarget, service: string, force: boolean): string[] {
   return compose(t, 'up', '-d', '--no-deps', ...(force ? ['--force-recreate'] : []), service);
@@ -20,7 +19,11 @@ export function composeCreate(t: ComposeTarget, service: string, force: boolean)
  * container's processes cannot receive the stop signal. Its failure is
  * ignored by the shell (the container may have been unpaused meanwhile).
  */
-export function actionArgv(t: ComposeTarget, a: WatchAction, stopSeconds = RESTART_STOP_SECONDS): { argv: string[]; mayFail: boolean }[] {
+export function actionArgv(
+  t: ComposeTarget,
+  a: WatchAction,
+  stopSeconds = RESTART_STOP_SECONDS,
+): { argv: string[]; mayFail: boolean }[] {
   switch (a.kind) {
     case 'create':
       return [{ argv: composeCreate(t, a.service, a.force), mayFail: false }];

@@ -9,19 +9,41 @@
 // never spin on a function that keeps failing: after `crashRestarts` restarts
 // (Docker's or ours) it backs off for 30 s, 60 s, … 5 min, reporting once per period.
 import {
-  backoffMs, containerFor, DEFAULT_THRESHOLDS, isHealthy, UP_STATES,
-  type CheckInput, type ContainerObservation, type Decision, type ExpectedService, type ServiceMemory,
-  type WatchAction, type WatchEvent, type WatchEventKind, type WatchMemory, type WatchThresholds,
+  backoffMs,
+  containerFor,
+  DEFAULT_THRESHOLDS,
+  isHealthy,
+  UP_STATES,
+  type CheckInput,
+  type ContainerObservation,
+  type Decision,
+  type ExpectedService,
+  type ServiceMemory,
+  type WatchAction,
+  type WatchEvent,
+  type WatchEventKind,
+  type WatchMemory,
+  type WatchThresholds,
 } from './state.ts';
 
 export * from './state.ts';
 
 const freshService = (): ServiceMemory => ({
-  containerId: null, restartCount: 0, failingChecks: 0, restarts: [], attempts: 0,
-  level: 0, until: 0, dockerSinceLoop: 0, oursSinceLoop: 0, problem: false, deferred: false,
+  containerId: null,
+  restartCount: 0,
+  failingChecks: 0,
+  restarts: [],
+  attempts: 0,
+  level: 0,
+  until: 0,
+  dockerSinceLoop: 0,
+  oursSinceLoop: 0,
+  problem: false,
+  deferred: false,
 });
 
-const seconds = (ms: number): string => (ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}min` : `${Math.round(ms / 1000)}s`);
+const seconds = (ms: number): string =>
+  ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}min` : `${Math.round(ms / 1000)}s`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "exit code 137, out of memory" for a container that is not running now (a running one has exit code 0 again). */
@@ -38,7 +60,13 @@ interface ServiceResult {
   action?: WatchAction;
 }
 
-function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemory | undefined, quiet: boolean, t: WatchThresholds): ServiceResult {
+function decideService(
+  e: ExpectedService,
+  input: CheckInput,
+  prev: ServiceMemory | undefined,
+  quiet: boolean,
+  t: WatchThresholds,
+): ServiceResult {
   const { now } = input;
   const m: ServiceMemory = prev ? { ...prev, restarts: [...prev.restarts] } : freshService();
   const events: WatchEvent[] = [];
@@ -68,7 +96,10 @@ function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemor
     m.oursSinceLoop = 0;
     m.failingChecks = 0;
     m.problem = true;
-    say('crash-looping', `${m.level === 1 ? 'crash-looping' : 'still crash-looping'}: ${why} → leaving it alone for ${seconds(period)}`);
+    say(
+      'crash-looping',
+      `${m.level === 1 ? 'crash-looping' : 'still crash-looping'}: ${why} → leaving it alone for ${seconds(period)}`,
+    );
     return { memory: m, events };
   };
 
@@ -84,7 +115,8 @@ function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemor
   if (now < m.until) return { memory: m, events };
 
   // 4. A period ended and Docker kept restarting it meanwhile: next, longer period.
-  if (m.level > 0 && m.dockerSinceLoop > 0) return enterLoop(`${plural(m.dockerSinceLoop, 'more restart')} by Docker${comma(exitInfo(c))}`);
+  if (m.level > 0 && m.dockerSinceLoop > 0)
+    return enterLoop(`${plural(m.dockerSinceLoop, 'more restart')} by Docker${comma(exitInfo(c))}`);
   if (m.level === 0 && crashed > 0) {
     if (m.restarts.length >= t.crashRestarts) return enterLoop(`${inWindow}${comma(exitInfo(c))}`);
     say('crashed', `crashed${paren(exitInfo(c))} → restarted by Docker${paren(inWindow)}`);
@@ -103,10 +135,16 @@ function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemor
   };
   if (!c) want = { kind: 'create', service: e.service, force: false, reason: 'missing' };
   else if (c.status === 'dead') want = { kind: 'create', service: e.service, force: true, reason: 'dead' };
-  else if (c.status === 'exited') want = { kind: 'start', service: e.service, container: c.id, reason: `stopped${paren(exitInfo(c))}` };
-  else if (c.status === 'created') want = { kind: 'start', service: e.service, container: c.id, reason: 'created but never started' };
+  else if (c.status === 'exited')
+    want = { kind: 'start', service: e.service, container: c.id, reason: `stopped${paren(exitInfo(c))}` };
+  else if (c.status === 'created')
+    want = { kind: 'start', service: e.service, container: c.id, reason: 'created but never started' };
   else if (c.status === 'paused') failing('paused');
-  else if (c.status === 'running' && (c.health === 'unhealthy' || c.pingFailed || (t.earlyProbeFailures && c.failingStreak > 0))) failing('unhealthy');
+  else if (
+    c.status === 'running' &&
+    (c.health === 'unhealthy' || c.pingFailed || (t.earlyProbeFailures && c.failingStreak > 0))
+  )
+    failing('unhealthy');
   else m.failingChecks = 0; // starting, restarting (Docker is on it), removing
   if (!want) return { memory: m, events };
 
@@ -122,7 +160,12 @@ function decideService(e: ExpectedService, input: CheckInput, prev: ServiceMemor
 
   // 7. Acting again on something our last actions did not cure is a loop too.
   if (m.level > 0 ? m.oursSinceLoop > 0 : m.restarts.length >= t.crashRestarts || m.attempts >= t.crashRestarts) {
-    const why = m.level > 0 ? `${want.reason} again after the last retry` : m.restarts.length >= t.crashRestarts ? inWindow : `${plural(m.attempts, 'restart')} without becoming healthy`;
+    const why =
+      m.level > 0
+        ? `${want.reason} again after the last retry`
+        : m.restarts.length >= t.crashRestarts
+          ? inWindow
+          : `${plural(m.attempts, 'restart')} without becoming healthy`;
     return enterLoop(why);
   }
   m.restarts.push(now);
@@ -146,10 +189,16 @@ export function decide(input: CheckInput, memory: WatchMemory, t: WatchThreshold
   const actions: WatchAction[] = [];
   const down = !input.observed.some((c) => c.role !== 'standby' && UP_STATES.has(c.status));
   if (down) {
-    if (memory.stackDown !== true) events.push({ service: null, kind: 'stack-down', message: 'no container is running: stack is down, waiting for `up` (starting nothing)' });
+    if (memory.stackDown !== true)
+      events.push({
+        service: null,
+        kind: 'stack-down',
+        message: 'no container is running: stack is down, waiting for `up` (starting nothing)',
+      });
     return { actions, events, memory: { services: memory.services, stackDown: true } };
   }
-  if (memory.stackDown === true) events.push({ service: null, kind: 'stack-up', message: 'stack is running again: watching' });
+  if (memory.stackDown === true)
+    events.push({ service: null, kind: 'stack-up', message: 'stack is running again: watching' });
   const quiet = input.now - input.composeChangedAt < t.settleMs;
   const services: Record<string, ServiceMemory> = {};
   const expected = [...input.expected].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));

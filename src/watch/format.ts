@@ -4,8 +4,16 @@ import type { WatchEventKind } from './state.ts';
 
 export type OutputKind =
   | WatchEventKind
-  | 'watching' | 'stopped' | 'action' | 'action-failed'
-  | 'docker-unreachable' | 'docker-back' | 'no-stack' | 'stack-file-back' | 'summary' | 'error';
+  | 'watching'
+  | 'stopped'
+  | 'action'
+  | 'action-failed'
+  | 'docker-unreachable'
+  | 'docker-back'
+  | 'no-stack'
+  | 'stack-file-back'
+  | 'summary'
+  | 'error';
 
 export interface OutputEvent {
   /** ms since epoch. */
@@ -25,7 +33,11 @@ export const isoSeconds = (ms: number): string => new Date(ms).toISOString().rep
 export function formatEvent(e: OutputEvent, project: string, json: boolean): string {
   if (json) {
     return JSON.stringify({
-      time: isoSeconds(e.at), project, service: e.service, event: e.kind, message: e.message,
+      time: isoSeconds(e.at),
+      project,
+      service: e.service,
+      event: e.kind,
+      message: e.message,
       ...(e.seconds !== undefined ? { seconds: Number(e.seconds.toFixed(2)) } : {}),
       ...(e.ok !== undefined ? { ok: e.ok } : {}),
     });

@@ -7,12 +7,17 @@ import type { ExpectedService } from './state.ts';
 /** Compose labels come as a map or as a list of "key=value". */
 function labelsOf(raw: unknown): Record<string, string> {
   if (Array.isArray(raw)) {
-    return Object.fromEntries(raw.filter((l): l is string => typeof l === 'string').map((l) => {
-      const i = l.indexOf('=');
-      return i < 0 ? [l, ''] : [l.slice(0, i), l.slice(i + 1)];
-    }));
+    return Object.fromEntries(
+      raw
+        .filter((l): l is string => typeof l === 'string')
+        .map((l) => {
+          const i = l.indexOf('=');
+          return i < 0 ? [l, ''] : [l.slice(0, i), l.slice(i + 1)];
+        }),
+    );
   }
-  if (isMapping(raw)) return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+  if (isMapping(raw))
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
   return {};
 }
 

@@ -83,7 +83,8 @@ export type WatchAction =
   /** Hung: unpause if paused, then `docker restart -t N`. */
   | { kind: 'restart'; service: string; container: string; unpause: boolean; reason: string };
 
-export type WatchEventKind = 'crashed' | 'failing' | 'crash-looping' | 'recovered' | 'deferred' | 'stack-down' | 'stack-up';
+export type WatchEventKind =
+  'crashed' | 'failing' | 'crash-looping' | 'recovered' | 'deferred' | 'stack-down' | 'stack-up';
 
 export interface WatchEvent {
   /** null for stack-wide events. */
@@ -115,24 +116,40 @@ export function backoffMs(level: number, t: Pick<WatchThresholds, 'backoffBaseMs
 export const UP_STATES: ReadonlySet<string> = new Set(['running', 'restarting', 'paused']);
 
 /** Serving as far as Docker can tell: running, and healthy (or no healthcheck). */
-export function isHealthy(c: ContainerObservation | undefined, t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS): boolean {
+export function isHealthy(
+  c: ContainerObservation | undefined,
+  t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS,
+): boolean {
   if (!c || c.status !== 'running') return false;
   if (c.health === 'none') return true;
   return c.health === 'healthy' && !c.pingFailed && !(t.earlyProbeFailures && c.failingStreak > 0);
 }
 
 /** The container serving a service: a running one if there are several (compose scale leftovers). */
-export function containerFor(service: string, observed: readonly ContainerObservation[]): ContainerObservation | undefined {
+export function containerFor(
+  service: string,
+  observed: readonly ContainerObservation[],
+): ContainerObservation | undefined {
   const mine = observed.filter((c) => c.service === service && c.role !== 'standby');
   return mine.find((c) => UP_STATES.has(c.status)) ?? mine[0];
 }
 
 /** Why each expected service is not serving (empty: all is well). */
-export function brokenServices(expected: readonly ExpectedService[], observed: readonly ContainerObservation[], t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS): { service: string; why: string }[] {
+export function brokenServices(
+  expected: readonly ExpectedService[],
+  observed: readonly ContainerObservation[],
+  t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS,
+): { service: string; why: string }[] {
   return expected.flatMap((e) => {
     const c = containerFor(e.service, observed);
     if (isHealthy(c, t)) return [];
-    const why = !c ? 'missing' : c.status !== 'running' ? c.status : c.health === 'healthy' ? `failing probes (${c.failingStreak})` : c.health;
+    const why = !c
+      ? 'missing'
+      : c.status !== 'running'
+        ? c.status
+        : c.health === 'healthy'
+          ? `failing probes (${c.failingStreak})`
+          : c.health;
     return [{ service: e.service, why }];
   });
 }

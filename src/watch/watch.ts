@@ -10,7 +10,16 @@ import { run } from '../exec/runner.ts';
 import { COMPOSE_FILE, type ComposeTarget } from '../stack/argv.ts';
 import { actionArgv, actionVerb } from './argv.ts';
 import { observeContainers } from '../stack/observe.ts';
-import { brokenServices, decide, emptyMemory, UP_STATES, type ContainerObservation, type ExpectedService, type WatchMemory, type WatchThresholds } from './decide.ts';
+import {
+  brokenServices,
+  decide,
+  emptyMemory,
+  UP_STATES,
+  type ContainerObservation,
+  type ExpectedService,
+  type WatchMemory,
+  type WatchThresholds,
+} from './decide.ts';
 import { formatEvent, type OutputEvent } from './format.ts';
 import { failureLine } from '../util/text.ts';
 import { expectedServices } from './parse.ts';
@@ -40,7 +49,10 @@ export const PING_TIMEOUT_MS = 1000;
  * (every 2 s, 2 s timeout) tells a hang only seconds later. Containers still in
  * their start period are left to Docker.
  */
-export async function probeFunctions(containers: ContainerObservation[], timeoutMs: number): Promise<ContainerObservation[]> {
+export async function probeFunctions(
+  containers: ContainerObservation[],
+  timeoutMs: number,
+): Promise<ContainerObservation[]> {
   return Promise.all(
     containers.map(async (c) => {
       if (!c.pingUrl || c.status !== 'running' || c.health === 'starting') return c;
@@ -77,7 +89,8 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
   const rel = path.relative(process.cwd(), file);
   const shown = rel && !rel.startsWith('..') ? rel : file;
   const write = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const emit = (e: Omit<OutputEvent, 'at'>): void => write(formatEvent({ at: Date.now(), ...e }, target.project, opts.json));
+  const emit = (e: Omit<OutputEvent, 'at'>): void =>
+    write(formatEvent({ at: Date.now(), ...e }, target.project, opts.json));
 
   const readStack = async (): Promise<{ expected: ExpectedService[]; changedAt: number } | { error: string }> => {
     try {
@@ -91,12 +104,14 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
 
   const first = await readStack();
   if ('error' in first) {
-    if (first.error.endsWith('is gone')) throw new UserError(`no stack: ${shown} does not exist`, 'run npx zx scripts/up.mjs first');
+    if (first.error.endsWith('is gone'))
+      throw new UserError(`no stack: ${shown} does not exist`, 'run npx zx scripts/up.mjs first');
     throw new UserError(`cannot read ${shown}: ${first.error}`, 'regenerate it: npx zx scripts/compose.mjs');
   }
   const names = first.expected.map((e) => e.service).join(', ') || 'no services';
   emit({
-    service: null, kind: 'watching',
+    service: null,
+    kind: 'watching',
     message: `${opts.once ? 'checking once' : `watching every ${seconds(opts.intervalMs)}`}: ${names} (${shown}); restart after ${t.unhealthyChecks} failing check(s), back off after ${t.crashRestarts} restarts in ${seconds(t.crashWindowMs)}`,
   });
 
@@ -105,7 +120,11 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
   let stackGone = false;
 
   /** One check; returns what it saw, or null if there was nothing to look at. */
-  const check = async (): Promise<{ expected: ExpectedService[]; acted: number; observed: ContainerObservation[] } | null> => {
+  const check = async (): Promise<{
+    expected: ExpectedService[];
+    acted: number;
+    observed: ContainerObservation[];
+  } | null> => {
     const stack = await readStack();
     if ('error' in stack) {
       if (!stackGone) emit({ service: null, kind: 'no-stack', message: `${stack.error}: waiting for \`up\`` });
@@ -116,15 +135,28 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
     stackGone = false;
     const seen = await observeContainers(target.project);
     if (!seen.ok) {
-      if (opts.once) throw new UserError(`Docker is not reachable (${seen.error})`, 'start your Docker engine, or run `npx zx scripts/setup.mjs`');
-      if (!dockerDown) emit({ service: null, kind: 'docker-unreachable', message: `Docker is not reachable (${seen.error}): retrying every ${seconds(opts.intervalMs)}` });
+      if (opts.once)
+        throw new UserError(
+          `Docker is not reachable (${seen.error})`,
+          'start your Docker engine, or run `npx zx scripts/setup.mjs`',
+        );
+      if (!dockerDown)
+        emit({
+          service: null,
+          kind: 'docker-unreachable',
+          message: `Docker is not reachable (${seen.error}): retrying every ${seconds(opts.intervalMs)}`,
+        });
       dockerDown = true;
       return null;
     }
     if (dockerDown) emit({ service: null, kind: 'docker-back', message: 'Docker is reachable again: watching' });
     dockerDown = false;
     const observed = await probeFunctions(seen.containers, Math.min(PING_TIMEOUT_MS, opts.intervalMs));
-    const decision = decide({ expected: stack.expected, observed, now: Date.now(), composeChangedAt: stack.changedAt }, memory, t);
+    const decision = decide(
+      { expected: stack.expected, observed, now: Date.now(), composeChangedAt: stack.changedAt },
+      memory,
+      t,
+    );
     memory = decision.memory;
     for (const e of decision.events) emit(e);
     let acted = 0;
@@ -142,9 +174,23 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
       }
       const took = (Date.now() - started) / 1000;
       acted += 1;
-      emit(failure
-        ? { service: a.service, kind: 'action-failed', message: `${a.reason} → ${a.kind} failed after ${took.toFixed(1)}s: ${failure}`, seconds: took, ok: false }
-        : { service: a.service, kind: 'action', message: `${a.reason} → ${actionVerb(a)} (${took.toFixed(1)}s)`, seconds: took, ok: true });
+      emit(
+        failure
+          ? {
+              service: a.service,
+              kind: 'action-failed',
+              message: `${a.reason} → ${a.kind} failed after ${took.toFixed(1)}s: ${failure}`,
+              seconds: took,
+              ok: false,
+            }
+          : {
+              service: a.service,
+              kind: 'action',
+              message: `${a.reason} → ${actionVerb(a)} (${took.toFixed(1)}s)`,
+              seconds: took,
+              ok: true,
+            },
+      );
     }
     return { expected: stack.expected, acted, observed };
   };
@@ -163,7 +209,11 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
     // timeout (or a busy Docker) does not push the next one a whole interval out.
     await sleep(Math.max(0, opts.intervalMs - (Date.now() - started)), opts.signal);
   }
-  emit({ service: null, kind: 'stopped', message: `stopped${opts.signal?.reason ? ` (${String(opts.signal.reason)})` : ''}` });
+  emit({
+    service: null,
+    kind: 'stopped',
+    message: `stopped${opts.signal?.reason ? ` (${String(opts.signal.reason)})` : ''}`,
+  });
   return 0;
 }
 
@@ -183,7 +233,8 @@ async function finishOnce(
   const deadline = Date.now() + (opts.settleTimeoutMs ?? 30_000);
   let broken = brokenServices(expected, observed, opts.thresholds);
   const settling = (): boolean =>
-    result.acted > 0 || broken.some((b) => transitional(observed.find((c) => c.service === b.service && c.role !== 'standby')));
+    result.acted > 0 ||
+    broken.some((b) => transitional(observed.find((c) => c.service === b.service && c.role !== 'standby')));
   const down = !observed.some((c) => c.role !== 'standby' && UP_STATES.has(c.status));
   while (!down && broken.length > 0 && settling() && Date.now() < deadline && !opts.signal?.aborted) {
     await sleep(1000, opts.signal);
@@ -193,6 +244,11 @@ async function finishOnce(
     broken = brokenServices(expected, observed, opts.thresholds);
   }
   if (broken.length === 0) return 0;
-  emit({ service: null, kind: 'summary', message: `not healthy: ${broken.map((b) => `${b.service} (${b.why})`).join(', ')}`, ok: false });
+  emit({
+    service: null,
+    kind: 'summary',
+    message: `not healthy: ${broken.map((b) => `${b.service} (${b.why})`).join(', ')}`,
+    ok: false,
+  });
   return 1;
 }

@@ -30,7 +30,10 @@ function results(output: string, bench: string): { bench: string; machine: { cpu
 const cases: [string, RegExp][] = [
   ['build', /^summary: cold build [\d.]+× plain docker build .*no change [\d.]+ ms in-process/m],
   ['proxy', /^summary: proxy adds p50 \+[\d.]+ ms sum.*keeps \d+ % sum/m],
-  ['deploy', /^summary: up→healthy faaso\/compose 3 fns [\d.]+×; reload 10 routes .*redeploy swap [\d.]+ s vs compose recreate/m],
+  [
+    'deploy',
+    /^summary: up→healthy faaso\/compose 3 fns [\d.]+×; reload 10 routes .*redeploy swap [\d.]+ s vs compose recreate/m,
+  ],
   ['footprint', /^summary: base debian:trixie-slim [\d.]+ MB.*sum \(python\) \+[\d.]+ MB over base/m],
 ];
 

@@ -50,18 +50,27 @@ test('missing function.yml and unknown function', async () => {
 });
 
 test('malformed YAML reports line and column', async () => {
-  await expectBuildError('bad-yaml', { ...ok, 'function.yml': 'runtime: python\ntests:\n  - name: x\n   request: [\n' }, [/functions\/bad-yaml\/function\.yml/, /line \d+, column \d+/]);
+  await expectBuildError(
+    'bad-yaml',
+    { ...ok, 'function.yml': 'runtime: python\ntests:\n  - name: x\n   request: [\n' },
+    [/functions\/bad-yaml\/function\.yml/, /line \d+, column \d+/],
+  );
 });
 
 test('injection through packages is refused before any Dockerfile is rendered', async () => {
-  await expectBuildError('inject', { ...ok, 'function.yml': 'runtime: python\npackages:\n  build: ["curl\\nRUN rm -rf /"]\n' }, [
-    /functions\/inject\/function\.yml: packages\.build\[0\]/,
-    /"curl\\nRUN rm -rf \/"/,
-  ]);
+  await expectBuildError(
+    'inject',
+    { ...ok, 'function.yml': 'runtime: python\npackages:\n  build: ["curl\\nRUN rm -rf /"]\n' },
+    [/functions\/inject\/function\.yml: packages\.build\[0\]/, /"curl\\nRUN rm -rf \/"/],
+  );
 });
 
 test('files that escape the function folder are refused', async () => {
-  await expectBuildError('escape', { ...ok, 'function.yml': 'runtime: python\nfiles: ["../secret", "/etc/passwd"]\n' }, [/files\[0\]/, /files\[1\]/]);
+  await expectBuildError(
+    'escape',
+    { ...ok, 'function.yml': 'runtime: python\nfiles: ["../secret", "/etc/passwd"]\n' },
+    [/files\[0\]/, /files\[1\]/],
+  );
 });
 
 test('missing handler names the file the runtime needs', async () => {
@@ -69,12 +78,19 @@ test('missing handler names the file the runtime needs', async () => {
 });
 
 test('every problem is reported at once', async () => {
-  await expectBuildError('many', { ...ok, 'function.yml': 'runtime: python\nenv:\n  "bad key": x\ntests:\n  - request: {path: nope}\n' }, [/problems/, /env/, /tests\[0\]/]);
+  await expectBuildError(
+    'many',
+    { ...ok, 'function.yml': 'runtime: python\nenv:\n  "bad key": x\ntests:\n  - request: {path: nope}\n' },
+    [/problems/, /env/, /tests\[0\]/],
+  );
 });
 
 test('Docker not running', async () => {
   await writeFunction(project.root, 'good', { ...ok, 'function.yml': 'runtime: python\n' });
-  const r = await runScript('build', ['good'], { ...project.env, DOCKER_HOST: 'unix:///tmp/faaso-no-such-docker.sock' });
+  const r = await runScript('build', ['good'], {
+    ...project.env,
+    DOCKER_HOST: 'unix:///tmp/faaso-no-such-docker.sock',
+  });
   assert.is(r.code, 1, r.output);
   assert.match(r.stderr, /Docker is not running or not reachable/);
   assert.match(r.stderr, /hint: .*setup\.mjs/);

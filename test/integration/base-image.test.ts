@@ -14,7 +14,9 @@ const BUILT = 'faaso-test/base:trixie';
 async function requireDocker(): Promise<void> {
   const r = await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
   if (r.exitCode !== 0) {
-    throw new Error(`integration tests need a running Docker engine, but \`docker info\` failed: ${r.stderr.trim()} — run \`npx zx scripts/setup.mjs\``);
+    throw new Error(
+      `integration tests need a running Docker engine, but \`docker info\` failed: ${r.stderr.trim()} — run \`npx zx scripts/setup.mjs\``,
+    );
   }
 }
 
@@ -41,7 +43,12 @@ test('missing image, no pull, injected missing debootstrap: UserError naming deb
   const lines: string[] = [];
   let caught: unknown;
   try {
-    await ensureBaseImage({ image: MISSING, debootstrap: '/nonexistent/faaso-test/debootstrap', pullTimeoutMs: 15_000, log: (l) => lines.push(l) });
+    await ensureBaseImage({
+      image: MISSING,
+      debootstrap: '/nonexistent/faaso-test/debootstrap',
+      pullTimeoutMs: 15_000,
+      log: (l) => lines.push(l),
+    });
   } catch (err) {
     caught = err;
   }
@@ -71,7 +78,15 @@ test('builds a slim trixie base image with debootstrap under a test tag', async 
     // Slim like the official image (~75-80 MB), not a full debootstrap (~200 MB).
     assert.ok(r.size > 40e6 && r.size < 120e6, `unexpected size ${r.size}`);
 
-    const out = await run(['docker', 'run', '--rm', BUILT, 'sh', '-c', 'cat /etc/debian_version; ls /usr/share/doc/apt; cat /etc/dpkg/dpkg.cfg.d/docker']);
+    const out = await run([
+      'docker',
+      'run',
+      '--rm',
+      BUILT,
+      'sh',
+      '-c',
+      'cat /etc/debian_version; ls /usr/share/doc/apt; cat /etc/dpkg/dpkg.cfg.d/docker',
+    ]);
     assert.is(out.exitCode, 0, out.stderr);
     assert.match(out.stdout, /^(13|trixie)/);
     assert.match(out.stdout, /^copyright$/m, 'docs are gone but copyrights stay');

@@ -6,7 +6,19 @@ import fs from 'fs-extra';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { manifestDigest } from '../../src/registry/api.ts';
-import { REPO, docker, dockerOk, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction , removeFunctionImages } from './helpers.ts';
+import {
+  REPO,
+  docker,
+  dockerOk,
+  freePort,
+  httpGet,
+  requireDocker,
+  runScript,
+  tempProject,
+  waitFor,
+  writeFunction,
+  removeFunctionImages,
+} from './helpers.ts';
 
 const test = suite('builder');
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -27,7 +39,12 @@ test.before(async () => {
 test.after(async () => {
   await project.cleanup();
   // Each run builds uniquely named functions: drop their images and registry tags.
-  const names = (await docker('images', '--format', '{{.Repository}}', '--filter', 'reference=127.0.0.1:5000/faasoit-*')).split('\n').filter(Boolean).map((r) => r.split('/').pop()!);
+  const names = (
+    await docker('images', '--format', '{{.Repository}}', '--filter', 'reference=127.0.0.1:5000/faasoit-*')
+  )
+    .split('\n')
+    .filter(Boolean)
+    .map((r) => r.split('/').pop()!);
   await removeFunctionImages([...new Set(['faasoit-calc', 'faasoit-local', 'faasoit-mul', ...names])]);
 });
 

@@ -23,7 +23,16 @@ const NET = 'faaso-it-caddy';
 const NAME = (n: string) => `faaso-it-caddy-${n}`;
 const SUM_IMAGE = '127.0.0.1:5000/sum:latest';
 const MUL_IMAGE = '127.0.0.1:5000/multiply:latest';
-const HARDENED = ['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init'];
+const HARDENED = [
+  '--read-only',
+  '--tmpfs',
+  '/tmp',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+  '--init',
+];
 
 // A stdlib echo server run by the sum image's python: answers with the exact
 // request target it received, so prefix stripping is checked byte for byte.
@@ -61,7 +70,14 @@ const log = (l: string) => process.stdout.write(`  ${l}\n`);
 function plan(routes: Route[]): StackPlan {
   const names = [...new Set(routes.map((r) => r.function))].sort();
   const services = names.map((name) => ({
-    name, image: 'unused', hash: 'unused', port: 0, env: {}, limits: { memory: '256m', cpus: 1, pids: 256 }, healthcheck: [], paths: [],
+    name,
+    image: 'unused',
+    hash: 'unused',
+    port: 0,
+    env: {},
+    limits: { memory: '256m', cpus: 1, pids: 256 },
+    healthcheck: [],
+    paths: [],
   }));
   return { project: 'faaso', bind: '127.0.0.1', proxy: { port: 8080, image: proxyImage }, services, routes };
 }
@@ -108,7 +124,20 @@ test.before(async () => {
   await docker('network', 'create', NET);
   directPort = await freePort();
   const up = (name: string, image: string, extra: string[], cmd: string[] = []) =>
-    docker('run', '-d', '--name', NAME(name), '--network', NET, '--network-alias', name, ...HARDENED, ...extra, image, ...cmd);
+    docker(
+      'run',
+      '-d',
+      '--name',
+      NAME(name),
+      '--network',
+      NET,
+      '--network-alias',
+      name,
+      ...HARDENED,
+      ...extra,
+      image,
+      ...cmd,
+    );
   await up('sum', SUM_IMAGE, ['-p', `127.0.0.1:${directPort}:3000`]);
   await up('multiply', MUL_IMAGE, []);
   await up('echo', SUM_IMAGE, ['-v', `${dir}/echo.py:/echo/echo.py:ro`], ['/usr/bin/python3', '/echo/echo.py']);
@@ -118,8 +147,22 @@ test.before(async () => {
   assert.ok(v.ok, JSON.stringify(v));
   await writeAtomically(text);
   proxyPort = await freePort();
-  await docker('run', '-d', '--name', NAME('proxy'), '--network', NET, '-p', `127.0.0.1:${proxyPort}:8080`, '-v', `${dir}:/etc/faaso/caddy:ro`, ...HARDENED, proxyImage);
-  for (const n of ['sum', 'multiply', 'echo', 'proxy']) await waitFor(`${NAME(n)} healthy`, async () => (await health(NAME(n))) === 'healthy', 30_000);
+  await docker(
+    'run',
+    '-d',
+    '--name',
+    NAME('proxy'),
+    '--network',
+    NET,
+    '-p',
+    `127.0.0.1:${proxyPort}:8080`,
+    '-v',
+    `${dir}:/etc/faaso/caddy:ro`,
+    ...HARDENED,
+    proxyImage,
+  );
+  for (const n of ['sum', 'multiply', 'echo', 'proxy'])
+    await waitFor(`${NAME(n)} healthy`, async () => (await health(NAME(n))) === 'healthy', 30_000);
 });
 
 test.after(async () => {
@@ -131,7 +174,9 @@ test('the golden fixture is valid for Caddy 2.6.2 and already in `caddy fmt` lay
   const fixture = fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'caddy', 'Caddyfile'), 'utf8');
   assert.equal(await validateCaddyfile({ image: proxyImage }, fixture), { ok: true });
   assert.match(await docker('run', '--rm', proxyImage, 'caddy', 'version'), /^v?2\.6\.2\b/);
-  const fmt = await run(['docker', 'run', '--rm', '-i', '--network', 'none', proxyImage, 'caddy', 'fmt', '-'], { input: fixture });
+  const fmt = await run(['docker', 'run', '--rm', '-i', '--network', 'none', proxyImage, 'caddy', 'fmt', '-'], {
+    input: fixture,
+  });
   assert.is(fmt.exitCode, 0, fmt.stderr);
   assert.fixture(fmt.stdout, fixture);
 });
@@ -191,10 +236,15 @@ test('access log: one JSON line per request on stdout, none for the health endpo
   await raw('/__faaso/health?marker=2');
   const lines = (await docker('logs', NAME('proxy'))).split('\n').filter((l) => l.startsWith('{'));
   const entries = lines.map((l) => JSON.parse(l) as { logger?: string; request?: { uri?: string }; status?: number });
-  const hit = entries.find((e) => e.logger?.startsWith('http.log.access') && e.request?.uri === '/sum?a=1&b=2&marker=1');
+  const hit = entries.find(
+    (e) => e.logger?.startsWith('http.log.access') && e.request?.uri === '/sum?a=1&b=2&marker=1',
+  );
   assert.ok(hit, 'access log line for /sum');
   assert.is(hit!.status, 200);
-  assert.not.ok(entries.some((e) => e.request?.uri === '/__faaso/health?marker=2'), 'health checks are not logged');
+  assert.not.ok(
+    entries.some((e) => e.request?.uri === '/__faaso/health?marker=2'),
+    'health checks are not logged',
+  );
 });
 
 test("a 500 from a function's handler is its answer, not a reason to take the route down", async () => {
@@ -217,7 +267,7 @@ test('a reload that adds a route: validated, written atomically, loaded', async 
   assert.is((await raw('/sum?a=1&b=2')).body, '{"sum": 3}');
 });
 
-test('an invalid Caddyfile is rejected by validate with Caddy\'s message, and the old config keeps serving', async () => {
+test("an invalid Caddyfile is rejected by validate with Caddy's message, and the old config keeps serving", async () => {
   const before = fs.readFileSync(path.join(dir, 'Caddyfile'), 'utf8');
   const bad = before.replace('\t\turi strip_prefix /sum\n', '\t\turi strip_prefix /sum\n\t\tbogus_directive on\n');
   for (const target of [{ container: NAME('proxy') }, { image: proxyImage }]) {
@@ -267,7 +317,9 @@ test('reloads under a steady request loop: 0 failed requests on an untouched rou
     times.push(r.ms);
   }
   const stats = await running;
-  log(`reload under load: ${times.join(', ')} ms; 2000 GETs, ${stats.failed.length} failed; retried once after the connection was reset: ${stats.retriedReused} reused, ${stats.retriedFresh} fresh; p50 ${p50(stats.latencies).toFixed(1)} ms, max ${pmax(stats.latencies).toFixed(0)} ms`);
+  log(
+    `reload under load: ${times.join(', ')} ms; 2000 GETs, ${stats.failed.length} failed; retried once after the connection was reset: ${stats.retriedReused} reused, ${stats.retriedFresh} fresh; p50 ${p50(stats.latencies).toFixed(1)} ms, max ${pmax(stats.latencies).toFixed(0)} ms`,
+  );
   assert.equal(stats.failed, []);
   assert.is(stats.ok, 2000);
   // A reload resets each open keep-alive connection at most once, and a fresh one rarely.
@@ -281,7 +333,9 @@ test('an upstream restarting under load costs latency, not errors (GET)', async 
   await new Promise((r) => setTimeout(r, 300));
   await docker('restart', '-t', '5', NAME('sum'));
   const stats = await running;
-  log(`sum restarted under load: 1500 GETs, ${stats.failed.length} failed, ${stats.retriedReused + stats.retriedFresh} client retries, max latency ${pmax(stats.latencies).toFixed(0)} ms`);
+  log(
+    `sum restarted under load: 1500 GETs, ${stats.failed.length} failed, ${stats.retriedReused + stats.retriedFresh} client retries, max latency ${pmax(stats.latencies).toFixed(0)} ms`,
+  );
   assert.equal(stats.failed, []);
   // The proxy absorbs the restart: client connections to it are never reset.
   assert.is(stats.retriedReused + stats.retriedFresh, 0);
@@ -293,7 +347,9 @@ test('latency: through the proxy vs direct (informational)', async () => {
   const direct = await loadGet(`http://127.0.0.1:${directPort}/?a=1&b=2`, 500, 1, sumOk);
   assert.equal(via.failed, []);
   assert.equal(direct.failed, []);
-  log(`p50 sequential keep-alive GET: proxy ${p50(via.latencies).toFixed(2)} ms, direct ${p50(direct.latencies).toFixed(2)} ms`);
+  log(
+    `p50 sequential keep-alive GET: proxy ${p50(via.latencies).toFixed(2)} ms, direct ${p50(direct.latencies).toFixed(2)} ms`,
+  );
 });
 
 test.run();

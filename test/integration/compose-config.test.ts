@@ -38,7 +38,11 @@ async function compose(argv: string[]): Promise<{ code: number; out: string; err
 
 // An env value compose would interpolate if it were not escaped.
 const plan = (): StackPlan =>
-  goldenPlan({ functions: { sum: { ...GOLDEN_FAASO_YML.functions.sum, env: { ON: 'yes', PRICE: '$5', HOME_REF: '$HOME', COUNT: 10 } } } });
+  goldenPlan({
+    functions: {
+      sum: { ...GOLDEN_FAASO_YML.functions.sum, env: { ON: 'yes', PRICE: '$5', HOME_REF: '$HOME', COUNT: 10 } },
+    },
+  });
 
 test.after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -53,7 +57,15 @@ test('compose v2 accepts the file (config -q)', async () => {
 
 test('compose v2 reads the project name from .env, resolves ./caddy next to the file, keeps every setting', async () => {
   const dir = await composeDir(plan());
-  const r = await compose(['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json']);
+  const r = await compose([
+    'docker',
+    'compose',
+    '-f',
+    path.join(dir, 'docker-compose.yml'),
+    'config',
+    '--format',
+    'json',
+  ]);
   assert.is(r.code, 0, r.err);
   const c: Json = JSON.parse(r.out);
   assert.is(c.name, 'faaso');
@@ -61,23 +73,62 @@ test('compose v2 reads the project name from .env, resolves ./caddy next to the 
   const sum = c.services.sum;
   // Strings stay strings ("yes" is not a boolean); "$" is literal (compose prints it re-escaped as "$$").
   assert.equal(sum.environment, { COUNT: '10', HOME_REF: '$$HOME', ON: 'yes', PRICE: '$$5' });
-  assert.equal(sum.ports, [{ mode: 'ingress', host_ip: '127.0.0.1', target: 3000, published: '8101', protocol: 'tcp' }]);
-  assert.equal([sum.init, sum.read_only, sum.restart, sum.cap_drop, sum.security_opt, sum.tmpfs], [true, true, 'unless-stopped', ['ALL'], ['no-new-privileges:true'], ['/tmp']]);
+  assert.equal(sum.ports, [
+    { mode: 'ingress', host_ip: '127.0.0.1', target: 3000, published: '8101', protocol: 'tcp' },
+  ]);
+  assert.equal(
+    [sum.init, sum.read_only, sum.restart, sum.cap_drop, sum.security_opt, sum.tmpfs],
+    [true, true, 'unless-stopped', ['ALL'], ['no-new-privileges:true'], ['/tmp']],
+  );
   assert.equal([sum.mem_limit, sum.cpus, sum.pids_limit], ['134217728', 0.5, 64]);
-  assert.equal(sum.healthcheck, { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], timeout: '2s', interval: '2s', retries: 3, start_period: '15s' });
+  assert.equal(sum.healthcheck, {
+    test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND],
+    timeout: '2s',
+    interval: '2s',
+    retries: 3,
+    start_period: '15s',
+  });
   const proxy = c.services.proxy;
-  assert.equal(proxy.volumes, [{ type: 'bind', source: path.join(dir, 'caddy'), target: '/etc/faaso/caddy', read_only: true, bind: { create_host_path: true } }]);
+  assert.equal(proxy.volumes, [
+    {
+      type: 'bind',
+      source: path.join(dir, 'caddy'),
+      target: '/etc/faaso/caddy',
+      read_only: true,
+      bind: { create_host_path: true },
+    },
+  ]);
   assert.equal(proxy.depends_on.sum, { condition: 'service_healthy', required: true });
-  assert.is(proxy.healthcheck.test[3], "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /__faaso/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '");
+  assert.is(
+    proxy.healthcheck.test[3],
+    "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /__faaso/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '",
+  );
   assert.is(c.networks.faaso.name, 'faaso_faaso');
-  for (const svc of ['sum', 'proxy']) assert.equal(c.services[svc].logging, { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } }, svc);
+  for (const svc of ['sum', 'proxy'])
+    assert.equal(
+      c.services[svc].logging,
+      { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } },
+      svc,
+    );
 });
 
 test('compose v2 accepts the file with a standby service', async () => {
   const p = plan();
-  const next = { ...p.services.find((s) => s.name === 'sum')!, image: '127.0.0.1:5000/sum:aaaaaaaaaaaa', hash: 'aaaaaaaaaaaa' };
+  const next = {
+    ...p.services.find((s) => s.name === 'sum')!,
+    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
+    hash: 'aaaaaaaaaaaa',
+  };
   const dir = await composeDir(p, { standby: [next] });
-  const r = await compose(['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json']);
+  const r = await compose([
+    'docker',
+    'compose',
+    '-f',
+    path.join(dir, 'docker-compose.yml'),
+    'config',
+    '--format',
+    'json',
+  ]);
   assert.is(r.code, 0, r.err);
   const c: Json = JSON.parse(r.out);
   assert.is(c.services.sum_standby.image, '127.0.0.1:5000/sum:aaaaaaaaaaaa');
@@ -92,7 +143,11 @@ test('compose v1 (docker-compose 1.29) accepts the file too, when installed', as
     return;
   }
   const p = plan();
-  const next = { ...p.services.find((s) => s.name === 'sum')!, image: '127.0.0.1:5000/sum:aaaaaaaaaaaa', hash: 'aaaaaaaaaaaa' };
+  const next = {
+    ...p.services.find((s) => s.name === 'sum')!,
+    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
+    hash: 'aaaaaaaaaaaa',
+  };
   for (const dir of [await composeDir(p), await composeDir(p, { standby: [next] })]) {
     const file = path.join(dir, 'docker-compose.yml');
     const q = await compose(['docker-compose', '-f', file, 'config', '-q']);
@@ -112,9 +167,13 @@ test('compose v1 (docker-compose 1.29) accepts the file too, when installed', as
 test('both reject a broken file, so the checks above are meaningful', async () => {
   const dir = await composeDir(plan());
   const file = path.join(dir, 'docker-compose.yml');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    init: true\n', '    init: true\n    bogus_key: 1\n'));
+  fs.writeFileSync(
+    file,
+    fs.readFileSync(file, 'utf8').replace('    init: true\n', '    init: true\n    bogus_key: 1\n'),
+  );
   assert.is.not((await compose(['docker', 'compose', '-f', file, 'config', '-q'])).code, 0);
-  if (await which('docker-compose')) assert.is.not((await compose(['docker-compose', '-f', file, 'config', '-q'])).code, 0);
+  if (await which('docker-compose'))
+    assert.is.not((await compose(['docker-compose', '-f', file, 'config', '-q'])).code, 0);
 });
 
 test.run();

@@ -23,13 +23,21 @@ interface Call {
 const calls: Record<string, Call> = {
   sum: {
     path: '/',
-    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ numbers: [1, 2, 3.5] }) },
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ numbers: [1, 2, 3.5] }),
+    },
     status: 200,
     body: (b) => assert.equal(JSON.parse(b), { sum: 6.5 }),
   },
   multiply: {
     path: '/',
-    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ factors: ['0.1', '0.2', 3] }) },
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ factors: ['0.1', '0.2', 3] }),
+    },
     status: 200,
     body: (b) => assert.equal(JSON.parse(b), { product: '0.06' }),
   },
@@ -78,7 +86,11 @@ test('images pulled back from the registry serve with plain docker run', async (
       assert.is(res.status, call.status, `${name}: ${res.body}`);
       call.body(res.body);
       // The image's own HEALTHCHECK turns healthy.
-      await waitFor(`${name} healthy`, async () => (await docker('inspect', '-f', '{{.State.Health.Status}}', container)) === 'healthy', 45_000);
+      await waitFor(
+        `${name} healthy`,
+        async () => (await docker('inspect', '-f', '{{.State.Health.Status}}', container)) === 'healthy',
+        45_000,
+      );
       // SIGTERM ends it cleanly: exit 0 (or 143), never the SIGKILL of a stop timeout (137).
       await docker('stop', '-t', '5', container);
       const exit = await docker('inspect', '-f', '{{.State.ExitCode}}', container);
@@ -90,10 +102,21 @@ test('images pulled back from the registry serve with plain docker run', async (
 });
 
 test('images run as a non-root user and carry no CA bundle', async () => {
-  const caSha = (await import('node:crypto')).createHash('sha256').update(await (await import('fs-extra')).default.readFile('/etc/ssl/certs/ca-certificates.crt')).digest('hex');
+  const caSha = (await import('node:crypto'))
+    .createHash('sha256')
+    .update(await (await import('fs-extra')).default.readFile('/etc/ssl/certs/ca-certificates.crt'))
+    .digest('hex');
   for (const [name, ref] of images) {
     assert.is(await docker('run', '--rm', '--entrypoint', 'id', ref, '-u'), '10001', `${name} runs as root`);
-    const sums = await docker('run', '--rm', '--entrypoint', 'sh', ref, '-c', 'find / -xdev -type f -size +50k 2>/dev/null | xargs -r sha256sum; ls /run/secrets 2>/dev/null || true');
+    const sums = await docker(
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      ref,
+      '-c',
+      'find / -xdev -type f -size +50k 2>/dev/null | xargs -r sha256sum; ls /run/secrets 2>/dev/null || true',
+    );
     assert.not.ok(sums.includes(caSha), `${name}: the host CA bundle is inside the image`);
     assert.not.match(sums, /^ca$/m, `${name}: /run/secrets/ca left in the image`);
   }
@@ -107,7 +130,10 @@ test('a second build of unchanged functions is up to date: no docker build, one 
     assert.is((r.stdout.match(/: up to date in/g) ?? []).length, 3, r.stdout);
     assert.not.match(r.stdout, /building/);
     const docker = parseExecLog(fs.readFileSync(logFile, 'utf8')).filter((e) => e.argv[0] === 'docker');
-    assert.not.ok(docker.some((e) => e.argv[1] === 'build' || e.argv[1] === 'push'), 'no build, no push');
+    assert.not.ok(
+      docker.some((e) => e.argv[1] === 'build' || e.argv[1] === 'push'),
+      'no build, no push',
+    );
     const inspects = docker.filter((e) => e.argv[1] === 'image' && e.argv[2] === 'inspect');
     assert.is(inspects.length, 1, JSON.stringify(inspects.map((e) => e.argv)));
     assert.equal(inspects[0]!.argv.slice(-3).sort(), [...images.values()].sort());

@@ -17,7 +17,12 @@ export interface ScriptResult {
 }
 
 /** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does; `bench/NAME.mjs` with folder 'bench') and captures everything. */
-export function runScript(name: string, args: string[], env: Record<string, string> = {}, folder: 'scripts' | 'bench' = 'scripts'): Promise<ScriptResult> {
+export function runScript(
+  name: string,
+  args: string[],
+  env: Record<string, string> = {},
+  folder: 'scripts' | 'bench' = 'scripts',
+): Promise<ScriptResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, folder, `${name}.mjs`), ...args], {
       cwd: REPO,
@@ -34,12 +39,15 @@ export function runScript(name: string, args: string[], env: Record<string, stri
 }
 
 /** A throwaway project (FAASO_ROOT) using the repo's templates and images, with the given functions copied in. */
-export async function tempProject(copyFunctions: string[] = []): Promise<{ root: string; env: Record<string, string>; cleanup: () => Promise<void> }> {
+export async function tempProject(
+  copyFunctions: string[] = [],
+): Promise<{ root: string; env: Record<string, string>; cleanup: () => Promise<void> }> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-it-'));
   await fs.symlink(path.join(REPO, 'templates'), path.join(root, 'templates'));
   await fs.symlink(path.join(REPO, 'images'), path.join(root, 'images'));
   await fs.ensureDir(path.join(root, 'functions'));
-  for (const name of copyFunctions) await fs.copy(path.join(REPO, 'functions', name), path.join(root, 'functions', name));
+  for (const name of copyFunctions)
+    await fs.copy(path.join(REPO, 'functions', name), path.join(root, 'functions', name));
   return { root, env: { FAASO_ROOT: root }, cleanup: () => fs.remove(root) };
 }
 
@@ -76,7 +84,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -91,7 +103,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-export async function httpGet(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; type: string }> {
+export async function httpGet(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; type: string }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
 }
@@ -104,10 +119,21 @@ export async function httpGet(url: string, init: RequestInit = {}): Promise<{ st
 export async function removeFunctionImages(names: readonly string[], registry = '127.0.0.1:5000'): Promise<void> {
   const { deleteTag, listTags, pingRegistry } = await import('../../src/registry/api.ts');
   for (const name of names) {
-    const refs = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${registry}/${name}`, '--filter', `reference=faaso-candidate/${name}`))
+    const refs = (
+      await docker(
+        'images',
+        '--format',
+        '{{.Repository}}:{{.Tag}}',
+        '--filter',
+        `reference=${registry}/${name}`,
+        '--filter',
+        `reference=faaso-candidate/${name}`,
+      )
+    )
       .split('\n')
       .filter(Boolean);
     if (refs.length > 0) await dockerOk('rmi', '-f', ...refs);
-    if (await pingRegistry(registry)) for (const tag of await listTags(registry, name)) await deleteTag(registry, name, tag);
+    if (await pingRegistry(registry))
+      for (const tag of await listTags(registry, name)) await deleteTag(registry, name, tag);
   }
 }

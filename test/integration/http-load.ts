@@ -2,7 +2,11 @@
 // written) and a bounded keep-alive GET load generator that counts failures.
 import http from 'node:http';
 
-export interface Res { status: number; body: string; type: string }
+export interface Res {
+  status: number;
+  body: string;
+  type: string;
+}
 
 /** Raw request: the path goes out exactly as written (fetch would normalise it). */
 export function rawRequest(port: number, p: string, opts: { method?: string; body?: string } = {}): Promise<Res> {
@@ -13,7 +17,9 @@ export function rawRequest(port: number, p: string, opts: { method?: string; bod
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }),
+        );
       },
     );
     req.on('error', reject);
@@ -22,7 +28,13 @@ export function rawRequest(port: number, p: string, opts: { method?: string; bod
   });
 }
 
-export interface LoadStats { ok: number; failed: string[]; retriedReused: number; retriedFresh: number; latencies: number[] }
+export interface LoadStats {
+  ok: number;
+  failed: string[];
+  retriedReused: number;
+  retriedFresh: number;
+  latencies: number[];
+}
 
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE']);
 
@@ -36,7 +48,12 @@ const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE']);
  * ECONNRESET — on a reused connection (≈1 per open connection per reload) and
  * rarely on a fresh one. Both counts are reported, and bounded by the caller.
  */
-export async function loadGet(url: string, count: number, concurrency: number, check: (r: Res) => boolean): Promise<LoadStats> {
+export async function loadGet(
+  url: string,
+  count: number,
+  concurrency: number,
+  check: (r: Res) => boolean,
+): Promise<LoadStats> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const stats: LoadStats = { ok: 0, failed: [], retriedReused: 0, retriedFresh: 0, latencies: [] };
   const once = () =>
@@ -45,7 +62,12 @@ export async function loadGet(url: string, count: number, concurrency: number, c
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ res: { status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }, reused: false }));
+        res.on('end', () =>
+          resolve({
+            res: { status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') },
+            reused: false,
+          }),
+        );
         res.on('error', (err) => resolve({ err, reused: false }));
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -64,7 +86,10 @@ export async function loadGet(url: string, count: number, concurrency: number, c
       }
       stats.latencies.push(performance.now() - t);
       if (r.res && check(r.res)) stats.ok++;
-      else stats.failed.push(r.err ? `${r.err.code ?? ''} ${r.err.message}` : `${r.res!.status} ${r.res!.body.slice(0, 80)}`);
+      else
+        stats.failed.push(
+          r.err ? `${r.err.code ?? ''} ${r.err.message}` : `${r.res!.status} ${r.res!.body.slice(0, 80)}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -15,27 +15,51 @@ const test = suite('setup on a fresh trixie host');
 const NAME = `faaso-it-setup-host-${process.pid}`;
 /** What a nested dockerd needs here: --privileged is refused on this kernel (no CAP_SYS_RESOURCE). */
 const NESTED = [
-  '--cap-add', 'ALL', '--cap-drop', 'SYS_RESOURCE',
-  '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined', '--security-opt', 'systempaths=unconfined',
-  '--tmpfs', '/var/lib/docker',
+  '--cap-add',
+  'ALL',
+  '--cap-drop',
+  'SYS_RESOURCE',
+  '--security-opt',
+  'seccomp=unconfined',
+  '--security-opt',
+  'apparmor=unconfined',
+  '--security-opt',
+  'systempaths=unconfined',
+  '--tmpfs',
+  '/var/lib/docker',
 ];
 
-const inHost = (script: string, timeoutMs = 300_000) => run(['docker', 'exec', NAME, 'bash', '-c', script], { timeoutMs });
+const inHost = (script: string, timeoutMs = 300_000) =>
+  run(['docker', 'exec', NAME, 'bash', '-c', script], { timeoutMs });
 const setupEngine = (env = '') => inHost(`cd /faaso && ${env} node --import tsx test/fixtures/setup/engine.ts 2>&1`);
 // No procps in the slim image: count processes named dockerd in /proc.
-const dockerdCount = async () => Number((await inHost('cat /proc/[0-9]*/comm 2>/dev/null | grep -cx dockerd')).stdout.trim());
+const dockerdCount = async () =>
+  Number((await inHost('cat /proc/[0-9]*/comm 2>/dev/null | grep -cx dockerd')).stdout.trim());
 
 test.before(async () => {
   await requireDocker();
   await dockerOk('rm', '-f', NAME);
   const node = (await run(['sh', '-c', 'command -v node'])).stdout.trim();
   await docker(
-    'run', '-d', '--name', NAME, '--label', 'faaso.test=1', ...NESTED,
-    '-v', `${REPO}:/faaso:ro`, '-v', `${node}:/usr/local/bin/node:ro`,
-    BASE_IMAGE, 'sleep', 'infinity',
+    'run',
+    '-d',
+    '--name',
+    NAME,
+    '--label',
+    'faaso.test=1',
+    ...NESTED,
+    '-v',
+    `${REPO}:/faaso:ro`,
+    '-v',
+    `${node}:/usr/local/bin/node:ro`,
+    BASE_IMAGE,
+    'sleep',
+    'infinity',
   );
   // What a VM has and a container lacks: writable /sys and cgroup hierarchies for dockerd.
-  const prep = await inHost('mount -o remount,rw /sys && for d in /sys/fs/cgroup/*; do mount -o remount,bind,rw "$d" 2>/dev/null || true; done');
+  const prep = await inHost(
+    'mount -o remount,rw /sys && for d in /sys/fs/cgroup/*; do mount -o remount,bind,rw "$d" 2>/dev/null || true; done',
+  );
   assert.is(prep.exitCode, 0, prep.stderr);
 });
 
@@ -78,8 +102,12 @@ test('dockerd running but the docker command removed: installs docker-cli only, 
 test('no docker command and apt cannot fetch it: the real cause, not a timeout; still one dockerd', async () => {
   await inHost('apt-get remove -y docker-cli >/dev/null 2>&1; rm -rf /var/lib/apt/lists/*');
   // An unreachable mirror: apt-get update fails at once.
-  const r = await setupEngine('mv /etc/apt/sources.list.d /etc/apt/sld.off 2>/dev/null; mv /etc/apt/sources.list /etc/apt/sl.off 2>/dev/null; echo "deb http://127.0.0.1:9/debian trixie main" >/etc/apt/sources.list;');
-  await inHost('mv /etc/apt/sl.off /etc/apt/sources.list 2>/dev/null; mv /etc/apt/sld.off /etc/apt/sources.list.d 2>/dev/null; true');
+  const r = await setupEngine(
+    'mv /etc/apt/sources.list.d /etc/apt/sld.off 2>/dev/null; mv /etc/apt/sources.list /etc/apt/sl.off 2>/dev/null; echo "deb http://127.0.0.1:9/debian trixie main" >/etc/apt/sources.list;',
+  );
+  await inHost(
+    'mv /etc/apt/sl.off /etc/apt/sources.list 2>/dev/null; mv /etc/apt/sld.off /etc/apt/sources.list.d 2>/dev/null; true',
+  );
   assert.is(r.exitCode, 1, r.stdout);
   // apt-get update exits 0 after a failed fetch (a stale third-party source must not
   // block setup); with no list, apt knows no docker-cli: the message says what is
@@ -90,7 +118,9 @@ test('no docker command and apt cannot fetch it: the real cause, not a timeout; 
   assert.not.match(r.stdout, /did not answer within|internal error/);
   assert.is(await dockerdCount(), 1);
   // The same without root: the message names the missing command and the package.
-  const user = await inHost('cd /faaso && setpriv --reuid=65534 --regid=65534 --clear-groups node --import tsx test/fixtures/setup/engine.ts 2>&1');
+  const user = await inHost(
+    'cd /faaso && setpriv --reuid=65534 --regid=65534 --clear-groups node --import tsx test/fixtures/setup/engine.ts 2>&1',
+  );
   assert.is(user.exitCode, 1, user.stdout);
   assert.match(user.stdout, /^error: dockerd is installed and running but the `docker` command is not on PATH$/m);
   assert.match(user.stdout, /^hint: .*apt-get install docker-cli/m);

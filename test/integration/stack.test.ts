@@ -8,7 +8,17 @@ import fs from 'fs-extra';
 import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
-import { docker, freePort, httpGet, requireDocker, runScript, tempProject, waitFor, writeFunction , removeFunctionImages } from './helpers.ts';
+import {
+  docker,
+  freePort,
+  httpGet,
+  requireDocker,
+  runScript,
+  tempProject,
+  waitFor,
+  writeFunction,
+  removeFunctionImages,
+} from './helpers.ts';
 import { startLoad } from '../../bench/lib/fetch-load.ts';
 
 const test = suite('stack');
@@ -24,17 +34,27 @@ const version = (v: number) => ({
 });
 
 function faasoYml(routes: Record<string, string>): string {
-  const r = Object.entries(routes).map(([p, f]) => `  ${p}: ${f}`).join('\n');
+  const r = Object.entries(routes)
+    .map(([p, f]) => `  ${p}: ${f}`)
+    .join('\n');
   // Only routed functions may have settings (faaso.yml rejects the others).
   const routed = new Set(Object.values(routes));
-  const fns = Object.entries(ports).filter(([f]) => routed.has(f)).map(([f, p]) => `  ${f}:\n    port: ${p}`).join('\n');
+  const fns = Object.entries(ports)
+    .filter(([f]) => routed.has(f))
+    .map(([f, p]) => `  ${f}:\n    port: ${p}`)
+    .join('\n');
   return `routes:\n${r}\nproxy:\n  port: ${proxy}\nfunctions:\n${fns}\n`;
 }
 
 const ALL = { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello', '/ver': 'faasoit-ver' };
-const writeConfig = (routes: Record<string, string>) => fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(routes));
+const writeConfig = (routes: Record<string, string>) =>
+  fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(routes));
 const via = (p: string) => `http://127.0.0.1:${proxy}${p}`;
-const containers = async () => (await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`)).split('\n').filter(Boolean).sort();
+const containers = async () =>
+  (await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 
 test.before(async () => {
   await requireDocker();
@@ -83,10 +103,18 @@ test('status --json: every function running and healthy, ports bound to loopback
   }
   assert.is(await docker('port', `${PROJECT}-proxy-1`, '8080/tcp'), `127.0.0.1:${proxy}`);
   // The proxy logs every request; its Docker log is rotated, not kept forever.
-  assert.is(await docker('inspect', '-f', '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}', `${PROJECT}-proxy-1`), 'json-file 10m 3');
+  assert.is(
+    await docker(
+      'inspect',
+      '-f',
+      '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}} {{index .HostConfig.LogConfig.Config "max-file"}}',
+      `${PROJECT}-proxy-1`,
+    ),
+    'json-file 10m 3',
+  );
 });
 
-test('logs shows a function\'s output; an unknown name is a clear error', async () => {
+test("logs shows a function's output; an unknown name is a clear error", async () => {
   await httpGet(via('/sum?a=1&b=2'));
   const r = await runScript('logs', ['proxy', '--tail', '50'], env);
   assert.is(r.code, 0, r.output);
@@ -127,13 +155,26 @@ test('redeploying a changed function under load: 0 failed requests, the new code
   assert.is(result.failed, 0, JSON.stringify(result.errors));
   assert.equal(JSON.parse((await httpGet(via('/ver'))).body), { version: 2 });
   assert.equal(JSON.parse((await httpGet(`http://127.0.0.1:${ports['faasoit-ver']}/`)).body), { version: 2 });
-  assert.is(await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--filter', 'label=faaso.role=standby'), '');
+  assert.is(
+    await docker(
+      'ps',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--filter',
+      'label=faaso.role=standby',
+    ),
+    '',
+  );
 });
 
 test('a new version that never gets healthy is rolled back; the old one keeps serving', async () => {
   const before = await containers();
   // Same image, new env: the new container exits at start and never gets healthy.
-  const yml = faasoYml(ALL).replace(`  faasoit-ver:\n    port: ${ports['faasoit-ver']}`, `  faasoit-ver:\n    port: ${ports['faasoit-ver']}\n    env: {CRASH_AT_START: "1"}`);
+  const yml = faasoYml(ALL).replace(
+    `  faasoit-ver:\n    port: ${ports['faasoit-ver']}`,
+    `  faasoit-ver:\n    port: ${ports['faasoit-ver']}\n    env: {CRASH_AT_START: "1"}`,
+  );
   await fs.writeFile(path.join(project.root, 'faaso.yml'), yml);
   const r = await runScript('up', [], env);
   assert.is(r.code, 1, r.output);
@@ -148,7 +189,11 @@ test('kill -9 of a function process: it serves again within 5 s', async () => {
   const restarts = Number(await docker('inspect', '-f', '{{.RestartCount}}', container));
   // As uid 10001 inside the container: kill every process it may signal (the server), not PID 1.
   await run(['docker', 'exec', container, 'sh', '-c', 'kill -9 -1']);
-  await waitFor('a restart', async () => Number(await docker('inspect', '-f', '{{.RestartCount}}', container)) > restarts, 5_000);
+  await waitFor(
+    'a restart',
+    async () => Number(await docker('inspect', '-f', '{{.RestartCount}}', container)) > restarts,
+    5_000,
+  );
   await waitFor('sum through the proxy', async () => (await httpGet(via('/sum?a=1&b=1'))).status === 200, 5_000);
 });
 
@@ -180,7 +225,10 @@ test('a host port already in use is refused before anything changes', async () =
     await fs.writeFile(path.join(project.root, 'faaso.yml'), yml);
     const r = await runScript('up', [], env);
     assert.is(r.code, 1, r.output);
-    assert.match(r.stderr, new RegExp(`functions\\.faasoit-extra\\.port: port 127\\.0\\.0\\.1:${busy} is already in use`));
+    assert.match(
+      r.stderr,
+      new RegExp(`functions\\.faasoit-extra\\.port: port 127\\.0\\.0\\.1:${busy} is already in use`),
+    );
     assert.equal(await containers(), before);
     assert.is((await httpGet(via('/extra'))).status, 404);
   } finally {
@@ -194,7 +242,10 @@ test('proxy limits in faaso.yml: up recreates the proxy with them, says so, and 
   const nanoCpus = () => docker('inspect', '-f', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}', proxyName);
   assert.is(await nanoCpus(), `1000000000 ${256 * 1024 * 1024}`);
   try {
-    await fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(ALL).replace(`proxy:\n  port: ${proxy}\n`, `proxy:\n  port: ${proxy}\n  cpus: 0.5\n  memory: 128m\n`));
+    await fs.writeFile(
+      path.join(project.root, 'faaso.yml'),
+      faasoYml(ALL).replace(`proxy:\n  port: ${proxy}\n`, `proxy:\n  port: ${proxy}\n  cpus: 0.5\n  memory: 128m\n`),
+    );
     const r = await runScript('up', [], env);
     assert.is(r.code, 0, r.output);
     assert.match(r.stdout, /proxy image, port or limits changed: recreating the proxy/);
@@ -253,10 +304,17 @@ test('plain `docker compose up` of the generated files runs the stack with no fa
   // No -f, no -p: the folder's docker-compose.yml and .env (the project name) are all it needs.
   const r = await run(['docker', 'compose', 'up', '-d', '--wait'], { cwd: composeDir });
   assert.is(r.exitCode, 0, r.stderr);
-  assert.equal(JSON.parse((await waitFor('sum via proxy', async () => {
-    const res = await httpGet(via('/sum?a=2&b=3'));
-    return res.status === 200 ? res : undefined;
-  })).body), { sum: 5 });
+  assert.equal(
+    JSON.parse(
+      (
+        await waitFor('sum via proxy', async () => {
+          const res = await httpGet(via('/sum?a=2&b=3'));
+          return res.status === 200 ? res : undefined;
+        })
+      ).body,
+    ),
+    { sum: 5 },
+  );
   assert.is((await httpGet(`http://127.0.0.1:${ports.multiply}/?a=3&b=3`)).status, 200);
 });
 

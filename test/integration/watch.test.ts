@@ -60,12 +60,37 @@ let dockerDownFlag = '';
 let fakePath = '';
 const measured: string[] = [];
 
-const composeArgs = (...args: string[]) => ['compose', '-f', path.join(composeDir, 'docker-compose.yml'), '-p', PROJECT, ...args];
+const composeArgs = (...args: string[]) => [
+  'compose',
+  '-f',
+  path.join(composeDir, 'docker-compose.yml'),
+  '-p',
+  PROJECT,
+  ...args,
+];
 
-async function container(service: string): Promise<{ id: string; status: string; health: string; restarts: number } | null> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--filter', `label=com.docker.compose.service=${service}`)).split('\n').filter(Boolean);
+async function container(
+  service: string,
+): Promise<{ id: string; status: string; health: string; restarts: number } | null> {
+  const ids = (
+    await docker(
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--filter',
+      `label=com.docker.compose.service=${service}`,
+    )
+  )
+    .split('\n')
+    .filter(Boolean);
   if (ids.length === 0) return null;
-  const out = await docker('inspect', '--format', '{{.Id}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}', ids[0]!);
+  const out = await docker(
+    'inspect',
+    '--format',
+    '{{.Id}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}',
+    ids[0]!,
+  );
   const [id = '', status = '', health = '', restarts = '0'] = out.split(' ');
   return { id: id.slice(0, 12), status, health, restarts: Number(restarts) };
 }
@@ -109,12 +134,22 @@ async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> 
 /** sum + proxy through the runner's renderers; `crashy` (same image, exits at once) added to the compose text. */
 async function writeStack(withCrashy: boolean): Promise<void> {
   const config: StackConfig = {
-    file: 'faaso.yml', bind: '127.0.0.1', proxy: { port: proxyPort }, registry: '127.0.0.1:5000',
+    file: 'faaso.yml',
+    bind: '127.0.0.1',
+    proxy: { port: proxyPort },
+    registry: '127.0.0.1:5000',
     routes: [{ path: '/sum', function: 'sum' }],
     functions: [{ name: 'sum', port: sumPort, env: {}, limits: { memory: '128m', cpus: 0.5, pids: 64 } }],
   };
   const proxyImage = await ensureInfraImage(REPO, 'caddy', log);
-  const plan = { ...planStack(config, new Map([['sum', { hash: 'latest', image: SUM_IMAGE, healthcheck: HEALTHCHECK }]]), proxyImage), project: PROJECT };
+  const plan = {
+    ...planStack(
+      config,
+      new Map([['sum', { hash: 'latest', image: SUM_IMAGE, healthcheck: HEALTHCHECK }]]),
+      proxyImage,
+    ),
+    project: PROJECT,
+  };
   let text = renderCompose(plan);
   if (withCrashy) {
     const doc = parseYaml(text, 'docker-compose.yml') as { services: Record<string, Record<string, unknown>> };
@@ -134,11 +169,20 @@ async function writeStack(withCrashy: boolean): Promise<void> {
 }
 
 /** A watcher child process, its lines with arrival times. */
-interface Watcher { child: ChildProcess; lines: { at: number; text: string }[]; stderr: string; exit: Promise<number | null> }
+interface Watcher {
+  child: ChildProcess;
+  lines: { at: number; text: string }[];
+  stderr: string;
+  exit: Promise<number | null>;
+}
 let watcher: Watcher | null = null;
 
 function startWatcher(args: string[], extraEnv: Record<string, string>): Watcher {
-  const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'watch.mjs'), ...args], { cwd: REPO, env: { ...process.env, FAASO_VERBOSE: '', ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(REPO, 'scripts', 'watch.mjs'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, FAASO_VERBOSE: '', ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const w: Watcher = { child, lines: [], stderr: '', exit: new Promise((r) => child.on('close', (code) => r(code))) };
   let buf = '';
   child.stdout!.on('data', (d) => {
@@ -154,8 +198,14 @@ function startWatcher(args: string[], extraEnv: Record<string, string>): Watcher
 }
 
 async function line(re: RegExp, after: number, timeoutMs: number): Promise<{ at: number; text: string }> {
-  return waitFor(`watch line ${re}`, async () => watcher!.lines.find((l) => l.at >= after && re.test(l.text)), timeoutMs).catch((err) => {
-    throw new Error(`${(err as Error).message}\nwatch said:\n${watcher!.lines.map((l) => l.text).join('\n')}\n${watcher!.stderr}`);
+  return waitFor(
+    `watch line ${re}`,
+    async () => watcher!.lines.find((l) => l.at >= after && re.test(l.text)),
+    timeoutMs,
+  ).catch((err) => {
+    throw new Error(
+      `${(err as Error).message}\nwatch said:\n${watcher!.lines.map((l) => l.text).join('\n')}\n${watcher!.stderr}`,
+    );
   });
 }
 
@@ -172,12 +222,16 @@ test.before(async () => {
   const realDocker = await run(['sh', '-c', 'command -v docker']);
   dockerDownFlag = path.join(root, 'docker-is-down');
   await fs.mkdir(path.join(root, 'bin'));
-  await fs.writeFile(path.join(root, 'bin', 'docker'), [
-    '#!/bin/sh',
-    `if [ -e '${dockerDownFlag}' ]; then echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1; fi`,
-    `exec '${realDocker.stdout.trim()}' "$@"`,
-    '',
-  ].join('\n'), { mode: 0o755 });
+  await fs.writeFile(
+    path.join(root, 'bin', 'docker'),
+    [
+      '#!/bin/sh',
+      `if [ -e '${dockerDownFlag}' ]; then echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1; fi`,
+      `exec '${realDocker.stdout.trim()}' "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   fakePath = `${path.join(root, 'bin')}:${process.env.PATH}`;
   sumPort = await freePort();
   proxyPort = await freePort();
@@ -189,7 +243,9 @@ test.before(async () => {
 
 async function cleanup(): Promise<void> {
   if (watcher && watcher.child.exitCode === null) watcher.child.kill('SIGKILL');
-  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`)).split('\n').filter(Boolean);
+  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) await docker('rm', '-f', ...ids);
   await dockerOk('network', 'rm', `${PROJECT}_faaso`);
   if (root) await fs.rm(root, { recursive: true, force: true });
@@ -223,7 +279,10 @@ test('--once --json: a stopped function is started and waited for; one JSON obje
   const since = Date.now();
   const r = await runScript('watch', ['--once', '--json'], env);
   assert.is(r.code, 0, r.output);
-  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const action = events.find((e) => e.event === 'action');
   assert.ok(action, r.stdout);
   assert.is(action!.service, 'sum');
@@ -246,7 +305,9 @@ test('watch starts; crashy (missing) is created, then reported as crash-looping 
   await writeStack(true);
   const sumBefore = await container('sum');
   const since = Date.now();
-  watcher = startWatcher(['--interval', String(INTERVAL_S), '--unhealthy-threshold', String(THRESHOLD)], { PATH: fakePath });
+  watcher = startWatcher(['--interval', String(INTERVAL_S), '--unhealthy-threshold', String(THRESHOLD)], {
+    PATH: fakePath,
+  });
   await line(/watching every 1s: crashy, proxy, sum/, since, 20_000);
   await line(/ crashy: missing → created \(/, since, 20_000);
   const loop = await line(/ crashy: crash-looping: .* → leaving it alone for 30s$/, since, 30_000);
@@ -254,7 +315,10 @@ test('watch starts; crashy (missing) is created, then reported as crash-looping 
   // Left alone: during its 30 s period nothing about crashy is printed or done.
   await new Promise((r) => setTimeout(r, 5000));
   const later = watcher.lines.filter((l) => l.at > loop.at && / crashy: /.test(l.text));
-  assert.equal(later.map((l) => l.text), []);
+  assert.equal(
+    later.map((l) => l.text),
+    [],
+  );
   const sumAfter = await container('sum');
   assert.equal([sumAfter!.id, sumAfter!.restarts, sumAfter!.health], [sumBefore!.id, sumBefore!.restarts, 'healthy']);
   assert.ok(await serving(proxyPort, '/sum/ping'), 'sum answers through the proxy');
@@ -281,7 +345,9 @@ test(`docker pause: restarted by watch within ${HANG_RESTART_S} s, serving ${STA
   await docker('pause', c.id);
   const restarted = await line(/ sum: paused 2 checks in a row → unpaused and restarted \(/, since, 30_000);
   const took = await secondsUntilServing(since, 30_000);
-  measured.push(`docker pause → restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`);
+  measured.push(
+    `docker pause → restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`,
+  );
   assert.ok((restarted.at - since) / 1000 <= HANG_RESTART_S, `restarted after ${(restarted.at - since) / 1000}s`);
   assert.ok(took - (restarted.at - since) / 1000 <= START_S, `serving ${took}s after the pause`);
 });
@@ -296,8 +362,13 @@ test(`a hung server (SIGSTOP: /ping stops answering, the container still "runnin
   const failing = await line(/ sum: unhealthy \(check 1 of 2\)/, since, 30_000);
   const restarted = await line(/ sum: unhealthy 2 checks in a row → restarted \(/, since, 30_000);
   const took = await secondsUntilServing(since, 30_000);
-  measured.push(`SIGSTOP hang → first failing check ${((failing.at - since) / 1000).toFixed(1)}s, restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`);
-  assert.ok((failing.at - since) / 1000 <= INTERVAL_S + PING_S + CHECK_S, `first failing check after ${(failing.at - since) / 1000}s`);
+  measured.push(
+    `SIGSTOP hang → first failing check ${((failing.at - since) / 1000).toFixed(1)}s, restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${took.toFixed(1)}s`,
+  );
+  assert.ok(
+    (failing.at - since) / 1000 <= INTERVAL_S + PING_S + CHECK_S,
+    `first failing check after ${(failing.at - since) / 1000}s`,
+  );
   assert.ok((restarted.at - since) / 1000 <= HANG_RESTART_S, `restarted after ${(restarted.at - since) / 1000}s`);
   assert.ok(took - (restarted.at - since) / 1000 <= START_S, `serving ${took}s after the hang`);
 });
@@ -332,7 +403,11 @@ test('docker rm -f: watch recreates it through compose', async () => {
 test('Docker going away mid-watch: said once, retried every interval, no crash; back: said once', async () => {
   const since = Date.now();
   await fs.writeFile(dockerDownFlag, '');
-  await line(/ stack faaso-it-watch: Docker is not reachable \(Cannot connect to the Docker daemon.*\): retrying every 1s$/, since, 10_000);
+  await line(
+    / stack faaso-it-watch: Docker is not reachable \(Cannot connect to the Docker daemon.*\): retrying every 1s$/,
+    since,
+    10_000,
+  );
   await new Promise((r) => setTimeout(r, 3000));
   await fs.rm(dockerDownFlag);
   await line(/ stack faaso-it-watch: Docker is reachable again: watching$/, since, 10_000);
@@ -354,7 +429,12 @@ test('crashy: still crash-looping after its first period, reported once, never a
   const crashy = watcher!.lines.filter((l) => / crashy: /.test(l.text)).map((l) => l.text.replace(/^\S+ /, ''));
   // watch's own actions end in their duration ("→ created (0.4s)"); "crashed →
   // restarted by Docker" lines report Docker's restarts, seen at whichever check.
-  assert.is(crashy.filter((l) => / → (created|recreated|started|restarted|unpaused and restarted) \(\d+\.\ds\)$/.test(l)).length, 1, crashy.join('\n'));
+  assert.is(
+    crashy.filter((l) => / → (created|recreated|started|restarted|unpaused and restarted) \(\d+\.\ds\)$/.test(l))
+      .length,
+    1,
+    crashy.join('\n'),
+  );
   assert.is(crashy.filter((l) => /crash-looping/.test(l)).length, 2, crashy.join('\n'));
 });
 

@@ -28,7 +28,8 @@ const CRASHY_FILES = {
     '    expect: {json: {ok: true}}',
     '',
   ].join('\n'),
-  'handler.py': 'import os\n\n\ndef handle(req):\n    if req.path == "/crash":\n        os._exit(3)  # no cleanup, no answer: a crash\n    return {"ok": True}\n',
+  'handler.py':
+    'import os\n\n\ndef handle(req):\n    if req.path == "/crash":\n        os._exit(3)  # no cleanup, no answer: a crash\n    return {"ok": True}\n',
 };
 let stack: SoakStack;
 
@@ -43,7 +44,10 @@ test.after(async () => {
 
 test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, status reports it`, async () => {
   const maxMs = (SECONDS + 120) * 1000;
-  const loads = Object.entries(PROBES).map(([fn, p]) => ({ fn, run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }) }));
+  const loads = Object.entries(PROBES).map(([fn, p]) => ({
+    fn,
+    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+  }));
   // Its own failures are the point, so they are reported, not asserted.
   const poison = startLoad([stack.via(`/${CRASHY}/crash`)], 1, { maxMs });
   const container = stack.container(CRASHY);
@@ -52,7 +56,11 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
   // A failed wait must not leave load running, nor be hidden by the summary's assertions.
   let failure: unknown;
   try {
-    await waitFor(`${CRASHY} restarted ${LOOP_RESTARTS} times`, async () => ((await containerStateOf(container))?.restarts ?? 0) >= LOOP_RESTARTS, Math.max(60_000, SECONDS * 1000));
+    await waitFor(
+      `${CRASHY} restarted ${LOOP_RESTARTS} times`,
+      async () => ((await containerStateOf(container))?.restarts ?? 0) >= LOOP_RESTARTS,
+      Math.max(60_000, SECONDS * 1000),
+    );
     snapshots.push(await snapshot('loop established'));
     await sleep(Math.max(0, SECONDS * 1000 - (Date.now() - started)));
     snapshots.push(await snapshot(`after ${SECONDS} s`));
@@ -62,7 +70,8 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
   const results: [string, LoadResult][] = [];
   for (const l of loads) results.push([l.fn, await l.run.stop()]);
   const crashes = await poison.stop();
-  for (const [fn, r] of results) log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
+  for (const [fn, r] of results)
+    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
   log(`${CRASHY} /crash requests: ${crashes.ok} ok, ${crashes.failed} failed ${JSON.stringify(crashes.errors)}`);
   if (failure) throw failure;
   for (const [fn, r] of results) {
@@ -76,19 +85,30 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
     assert.ok(crashy.restarts >= LOOP_RESTARTS, `${snap.when}: status shows ${crashy.restarts} restarts`);
     // Docker's own probes of the others must not suffer either (they once timed out under load).
     for (const r of snap.rows.filter((row) => row.function !== CRASHY)) {
-      assert.is(`${r.state}/${r.health}`, 'running/healthy', `${snap.when}: ${r.function}\n${snap.healthLogs[r.function] ?? ''}`);
+      assert.is(
+        `${r.state}/${r.health}`,
+        'running/healthy',
+        `${snap.when}: ${r.function}\n${snap.healthLogs[r.function] ?? ''}`,
+      );
     }
   }
 });
 
-interface Snapshot { when: string; code: number; output: string; rows: { function: string; state: string; health: string; restarts: number }[]; healthLogs: Record<string, string> }
+interface Snapshot {
+  when: string;
+  code: number;
+  output: string;
+  rows: { function: string; state: string; health: string; restarts: number }[];
+  healthLogs: Record<string, string>;
+}
 
 /** `status --json` as a user would run it, plus Docker's probe log of anything not healthy (read at once: it only keeps 5). */
 async function snapshot(when: string): Promise<Snapshot> {
   const r = await runScript('status', ['--json'], stack.env);
   const rows: Snapshot['rows'] = r.code === 0 || r.code === 3 ? JSON.parse(r.stdout).functions : [];
   const healthLogs: Record<string, string> = {};
-  for (const row of rows.filter((x) => x.health !== 'healthy')) healthLogs[row.function] = await healthLog(stack.container(row.function));
+  for (const row of rows.filter((x) => x.health !== 'healthy'))
+    healthLogs[row.function] = await healthLog(stack.container(row.function));
   log(`status, ${when}: ${rows.map((x) => `${x.function} ${x.state}/${x.health} restarts=${x.restarts}`).join(', ')}`);
   return { when, code: r.code, output: r.output, rows, healthLogs };
 }

@@ -43,26 +43,40 @@ if (!ENABLED) {
     const s = stack!;
     const plan = planDockerdRestart(await dockerdFacts());
     const registryBefore = await containerStateOf(REGISTRY);
-    for (const [fn, p] of Object.entries(PROBES)) assert.ok(await answers(s.via(p.path), p.check), `${fn} answers before the restart`);
+    for (const [fn, p] of Object.entries(PROBES))
+      assert.ok(await answers(s.via(p.path), p.check), `${fn} answers before the restart`);
     if (process.env.FAASO_SOAK_RESTART_LOG) {
-      await fs.appendFile(process.env.FAASO_SOAK_RESTART_LOG, `${new Date().toUTCString()} restarting dockerd (faaso soak test, ${plan.kind})\n`);
+      await fs.appendFile(
+        process.env.FAASO_SOAK_RESTART_LOG,
+        `${new Date().toUTCString()} restarting dockerd (faaso soak test, ${plan.kind})\n`,
+      );
     }
     const t0 = Date.now();
     try {
       await restartDockerd(plan, log);
       log(`dockerd answers again after ${((Date.now() - t0) / 1000).toFixed(1)} s (${plan.kind})`);
       const services = [...Object.values(EXAMPLES), 'proxy'];
-      await waitFor('every container of the stack running', async () => {
-        const states = await Promise.all(services.map((svc) => containerStateOf(s.container(svc))));
-        return states.every((st) => st?.status === 'running');
-      }, RECOVERY_DEADLINE_MS);
+      await waitFor(
+        'every container of the stack running',
+        async () => {
+          const states = await Promise.all(services.map((svc) => containerStateOf(s.container(svc))));
+          return states.every((st) => st?.status === 'running');
+        },
+        RECOVERY_DEADLINE_MS,
+      );
       for (const [fn, p] of Object.entries(PROBES)) {
         await waitFor(`${fn} through the proxy`, () => answers(s.via(p.path), p.check), RECOVERY_DEADLINE_MS);
       }
       log(`all routes answer through the proxy ${((Date.now() - t0) / 1000).toFixed(1)} s after the restart began`);
       if (registryBefore?.status === 'running') {
-        await waitFor(`${REGISTRY} answering on ${DEFAULT_REGISTRY}`, () => pingRegistry(DEFAULT_REGISTRY, 1000), RECOVERY_DEADLINE_MS);
-        log(`${REGISTRY} answers on ${DEFAULT_REGISTRY} ${((Date.now() - t0) / 1000).toFixed(1)} s after the restart began`);
+        await waitFor(
+          `${REGISTRY} answering on ${DEFAULT_REGISTRY}`,
+          () => pingRegistry(DEFAULT_REGISTRY, 1000),
+          RECOVERY_DEADLINE_MS,
+        );
+        log(
+          `${REGISTRY} answers on ${DEFAULT_REGISTRY} ${((Date.now() - t0) / 1000).toFixed(1)} s after the restart began`,
+        );
       }
       for (const svc of services) {
         const st = await containerStateOf(s.container(svc));

@@ -25,12 +25,21 @@ export function planDockerdRestart(f: DockerdFacts): RestartPlan {
   if (f.systemdActive) return { kind: 'systemd' };
   if (f.pid === null) return { kind: 'refuse', why: 'no running dockerd found (/var/run/docker.pid)' };
   const [bin, ...args] = f.argv;
-  if (!bin || !/(^|\/)dockerd$/.test(bin)) return { kind: 'refuse', why: `PID ${f.pid} is not dockerd (${f.argv.join(' ')})` };
-  if (args.length > 0) return { kind: 'refuse', why: `dockerd runs with arguments (${args.join(' ')}); faaso's setup would restart it without them` };
+  if (!bin || !/(^|\/)dockerd$/.test(bin))
+    return { kind: 'refuse', why: `PID ${f.pid} is not dockerd (${f.argv.join(' ')})` };
+  if (args.length > 0)
+    return {
+      kind: 'refuse',
+      why: `dockerd runs with arguments (${args.join(' ')}); faaso's setup would restart it without them`,
+    };
   return { kind: 'background', pid: f.pid };
 }
 
-const alive = (pid: number) => fs.access(`/proc/${pid}`).then(() => true, () => false);
+const alive = (pid: number) =>
+  fs.access(`/proc/${pid}`).then(
+    () => true,
+    () => false,
+  );
 
 export async function dockerdFacts(): Promise<DockerdFacts> {
   const systemdActive = (await run(['systemctl', 'is-active', '--quiet', 'docker'])).exitCode === 0;
@@ -54,7 +63,7 @@ export async function restartDockerd(plan: RestartPlan, log: (l: string) => void
       if (Date.now() > deadline) throw new Error(`dockerd (PID ${plan.pid}) did not exit within 120 s of SIGTERM`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    log('dockerd stopped; starting it with faaso\'s setup');
+    log("dockerd stopped; starting it with faaso's setup");
     await setupEngine({ log, waitMs: 60_000 });
   }
   if (!(await waitForEngine(60_000))) throw new Error('Docker did not answer within 60 s of its restart');
@@ -63,6 +72,6 @@ export async function restartDockerd(plan: RestartPlan, log: (l: string) => void
 /** Last resort for a test's finally: whatever happened, leave an engine that answers. */
 export async function ensureDockerdRunning(log: (l: string) => void): Promise<void> {
   if (await waitForEngine(1000)) return;
-  log('Docker does not answer: starting it with faaso\'s setup');
+  log("Docker does not answer: starting it with faaso's setup");
   await setupEngine({ log, waitMs: 60_000 });
 }

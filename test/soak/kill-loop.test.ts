@@ -8,7 +8,16 @@ import * as assert from 'uvu/assert';
 import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
 import { waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
-import { PROBES, answers, containerStateOf, killServer, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';
+import {
+  PROBES,
+  answers,
+  containerStateOf,
+  killServer,
+  log,
+  sleep,
+  startSoakStack,
+  type SoakStack,
+} from './soak-stack.ts';
 
 const test = suite('soak: kill loop');
 const SECONDS = soakSeconds(process.env);
@@ -36,7 +45,10 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
   const container = stack.container(VICTIM);
   const direct = `http://127.0.0.1:${stack.ports[VICTIM]}/ping`;
   const maxMs = (SECONDS + 120) * 1000;
-  const loads = Object.entries(PROBES).map(([fn, p]) => ({ fn, run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }) }));
+  const loads = Object.entries(PROBES).map(([fn, p]) => ({
+    fn,
+    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+  }));
   const recoveries: number[] = [];
   const first = (await containerStateOf(container))!.restarts;
   // A failed wait must not leave load running, nor be hidden by the summary's assertions.
@@ -47,9 +59,17 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
       const before = (await containerStateOf(container))!.restarts;
       await killServer(container);
       const killedAt = Date.now();
-      await waitFor(`${VICTIM} restarted after kill ${i + 1}`, async () => ((await containerStateOf(container))?.restarts ?? 0) > before, RECOVERY_DEADLINE_MS);
+      await waitFor(
+        `${VICTIM} restarted after kill ${i + 1}`,
+        async () => ((await containerStateOf(container))?.restarts ?? 0) > before,
+        RECOVERY_DEADLINE_MS,
+      );
       await waitFor(`${VICTIM} answering after kill ${i + 1}`, () => answers(direct), RECOVERY_DEADLINE_MS);
-      await waitFor(`${VICTIM} through the proxy after kill ${i + 1}`, () => answers(stack.via(PROBES[VICTIM]!.path), PROBES[VICTIM]!.check), RECOVERY_DEADLINE_MS);
+      await waitFor(
+        `${VICTIM} through the proxy after kill ${i + 1}`,
+        () => answers(stack.via(PROBES[VICTIM]!.path), PROBES[VICTIM]!.check),
+        RECOVERY_DEADLINE_MS,
+      );
       recoveries.push(Date.now() - killedAt);
       await sleep(Math.max(0, PERIOD_MS - (Date.now() - round)));
     }
@@ -58,8 +78,11 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
   }
   const results: [string, LoadResult][] = [];
   for (const l of loads) results.push([l.fn, await l.run.stop()]);
-  for (const [fn, r] of results) log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
-  log(`${recoveries.length} kill(s), serving again after (s): ${recoveries.map((ms) => (ms / 1000).toFixed(1)).join(' ')}`);
+  for (const [fn, r] of results)
+    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
+  log(
+    `${recoveries.length} kill(s), serving again after (s): ${recoveries.map((ms) => (ms / 1000).toFixed(1)).join(' ')}`,
+  );
   const restarts = ((await containerStateOf(container))?.restarts ?? 0) - first;
   log(`${VICTIM} restarts: ${restarts}`);
   if (failure) throw failure;
@@ -69,7 +92,11 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
     // Caddy retries dial errors for 5 s, so requests that arrive during a restart
     // still succeed; only those in flight at the kill may fail (a response cut
     // off mid-body: UND_ERR_SOCKET): at most one per worker per kill.
-    if (fn === VICTIM) assert.ok(r.failed <= KILLS * WORKERS, `${fn}: ${r.failed} failed > ${KILLS * WORKERS}: ${JSON.stringify(r.errors)}`);
+    if (fn === VICTIM)
+      assert.ok(
+        r.failed <= KILLS * WORKERS,
+        `${fn}: ${r.failed} failed > ${KILLS * WORKERS}: ${JSON.stringify(r.errors)}`,
+      );
     else assert.is(r.failed, 0, `${fn}: ${JSON.stringify(r.errors)}`);
   }
 });

@@ -10,12 +10,21 @@ export function soakSeconds(env: NodeJS.ProcessEnv): number {
   const raw = env.FAASO_SOAK_SECONDS?.trim();
   if (!raw) return DEFAULT_SOAK_SECONDS;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 5 || n > 86_400) throw new Error(`FAASO_SOAK_SECONDS: ${JSON.stringify(raw)} must be a whole number of seconds, 5..86400`);
+  if (!Number.isInteger(n) || n < 5 || n > 86_400)
+    throw new Error(`FAASO_SOAK_SECONDS: ${JSON.stringify(raw)} must be a whole number of seconds, 5..86400`);
   return n;
 }
 
 const UNITS: Record<string, number> = {
-  B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4,
+  B: 1,
+  kB: 1e3,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
 };
 
 /** `docker stats` MemUsage ("12.5MiB / 256MiB") → bytes used (the part before the slash). */
@@ -50,8 +59,16 @@ export function parseProcStat(line: string): { pid: number; ppid: number } | nul
  */
 export const PROXY_GROWTH_BOUND_BYTES = 50 * 1e6;
 
-export function memoryVerdict(startBytes: number, endBytes: number, bound = PROXY_GROWTH_BOUND_BYTES): { growth: number; ok: boolean; text: string } {
+export function memoryVerdict(
+  startBytes: number,
+  endBytes: number,
+  bound = PROXY_GROWTH_BOUND_BYTES,
+): { growth: number; ok: boolean; text: string } {
   const growth = endBytes - startBytes;
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
-  return { growth, ok: growth <= bound, text: `proxy memory ${mb(startBytes)} → ${mb(endBytes)} (growth ${mb(growth)}, bound ${mb(bound)})` };
+  return {
+    growth,
+    ok: growth <= bound,
+    text: `proxy memory ${mb(startBytes)} → ${mb(endBytes)} (growth ${mb(growth)}, bound ${mb(bound)})`,
+  };
 }

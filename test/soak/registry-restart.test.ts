@@ -27,7 +27,9 @@ let digest = '';
 async function removeOurs(): Promise<void> {
   await run(['docker', 'rm', '-f', RUN_NAME, container]);
   await run(['docker', 'volume', 'rm', volume]);
-  const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${FN}`)).split('\n').filter(Boolean);
+  const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${FN}`))
+    .split('\n')
+    .filter(Boolean);
   if (tags.length > 0) await run(['docker', 'rmi', ...tags]);
 }
 
@@ -53,13 +55,19 @@ async function stillThere(after: string): Promise<void> {
   assert.is(await docker('port', container, '5000/tcp'), REGISTRY);
   assert.is(await manifestDigest(REGISTRY, FN, 'latest'), digest, `manifest after ${after}`);
   // Pull from the registry, not the local cache: drop the local tags first.
-  const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${FN}`)).split('\n').filter(Boolean);
+  const tags = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${FN}`))
+    .split('\n')
+    .filter(Boolean);
   if (tags.length > 0) await docker('rmi', ...tags);
   await docker('pull', `${REGISTRY}/${FN}:latest`);
   await run(['docker', 'rm', '-f', RUN_NAME]);
   await docker('run', '-d', '--name', RUN_NAME, '-p', `127.0.0.1:${RUN_PORT}:3000`, `${REGISTRY}/${FN}:latest`);
   try {
-    await waitFor(`${FN} served from the pulled image`, () => answers(`http://127.0.0.1:${RUN_PORT}/`, (b) => b.includes('"kept": true') || b.includes('"kept":true')), RECOVERY_DEADLINE_MS);
+    await waitFor(
+      `${FN} served from the pulled image`,
+      () => answers(`http://127.0.0.1:${RUN_PORT}/`, (b) => b.includes('"kept": true') || b.includes('"kept":true')),
+      RECOVERY_DEADLINE_MS,
+    );
   } finally {
     await run(['docker', 'rm', '-f', RUN_NAME]);
   }
@@ -83,7 +91,11 @@ test('the registry process crashes: its restart policy brings it back with every
   const pid = Number(await docker('inspect', '-f', '{{.State.Pid}}', container));
   assert.ok(pid > 0);
   process.kill(pid, 'SIGKILL');
-  await waitFor('the registry restarted', async () => ((await containerStateOf(container))?.restarts ?? 0) > before, RECOVERY_DEADLINE_MS);
+  await waitFor(
+    'the registry restarted',
+    async () => ((await containerStateOf(container))?.restarts ?? 0) > before,
+    RECOVERY_DEADLINE_MS,
+  );
   await stillThere('a crash');
 });
 

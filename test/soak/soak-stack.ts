@@ -46,7 +46,9 @@ export interface SoakStackOptions {
 
 /** Containers of a project left over by an earlier run that died: ours to remove. */
 export async function removeProject(project: string): Promise<void> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)).split('\n').filter(Boolean);
+  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) await docker('rm', '-f', ...ids);
 }
 
@@ -62,7 +64,8 @@ export async function startSoakStack(opts: SoakStackOptions): Promise<SoakStack>
 
 async function startStack(opts: SoakStackOptions): Promise<SoakStack> {
   await requireDocker();
-  if (opts.portBase < 18500 || opts.portBase + 9 > 18699) throw new Error(`soak ports must stay in 18500-18699, got ${opts.portBase}`);
+  if (opts.portBase < 18500 || opts.portBase + 9 > 18699)
+    throw new Error(`soak ports must stay in 18500-18699, got ${opts.portBase}`);
   await removeProject(opts.project);
   const project = await tempProject(Object.values(EXAMPLES));
   const routes: Record<string, string> = { ...EXAMPLES };
@@ -74,9 +77,12 @@ async function startStack(opts: SoakStackOptions): Promise<SoakStack> {
   Object.values(routes).forEach((fn, i) => (ports[fn] = opts.portBase + i));
   const proxyPort = opts.portBase + 9;
   const yml = [
-    'routes:', ...Object.entries(routes).map(([p, f]) => `  ${p}: ${f}`),
-    'proxy:', `  port: ${proxyPort}`,
-    'functions:', ...Object.entries(ports).flatMap(([f, p]) => [`  ${f}:`, `    port: ${p}`]),
+    'routes:',
+    ...Object.entries(routes).map(([p, f]) => `  ${p}: ${f}`),
+    'proxy:',
+    `  port: ${proxyPort}`,
+    'functions:',
+    ...Object.entries(ports).flatMap(([f, p]) => [`  ${f}:`, `    port: ${p}`]),
   ].join('\n');
   await fs.writeFile(path.join(project.root, 'faaso.yml'), `${yml}\n`);
   const env = { ...project.env, FAASO_PROJECT: opts.project };
@@ -134,10 +140,20 @@ export async function killServer(container: string): Promise<number> {
   return pids.length;
 }
 
-export interface State { status: string; health: string; restarts: number }
+export interface State {
+  status: string;
+  health: string;
+  restarts: number;
+}
 
 export async function containerStateOf(container: string): Promise<State | null> {
-  const r = await run(['docker', 'inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}', container]);
+  const r = await run([
+    'docker',
+    'inspect',
+    '-f',
+    '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}',
+    container,
+  ]);
   if (r.exitCode !== 0) return null;
   const [status = '', health = '', restarts = '0'] = r.stdout.trim().split(' ');
   return { status, health, restarts: Number(restarts) };
@@ -145,7 +161,13 @@ export async function containerStateOf(container: string): Promise<State | null>
 
 /** Docker's last health probes of a container (exit code, output): why it is not healthy. */
 export async function healthLog(container: string): Promise<string> {
-  const r = await run(['docker', 'inspect', '-f', '{{range .State.Health.Log}}{{.ExitCode}} {{.Start}} {{printf "%.80q" .Output}}{{"\\n"}}{{end}}', container]);
+  const r = await run([
+    'docker',
+    'inspect',
+    '-f',
+    '{{range .State.Health.Log}}{{.ExitCode}} {{.Start}} {{printf "%.80q" .Output}}{{"\\n"}}{{end}}',
+    container,
+  ]);
   return r.stdout.trim();
 }
 

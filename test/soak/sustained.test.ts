@@ -25,7 +25,10 @@ test.after(async () => {
 
 test(`${SECONDS} s of load on every route: 0 errors, proxy memory growth bounded`, async () => {
   const maxMs = (SECONDS + 60) * 1000;
-  const loads = Object.entries(PROBES).map(([fn, p]) => ({ fn, run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }) }));
+  const loads = Object.entries(PROBES).map(([fn, p]) => ({
+    fn,
+    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+  }));
   const proxy = stack.container('proxy');
   const samples: number[] = [];
   // A failed sample must not leave load running.
@@ -48,8 +51,11 @@ test(`${SECONDS} s of load on every route: 0 errors, proxy memory growth bounded
   if (failure) throw failure;
   const verdict = memoryVerdict(samples[0]!, samples[samples.length - 1]!);
   const total = results.reduce((n, [, r]) => n + r.ok, 0);
-  for (const [fn, r] of results) log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
-  log(`${total} requests in ${SECONDS} s (+${WARMUP_MS / 1000} s warm-up), ~${Math.round(total / (SECONDS + WARMUP_MS / 1000))}/s`);
+  for (const [fn, r] of results)
+    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
+  log(
+    `${total} requests in ${SECONDS} s (+${WARMUP_MS / 1000} s warm-up), ~${Math.round(total / (SECONDS + WARMUP_MS / 1000))}/s`,
+  );
   log(`${verdict.text}; samples MB: ${samples.map((b) => (b / 1e6).toFixed(1)).join(' ')}`);
   for (const [fn, r] of results) {
     assert.ok(r.ok > SECONDS, `${fn}: the load generator barely ran (${r.ok} requests)`);

@@ -5,14 +5,52 @@ import { registryRunArgv } from '../../src/registry/registry.ts';
 import { describeArgv } from '../../src/exec/runner.ts';
 
 test('dockerBuild: sorted labels, secrets, no-cache, context last', () => {
-  assert.equal(dockerBuild({ context: '/tmp/ctx', tag: 'c/sum:1', labels: { b: '2', a: '1' }, noCache: true, secrets: { ca: '/etc/ca.crt' } }), [
-    'docker', 'build', '--progress=plain', '-t', 'c/sum:1', '--label', 'a=1', '--label', 'b=2', '--no-cache', '--secret', 'id=ca,src=/etc/ca.crt', '/tmp/ctx',
-  ]);
+  assert.equal(
+    dockerBuild({
+      context: '/tmp/ctx',
+      tag: 'c/sum:1',
+      labels: { b: '2', a: '1' },
+      noCache: true,
+      secrets: { ca: '/etc/ca.crt' },
+    }),
+    [
+      'docker',
+      'build',
+      '--progress=plain',
+      '-t',
+      'c/sum:1',
+      '--label',
+      'a=1',
+      '--label',
+      'b=2',
+      '--no-cache',
+      '--secret',
+      'id=ca,src=/etc/ca.crt',
+      '/tmp/ctx',
+    ],
+  );
 });
 
 test('dockerRun: hardened containers publish on loopback only', () => {
   const argv = dockerRun({ image: 'img:1', name: 'faaso-test-x', publish: ['127.0.0.1::3000'], hardened: true });
-  assert.equal(argv, ['docker', 'run', '-d', '--name', 'faaso-test-x', '-p', '127.0.0.1::3000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init', 'img:1']);
+  assert.equal(argv, [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    'faaso-test-x',
+    '-p',
+    '127.0.0.1::3000',
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--init',
+    'img:1',
+  ]);
 });
 
 test('registryRunArgv binds the registry to its loopback address with a named volume', () => {

@@ -59,10 +59,14 @@ test('a write that fails halfway (file size limit: EFBIG) leaves the old file in
     const { writeFileAtomic } = await import(${JSON.stringify(MODULE)});
     try { await writeFileAtomic(${JSON.stringify(f)}, Buffer.alloc(4 << 20, 120)); console.log('written'); }
     catch (e) { console.log('failed', e.code); }`;
-  const r = spawnSync('bash', ['-c', 'ulimit -f 1024; exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script], {
-    encoding: 'utf8',
-    cwd: path.dirname(MODULE),
-  });
+  const r = spawnSync(
+    'bash',
+    ['-c', 'ulimit -f 1024; exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script],
+    {
+      encoding: 'utf8',
+      cwd: path.dirname(MODULE),
+    },
+  );
   assert.is(r.stdout.trim(), 'failed EFBIG', r.stderr);
   assert.is(fs.readFileSync(f, 'utf8'), 'old content\n');
   assert.equal(fs.readdirSync(d), ['docker-compose.yml']);
@@ -74,7 +78,10 @@ test('a failing rename (target is a folder) removes the temp file and touches no
   fs.mkdirSync(target);
   fs.writeFileSync(path.join(target, 'Caddyfile'), 'keep\n');
   const err = await writeFileAtomic(target, 'x').catch((e) => e);
-  assert.ok(err instanceof Error && ['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code!), String(err));
+  assert.ok(
+    err instanceof Error && ['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code!),
+    String(err),
+  );
   assert.equal(fs.readdirSync(d), ['caddy']);
   assert.is(fs.readFileSync(path.join(target, 'Caddyfile'), 'utf8'), 'keep\n');
 });

@@ -2,7 +2,16 @@
 // faaso's log lines → phases, rows, targets and the summary line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RUNTIME_CASES, benchName, changeLine, depsVerdict, installSteps, phasesFromLines, reportedMs, selectRuntimes } from '../../bench/lib/build-plan.ts';
+import {
+  RUNTIME_CASES,
+  benchName,
+  changeLine,
+  depsVerdict,
+  installSteps,
+  phasesFromLines,
+  reportedMs,
+  selectRuntimes,
+} from '../../bench/lib/build-plan.ts';
 import { caseRows, evaluateTargets, parallelRows, summaryLine, type CaseResult } from '../../bench/lib/build-report.ts';
 
 const BUILDKIT = `#6 [build 4/5] COPY function/package*.json ./
@@ -24,11 +33,22 @@ const BUILDKIT = `#6 [build 4/5] COPY function/package*.json ./
 
 test('installSteps finds apt, npm, pip and shards steps and whether BuildKit reused them', () => {
   const steps = installSteps(BUILDKIT);
-  assert.equal(steps.map((s) => [s.step, s.cached]), [['8', true], ['10', true], ['9', false]]);
+  assert.equal(
+    steps.map((s) => [s.step, s.cached]),
+    [
+      ['8', true],
+      ['10', true],
+      ['9', false],
+    ],
+  );
   assert.equal(depsVerdict(steps), { reused: false, text: 'no (2/3)' });
   assert.equal(depsVerdict(steps.slice(0, 2)), { reused: true, text: 'yes (2/2)' });
   assert.equal(depsVerdict([]), { reused: null, text: '-' });
-  assert.equal(installSteps('#3 [build 6/7] RUN shards build function --release\n#3 DONE 40s\n'), [], 'shards build is not an install');
+  assert.equal(
+    installSteps('#3 [build 6/7] RUN shards build function --release\n#3 DONE 40s\n'),
+    [],
+    'shards build is not an install',
+  );
 });
 
 test('phasesFromLines splits a build by when its log lines came', () => {
@@ -39,18 +59,40 @@ test('phasesFromLines splits a build by when its log lines came', () => {
     { ms: 14_400, text: 'faaso-bench-sum: pushing r/faaso-bench-sum:abc' },
     { ms: 15_400, text: '✓ faaso-bench-sum: built in 14.6s — r/faaso-bench-sum:abc (1 MB)' },
   ];
-  assert.equal(phasesFromLines(lines, 'faaso-bench-sum', 15_500), { overheadMs: 1000, dockerMs: 12_000, testsMs: 1500, pushMs: 1000 });
+  assert.equal(phasesFromLines(lines, 'faaso-bench-sum', 15_500), {
+    overheadMs: 1000,
+    dockerMs: 12_000,
+    testsMs: 1500,
+    pushMs: 1000,
+  });
   // --no-push, no tests: the missing phases are 0.
-  assert.equal(phasesFromLines([lines[0]!, lines[4]!], 'faaso-bench-sum', 15_400), { overheadMs: 900, dockerMs: 14_500, testsMs: 0, pushMs: 0 });
-  assert.is(phasesFromLines([{ ms: 5, text: '✓ faaso-bench-sum: up to date in 0.1s — x' }], 'faaso-bench-sum', 10), null);
+  assert.equal(phasesFromLines([lines[0]!, lines[4]!], 'faaso-bench-sum', 15_400), {
+    overheadMs: 900,
+    dockerMs: 14_500,
+    testsMs: 0,
+    pushMs: 0,
+  });
+  assert.is(
+    phasesFromLines([{ ms: 5, text: '✓ faaso-bench-sum: up to date in 0.1s — x' }], 'faaso-bench-sum', 10),
+    null,
+  );
   assert.is(reportedMs('✓ faaso-bench-sum: up to date in 0.1s — x', 'faaso-bench-sum'), 100);
   assert.is(reportedMs('nothing', 'faaso-bench-sum'), null);
 });
 
 test('selectRuntimes: all by default, python for --quick, unknown names reported', () => {
-  assert.equal(selectRuntimes(undefined, false).cases.map((c) => c.runtime), ['python', 'node', 'crystal']);
-  assert.equal(selectRuntimes(undefined, true).cases.map((c) => c.runtime), ['python']);
-  assert.equal(selectRuntimes('crystal, python', false).cases.map((c) => c.runtime), ['python', 'crystal']);
+  assert.equal(
+    selectRuntimes(undefined, false).cases.map((c) => c.runtime),
+    ['python', 'node', 'crystal'],
+  );
+  assert.equal(
+    selectRuntimes(undefined, true).cases.map((c) => c.runtime),
+    ['python'],
+  );
+  assert.equal(
+    selectRuntimes('crystal, python', false).cases.map((c) => c.runtime),
+    ['python', 'crystal'],
+  );
   assert.equal(selectRuntimes('go,node', false).unknown, ['go']);
   assert.is(benchName(RUNTIME_CASES[1]!), 'faaso-bench-multiply');
   assert.is(changeLine(RUNTIME_CASES[1]!, 'change', 'n1'), '// faaso bench: change n1\n');
@@ -58,23 +100,52 @@ test('selectRuntimes: all by default, python for --quick, unknown names reported
 
 const result = (runtime: string, over: Partial<CaseResult['change']> = {}, inProcessMs = [40, 50, 60]): CaseResult => ({
   runtime,
-  cold: { faasoMs: 20_000, dockerMs: 10_000, phases: { overheadMs: 1000, dockerMs: 15_000, testsMs: 2000, pushMs: 2000 } },
+  cold: {
+    faasoMs: 20_000,
+    dockerMs: 10_000,
+    phases: { overheadMs: 1000, dockerMs: 15_000, testsMs: 2000, pushMs: 2000 },
+  },
   noChange: { cliMs: [900, 1000, 1100], inProcessMs, dockerMs: [300, 400, 500], upToDate: true },
-  change: { faasoMs: 4000, dockerMs: 2000, phases: null, faasoDeps: true, faasoDepsText: 'yes (3/3)', dockerDeps: true, dockerDepsText: 'yes (3/3)', ...over },
+  change: {
+    faasoMs: 4000,
+    dockerMs: 2000,
+    phases: null,
+    faasoDeps: true,
+    faasoDepsText: 'yes (3/3)',
+    dockerDeps: true,
+    dockerDepsText: 'yes (3/3)',
+    ...over,
+  },
 });
 
 test('caseRows: three rows per runtime with ratios and the deps verdicts', () => {
   const rows = caseRows(result('python'));
-  assert.equal(rows.map((r) => r[1]), ['cold (--no-cache)', 'no change', 'one-line change']);
+  assert.equal(
+    rows.map((r) => r[1]),
+    ['cold (--no-cache)', 'no change', 'one-line change'],
+  );
   assert.equal(rows[0]!.slice(2, 5), ['20.00 s', '10.00 s', '2.00×']);
   assert.equal(rows[1]!.slice(2, 5), ['50.0 ms in-process, 1.00 s CLI', '400.0 ms', '2.50×']);
   assert.is(rows[2]![5], 'yes (3/3) / yes (3/3)');
   assert.match(rows[0]![6]!, /overhead 1.00 s · build 15.00 s · tests 2.00 s · push 2.00 s/);
-  assert.equal(parallelRows({ jobs: 3, coldSerialMs: 100_000, coldParallelMs: 60_000, changeSerialMs: 10_000, changeParallelMs: 8000 })[0], ['cold (--no-cache)', '100.00 s', '60.00 s', '0.60×']);
+  assert.equal(
+    parallelRows({
+      jobs: 3,
+      coldSerialMs: 100_000,
+      coldParallelMs: 60_000,
+      changeSerialMs: 10_000,
+      changeParallelMs: 8000,
+    })[0],
+    ['cold (--no-cache)', '100.00 s', '60.00 s', '0.60×'],
+  );
 });
 
 test('targets: no-change in-process under 0.5 s, and no runtime reinstalling on a code change', () => {
-  assert.equal(evaluateTargets([result('python'), result('node')]), { noChangeMet: true, depsMet: true, reinstalled: [] });
+  assert.equal(evaluateTargets([result('python'), result('node')]), {
+    noChangeMet: true,
+    depsMet: true,
+    reinstalled: [],
+  });
   const slow = evaluateTargets([result('python', {}, [700, 800, 900])]);
   assert.is(slow.noChangeMet, false);
   const re = evaluateTargets([result('python'), result('node', { faasoDeps: false })]);
@@ -82,7 +153,13 @@ test('targets: no-change in-process under 0.5 s, and no runtime reinstalling on 
 });
 
 test('summaryLine gives ratios against docker build and says whether each target is met', () => {
-  const line = summaryLine([result('python'), result('node', { faasoDeps: false })], { jobs: 3, coldSerialMs: 100, coldParallelMs: 50, changeSerialMs: 10, changeParallelMs: 10 });
+  const line = summaryLine([result('python'), result('node', { faasoDeps: false })], {
+    jobs: 3,
+    coldSerialMs: 100,
+    coldParallelMs: 50,
+    changeSerialMs: 10,
+    changeParallelMs: 10,
+  });
   assert.match(line, /^summary: cold build 2.00× plain docker build \(python 2.00×, node 2.00×/);
   assert.match(line, /one-line change 2.00×/);
   assert.match(line, /target < 500.0 ms in-process: met/);

@@ -6,7 +6,15 @@ import * as assert from 'uvu/assert';
 import { parseYaml } from '../../src/util/yaml.ts';
 import { validateStackConfig } from '../../src/stack/config/validate.ts';
 import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
-import { DEPLOY_PORTS, functionNames, layoutPorts, manyRoutes, stackYaml, syntheticStackYaml, withRoutes } from '../../bench/lib/deploy-gen.ts';
+import {
+  DEPLOY_PORTS,
+  functionNames,
+  layoutPorts,
+  manyRoutes,
+  stackYaml,
+  syntheticStackYaml,
+  withRoutes,
+} from '../../bench/lib/deploy-gen.ts';
 import { planAndRender, timeCore } from '../../bench/lib/deploy-core.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 
@@ -34,11 +42,21 @@ test('ports: proxy first, functions after it, all inside the bench range; too ma
 test('the generated faaso.yml is valid for faaso and routes /<name> to each function on its port', () => {
   const names = functionNames(10);
   const ports = layoutPorts(names);
-  const result = validateStackConfig(parseYaml(stackYaml(names, ports), 'faaso.yml'), { file: 'faaso.yml', functions: names, registry: '127.0.0.1:5000' });
+  const result = validateStackConfig(parseYaml(stackYaml(names, ports), 'faaso.yml'), {
+    file: 'faaso.yml',
+    functions: names,
+    registry: '127.0.0.1:5000',
+  });
   assert.equal(result.problems, []);
   assert.is(result.config!.proxy.port, ports.proxy);
-  assert.equal(result.config!.routes.map((r) => r.path), names.map((n) => `/${n}`));
-  assert.equal(result.config!.functions.map((f) => f.port), names.map((n) => ports.functions.get(n)));
+  assert.equal(
+    result.config!.routes.map((r) => r.path),
+    names.map((n) => `/${n}`),
+  );
+  assert.equal(
+    result.config!.functions.map((f) => f.port),
+    names.map((n) => ports.functions.get(n)),
+  );
 });
 
 test('many routes are spread round-robin and withRoutes keeps only the services they use', () => {
@@ -46,10 +64,28 @@ test('many routes are spread round-robin and withRoutes keeps only the services 
   assert.is(routes.length, 500);
   assert.equal(routes[0], { path: '/r0001', function: 'a' });
   assert.equal(routes[499], { path: '/r0500', function: 'b' });
-  const svc = (name: string) => ({ name, image: `r/${name}:x`, hash: 'x', port: 1, env: {}, limits: { memory: '256m', cpus: 1, pids: 256 }, healthcheck: ['hc'], paths: [`/${name}`] });
-  const plan: StackPlan = { project: 'p', bind: '127.0.0.1', proxy: { port: 1, image: 'px' }, services: [svc('a'), svc('b'), svc('c')], routes: [] };
+  const svc = (name: string) => ({
+    name,
+    image: `r/${name}:x`,
+    hash: 'x',
+    port: 1,
+    env: {},
+    limits: { memory: '256m', cpus: 1, pids: 256 },
+    healthcheck: ['hc'],
+    paths: [`/${name}`],
+  });
+  const plan: StackPlan = {
+    project: 'p',
+    bind: '127.0.0.1',
+    proxy: { port: 1, image: 'px' },
+    services: [svc('a'), svc('b'), svc('c')],
+    routes: [],
+  };
   const one = withRoutes(plan, manyRoutes(1, ['a', 'b', 'c']));
-  assert.equal(one.services.map((s) => s.name), ['a']);
+  assert.equal(
+    one.services.map((s) => s.name),
+    ['a'],
+  );
   assert.equal(one.services[0]!.paths, ['/r0001']);
   const text = renderCaddyfile(withRoutes(plan, routes));
   assert.is(text.match(/reverse_proxy /g)!.length, 500);

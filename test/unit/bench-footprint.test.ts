@@ -2,7 +2,15 @@
 // the stack's run flags, the bench containers' argv, rows and summary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { footprintRows, footprintSummary, parseMemUsage, parseSize, parseStats, STACK_RUN_FLAGS, type FootprintRow } from '../../bench/lib/footprint-parse.ts';
+import {
+  footprintRows,
+  footprintSummary,
+  parseMemUsage,
+  parseSize,
+  parseStats,
+  STACK_RUN_FLAGS,
+  type FootprintRow,
+} from '../../bench/lib/footprint-parse.ts';
 import { containerArgv } from '../../bench/lib/footprint-run.ts';
 
 test('sizes in the units docker prints: decimal and binary prefixes, bytes', () => {
@@ -30,22 +38,58 @@ test('docker stats JSON lines become name → used memory; junk lines are skippe
 
 test('function containers get the stack hardening and limits', () => {
   const flags = STACK_RUN_FLAGS.join(' ');
-  for (const f of ['--init', '--read-only', '--tmpfs /tmp', '--cap-drop ALL', '--security-opt no-new-privileges:true', '--memory 256m', '--cpus 1', '--pids-limit 256']) {
+  for (const f of [
+    '--init',
+    '--read-only',
+    '--tmpfs /tmp',
+    '--cap-drop ALL',
+    '--security-opt no-new-privileges:true',
+    '--memory 256m',
+    '--cpus 1',
+    '--pids-limit 256',
+  ]) {
     assert.ok(flags.includes(f), f);
   }
 });
 
 test('bench containers: own network, alias, loopback-only port to 3000 (8080 for the proxy)', () => {
-  const fn = containerArgv({ name: 'faaso-footprint-sum', alias: 'sum', image: 'img', flags: ['--init'], port: 18401, probe: '/ping' }, 'net');
-  assert.equal(fn, ['docker', 'run', '-d', '--name', 'faaso-footprint-sum', '--network', 'net', '--network-alias', 'sum', '-p', '127.0.0.1:18401:3000', '--label', 'faaso.bench=footprint', '--init', 'img']);
-  const proxy = containerArgv({ name: 'p', image: 'caddy', flags: [], port: 18400, probe: '/__faaso/health', command: ['caddy', 'run'] }, 'net');
+  const fn = containerArgv(
+    { name: 'faaso-footprint-sum', alias: 'sum', image: 'img', flags: ['--init'], port: 18401, probe: '/ping' },
+    'net',
+  );
+  assert.equal(fn, [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    'faaso-footprint-sum',
+    '--network',
+    'net',
+    '--network-alias',
+    'sum',
+    '-p',
+    '127.0.0.1:18401:3000',
+    '--label',
+    'faaso.bench=footprint',
+    '--init',
+    'img',
+  ]);
+  const proxy = containerArgv(
+    { name: 'p', image: 'caddy', flags: [], port: 18400, probe: '/__faaso/health', command: ['caddy', 'run'] },
+    'net',
+  );
   assert.ok(proxy.includes('127.0.0.1:18400:8080'));
   assert.equal(proxy.slice(-3), ['caddy', 'caddy', 'run']);
   const base = containerArgv({ name: 'b', image: 'debian', flags: [], command: ['sleep', 'infinity'] }, 'net');
   assert.not.ok(base.includes('-p'));
 });
 
-const base: FootprintRow = { what: 'base (sleep infinity)', image: 'debian:trixie-slim', sizeBytes: 78e6, memBytes: 1e6 };
+const base: FootprintRow = {
+  what: 'base (sleep infinity)',
+  image: 'debian:trixie-slim',
+  sizeBytes: 78e6,
+  memBytes: 1e6,
+};
 const rows: FootprintRow[] = [
   { what: 'sum (python)', image: 'r/sum:1', sizeBytes: 117e6, memBytes: 12e6 },
   { what: 'proxy (caddy)', image: 'faaso/caddy:1', sizeBytes: 130e6, memBytes: NaN },

@@ -3,7 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { BENCH_PROJECT, EXAMPLES, benchSettings, functionPort, probeUrl, schedule, stackFile } from '../../bench/lib/proxy-plan.ts';
+import {
+  BENCH_PROJECT,
+  EXAMPLES,
+  benchSettings,
+  functionPort,
+  probeUrl,
+  schedule,
+  stackFile,
+} from '../../bench/lib/proxy-plan.ts';
 import { UserError } from '../../src/errors.ts';
 
 const sum = EXAMPLES.find((e) => e.fn === 'sum')!;
@@ -15,8 +23,16 @@ test('defaults, --quick and explicit flags; bad values are user errors naming th
   assert.equal([quick.rounds, quick.durationSec], [1, 1]);
   const some = benchSettings({ rounds: '5', duration: '2', connections: '16', only: 'hello, sum' });
   assert.equal([some.rounds, some.durationSec, some.connections], [5, 2, 16]);
-  assert.equal(some.functions.map((f) => f.fn), ['sum', 'hello']);
-  for (const [flags, re] of [[{ rounds: '0' }, /--rounds/], [{ duration: '1.5' }, /--duration/], [{ connections: 'x' }, /--connections/], [{ only: 'summ' }, /--only: unknown function "summ"/]] as const) {
+  assert.equal(
+    some.functions.map((f) => f.fn),
+    ['sum', 'hello'],
+  );
+  for (const [flags, re] of [
+    [{ rounds: '0' }, /--rounds/],
+    [{ duration: '1.5' }, /--duration/],
+    [{ connections: 'x' }, /--connections/],
+    [{ only: 'summ' }, /--only: unknown function "summ"/],
+  ] as const) {
     try {
       benchSettings(flags);
       assert.unreachable('accepted');
@@ -57,8 +73,20 @@ test('schedule: each probe runs direct and proxy back to back, first side altern
     assert.is(steps[i]!.probe, steps[i + 1]!.probe);
     assert.is.not(steps[i]!.mode, steps[i + 1]!.mode);
   }
-  assert.equal(steps.filter((s) => s.round === 0).map((s) => s.mode).slice(0, 2), ['direct', 'proxy']);
-  assert.equal(steps.filter((s) => s.round === 1).map((s) => s.mode).slice(0, 2), ['proxy', 'direct']);
+  assert.equal(
+    steps
+      .filter((s) => s.round === 0)
+      .map((s) => s.mode)
+      .slice(0, 2),
+    ['direct', 'proxy'],
+  );
+  assert.equal(
+    steps
+      .filter((s) => s.round === 1)
+      .map((s) => s.mode)
+      .slice(0, 2),
+    ['proxy', 'direct'],
+  );
   // latency: one connection and one thread; throughput: the configured connections
   assert.ok(steps.filter((s) => s.probe.endsWith('latency')).every((s) => s.connections === 1 && s.threads === 1));
   assert.ok(steps.filter((s) => s.probe.endsWith('throughput')).every((s) => s.connections === 32));

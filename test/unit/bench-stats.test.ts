@@ -2,7 +2,17 @@
 // print a made-up number, and the units every table uses.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatMB, formatMs, formatPercent, formatRatio, mean, median, percentile, ratio, timed } from '../../bench/lib/stats.ts';
+import {
+  formatMB,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  mean,
+  median,
+  percentile,
+  ratio,
+  timed,
+} from '../../bench/lib/stats.ts';
 
 test('percentile: nearest rank on unsorted samples, clamped p, NaN when empty', () => {
   const s = [5, 1, 4, 2, 3];

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { buildFailure } from '../../src/build/build.ts';
 
 test('a TLS error inside the build names the cause and FAASO_BUILD_CA', () => {
-  const e = buildFailure('multiply', '#9 70.87 npm ERR! code SELF_SIGNED_CERT_IN_CHAIN\n', '/etc/ssl/certs/ca-certificates.crt');
+  const e = buildFailure(
+    'multiply',
+    '#9 70.87 npm ERR! code SELF_SIGNED_CERT_IN_CHAIN\n',
+    '/etc/ssl/certs/ca-certificates.crt',
+  );
   assert.match(e.message, /could not verify a TLS certificate/);
   assert.match(e.hint!, /trusts \/etc\/ssl\/certs\/ca-certificates\.crt; point FAASO_BUILD_CA/);
   const none = buildFailure('sum', 'pip: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed', null);

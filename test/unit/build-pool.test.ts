@@ -40,7 +40,11 @@ test('runPool never runs more than `jobs` at once and starts items in input orde
   g.release.get('d')!();
   const results = await done;
   assert.is(g.peak(), 2);
-  assert.equal(results.map((r) => (r.ok ? r.value : 'x')), ['A', 'B', 'C', 'D'], 'results in input order, not finishing order');
+  assert.equal(
+    results.map((r) => (r.ok ? r.value : 'x')),
+    ['A', 'B', 'C', 'D'],
+    'results in input order, not finishing order',
+  );
 });
 
 test('runPool: one failure does not stop the others', async () => {
@@ -48,8 +52,11 @@ test('runPool: one failure does not stop the others', async () => {
     if (item === 'bad') throw new Error('broke');
     return item;
   });
-  assert.equal(results.map((r) => r.ok), [true, false, true]);
-  assert.is(((results[1] as { error: Error }).error).message, 'broke');
+  assert.equal(
+    results.map((r) => r.ok),
+    [true, false, true],
+  );
+  assert.is((results[1] as { error: Error }).error.message, 'broke');
 });
 
 test('runPool: jobs below 1 still runs everything one at a time; empty input is fine', async () => {
@@ -76,12 +83,29 @@ test('buildJobs: a bad FAASO_BUILD_JOBS is a user error naming the variable', ()
 });
 
 test('linePrefixes pads names so concurrent output lines up', () => {
-  assert.equal([...linePrefixes(['sum', 'multiply'])], [['sum', 'sum      | '], ['multiply', 'multiply | ']]);
+  assert.equal(
+    [...linePrefixes(['sum', 'multiply'])],
+    [
+      ['sum', 'sum      | '],
+      ['multiply', 'multiply | '],
+    ],
+  );
 });
 
 const built = (name: string): ManyOutcome => ({
   name,
-  result: { ok: true, value: { name, image: `r/${name}:abc`, status: 'built', seconds: 1.25, size: 2e6, tests: '1/1 passed', pushed: true } },
+  result: {
+    ok: true,
+    value: {
+      name,
+      image: `r/${name}:abc`,
+      status: 'built',
+      seconds: 1.25,
+      size: 2e6,
+      tests: '1/1 passed',
+      pushed: true,
+    },
+  },
 });
 
 test('summarizeMany: one line per function in request order, errors with hints, bugs kept apart', () => {
@@ -91,7 +115,11 @@ test('summarizeMany: one line per function in request order, errors with hints, 
     { name: 'a', result: { ok: false, error: new UserError('a: docker build failed', 'look above') } },
     { name: 'c', result: { ok: false, error: bug } },
   ]);
-  assert.equal(s.lines, ['✓ b: built in 1.3s — r/b:abc (2.0 MB; tests 1/1 passed, pushed)', '✗ a: failed', '✗ c: failed']);
+  assert.equal(s.lines, [
+    '✓ b: built in 1.3s — r/b:abc (2.0 MB; tests 1/1 passed, pushed)',
+    '✗ a: failed',
+    '✗ c: failed',
+  ]);
   assert.equal(s.errors, ['error: a: docker build failed', 'hint: look above', 'error: c: internal error']);
   assert.equal(s.failed, ['a', 'c']);
   assert.is(s.internal, bug);

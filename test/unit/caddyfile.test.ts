@@ -22,13 +22,21 @@ const service = (name: string): ServicePlan => ({
   paths: [],
 });
 
-function fixturePlan(routes: Route[] = [
-  { path: '/api', function: 'hello' },
-  { path: '/api/v2', function: 'multiply' },
-  { path: '/sum', function: 'sum' },
-]): StackPlan {
+function fixturePlan(
+  routes: Route[] = [
+    { path: '/api', function: 'hello' },
+    { path: '/api/v2', function: 'multiply' },
+    { path: '/sum', function: 'sum' },
+  ],
+): StackPlan {
   const names = [...new Set(routes.map((r) => r.function))].sort();
-  return { project: 'faaso', bind: '127.0.0.1', proxy: { port: 8080, image: 'faaso/caddy:0123456789ab' }, services: names.map(service), routes };
+  return {
+    project: 'faaso',
+    bind: '127.0.0.1',
+    proxy: { port: 8080, image: 'faaso/caddy:0123456789ab' },
+    services: names.map(service),
+    routes,
+  };
 }
 
 test('a 3-route plan with nested paths renders the golden Caddyfile', () => {
@@ -39,11 +47,13 @@ test('a 3-route plan with nested paths renders the golden Caddyfile', () => {
 
 test('same plan in another order: same bytes', () => {
   const a = renderCaddyfile(fixturePlan());
-  const b = renderCaddyfile(fixturePlan([
-    { path: '/sum', function: 'sum' },
-    { path: '/api/v2', function: 'multiply' },
-    { path: '/api', function: 'hello' },
-  ]));
+  const b = renderCaddyfile(
+    fixturePlan([
+      { path: '/sum', function: 'sum' },
+      { path: '/api/v2', function: 'multiply' },
+      { path: '/api', function: 'hello' },
+    ]),
+  );
   assert.is(a, b);
 });
 
@@ -76,7 +86,10 @@ test('upstream override: listed in order, passive checks on, other functions unt
   assert.is(text.match(/fail_duration 2s/g)?.length, 1);
   assert.match(text, /reverse_proxy multiply:3000 \{/);
   // compose v1 container names use underscores
-  assert.match(renderCaddyfile(fixturePlan(), { upstreams: { sum: ['faaso_sum_1:3000'] } }), /reverse_proxy faaso_sum_1:3000 \{/);
+  assert.match(
+    renderCaddyfile(fixturePlan(), { upstreams: { sum: ['faaso_sum_1:3000'] } }),
+    /reverse_proxy faaso_sum_1:3000 \{/,
+  );
 });
 
 test('health endpoint, JSON 404 with a guarded path echo, JSON logs, admin on loopback', () => {
@@ -90,9 +103,16 @@ test('health endpoint, JSON 404 with a guarded path echo, JSON logs, admin on lo
 });
 
 test('one site block, one server, whatever the routes and upstreams', () => {
-  const plans = [fixturePlan(), fixturePlan([{ path: '/', function: 'hello' }]), { ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } }];
+  const plans = [
+    fixturePlan(),
+    fixturePlan([{ path: '/', function: 'hello' }]),
+    { ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } },
+  ];
   for (const plan of plans) {
-    for (const text of [renderCaddyfile(plan), renderCaddyfile(plan, { upstreams: { hello: ['hello:3000', 'hello-next:3000'] } })]) {
+    for (const text of [
+      renderCaddyfile(plan),
+      renderCaddyfile(plan, { upstreams: { hello: ['hello:3000', 'hello-next:3000'] } }),
+    ]) {
       const blocks = text.split('\n').filter((l) => /^(?![\t#]).*\{$/.test(l));
       assert.equal(blocks, ['{', ':8080 {']);
     }
@@ -100,7 +120,12 @@ test('one site block, one server, whatever the routes and upstreams', () => {
 });
 
 test('a root route serves everything without stripping', () => {
-  const text = renderCaddyfile(fixturePlan([{ path: '/', function: 'hello' }, { path: '/sum', function: 'sum' }]));
+  const text = renderCaddyfile(
+    fixturePlan([
+      { path: '/', function: 'hello' },
+      { path: '/sum', function: 'sum' },
+    ]),
+  );
   assert.match(text, /@route2 path \/\*\n\thandle @route2 \{\n\t\treverse_proxy hello:3000/);
   assert.ok(text.indexOf('path /sum') < text.indexOf('path /*'));
 });
@@ -113,8 +138,30 @@ test('tabs only, one trailing newline, no trailing spaces', () => {
 });
 
 const badPaths = [
-  'sum', '/sum ', '/sum {', '/a"b', '/a`b', '/a\nb', '/a\rb', '/a#b', '/a*', '/a}', '/a{path}', '/sum/',
-  '//sum', '/a//b', '/a/./b', '/a/../b', '/a/..', '/__faaso', '/__FAASO/health', '/__faaso/x', '', '/a%20b', '/a\tb', '/é',
+  'sum',
+  '/sum ',
+  '/sum {',
+  '/a"b',
+  '/a`b',
+  '/a\nb',
+  '/a\rb',
+  '/a#b',
+  '/a*',
+  '/a}',
+  '/a{path}',
+  '/sum/',
+  '//sum',
+  '/a//b',
+  '/a/./b',
+  '/a/../b',
+  '/a/..',
+  '/__faaso',
+  '/__FAASO/health',
+  '/__faaso/x',
+  '',
+  '/a%20b',
+  '/a\tb',
+  '/é',
 ];
 for (const p of badPaths) {
   test(`route path ${JSON.stringify(p)} is refused`, () => {
@@ -127,11 +174,27 @@ for (const n of badNames) {
   test(`function name ${JSON.stringify(n)} is refused`, () => {
     const plan = fixturePlan([{ path: '/x', function: n }]);
     assert.throws(() => renderCaddyfile(plan), /caddyfile: function name/);
-    assert.throws(() => renderCaddyfile(fixturePlan(), { upstreams: { [n]: ['sum:3000'] } }), /caddyfile: function name/);
+    assert.throws(
+      () => renderCaddyfile(fixturePlan(), { upstreams: { [n]: ['sum:3000'] } }),
+      /caddyfile: function name/,
+    );
   });
 }
 
-const badUpstreams = ['sum', 'sum:', 'sum:0', 'sum:70000', 'sum:3000 {', 'sum:3000\n}', '{http.request.host}:3000', 'a b:3000', 'http://sum:3000', ':3000', 'sum:3000/x', 'sum :3000'];
+const badUpstreams = [
+  'sum',
+  'sum:',
+  'sum:0',
+  'sum:70000',
+  'sum:3000 {',
+  'sum:3000\n}',
+  '{http.request.host}:3000',
+  'a b:3000',
+  'http://sum:3000',
+  ':3000',
+  'sum:3000/x',
+  'sum :3000',
+];
 for (const u of badUpstreams) {
   test(`upstream ${JSON.stringify(u)} is refused`, () => {
     assert.throws(() => renderCaddyfile(fixturePlan(), { upstreams: { sum: [u] } }), /caddyfile: upstream/);
@@ -150,8 +213,26 @@ test('a route to a function without a service is a bug, not output', () => {
 });
 
 test('paths that differ only in case are duplicates (Caddy matches case-insensitively)', () => {
-  assert.throws(() => renderCaddyfile(fixturePlan([{ path: '/sum', function: 'sum' }, { path: '/SUM', function: 'sum' }])), /duplicates/);
-  assert.throws(() => renderCaddyfile(fixturePlan([{ path: '/sum', function: 'sum' }, { path: '/sum', function: 'hello' }])), /duplicates/);
+  assert.throws(
+    () =>
+      renderCaddyfile(
+        fixturePlan([
+          { path: '/sum', function: 'sum' },
+          { path: '/SUM', function: 'sum' },
+        ]),
+      ),
+    /duplicates/,
+  );
+  assert.throws(
+    () =>
+      renderCaddyfile(
+        fixturePlan([
+          { path: '/sum', function: 'sum' },
+          { path: '/sum', function: 'hello' },
+        ]),
+      ),
+    /duplicates/,
+  );
 });
 
 test.run();

@@ -10,7 +10,11 @@ const t = (expect: Partial<HttpTest['expect']>): HttpTest => ({
   request: { method: 'GET', path: '/', headers: {} },
   expect: { status: 200, headers: {}, ...expect },
 });
-const res = (body: string, status = 200, headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }) => ({ status, headers, body });
+const res = (
+  body: string,
+  status = 200,
+  headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' },
+) => ({ status, headers, body });
 
 test('JSON bodies compare deeply, key order ignored', () => {
   assert.equal(compareResponse(t({ json: { a: 1, b: [1, 2] } }), res('{"b":[1,2],"a":1}')), []);
@@ -25,7 +29,10 @@ test('a JSON mismatch shows a line diff', () => {
 test('status, headers (media type only) and exact body', () => {
   assert.equal(compareResponse(t({ headers: { 'Content-Type': 'application/json' } }), res('{}')), []);
   const ms = compareResponse(t({ status: 201, body: 'x', headers: { 'x-a': '1' } }), res('y', 200));
-  assert.equal(ms.map((m) => m.what), ['status', 'header x-a', 'body']);
+  assert.equal(
+    ms.map((m) => m.what),
+    ['status', 'header x-a', 'body'],
+  );
   assert.match(ms[1]!.detail, /no such header/);
 });
 
@@ -39,8 +46,14 @@ test('lineDiff marks only changed lines', () => {
 });
 
 test('requestInit sends JSON with a content type, keeps explicit headers', () => {
-  assert.equal(requestInit({ method: 'POST', path: '/', headers: {}, json: { a: 1 } }), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-  assert.equal(requestInit({ method: 'POST', path: '/', headers: { 'Content-Type': 'text/x' }, json: 1 }).headers, { 'Content-Type': 'text/x' });
+  assert.equal(requestInit({ method: 'POST', path: '/', headers: {}, json: { a: 1 } }), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"a":1}',
+  });
+  assert.equal(requestInit({ method: 'POST', path: '/', headers: { 'Content-Type': 'text/x' }, json: 1 }).headers, {
+    'Content-Type': 'text/x',
+  });
   assert.equal(requestInit({ method: 'GET', path: '/', headers: {} }), { method: 'GET', headers: {} });
 });
 

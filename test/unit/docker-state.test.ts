@@ -12,7 +12,13 @@ test('nothing new: nothing left', () => {
 
 test("faaso's own products may appear; everything else new is a leftover", () => {
   const after: DockerState = {
-    images: ['debian:trixie-slim', 'faaso/caddy:30183314881c', '127.0.0.1:5000/sum:db110cefcee4', '127.0.0.1:5000/faasoit-ver:latest', '<none>@f45e9cc7cc88'],
+    images: [
+      'debian:trixie-slim',
+      'faaso/caddy:30183314881c',
+      '127.0.0.1:5000/sum:db110cefcee4',
+      '127.0.0.1:5000/faasoit-ver:latest',
+      '<none>@f45e9cc7cc88',
+    ],
     containers: ['faaso-registry', 'faaso-it-watch-sum-1'],
     volumes: ['faaso-registry-data', 'faaso-registry-33169-data'],
     networks: ['bridge', 'faaso-it_faaso'],
@@ -29,7 +35,7 @@ test("faaso's own products may appear; everything else new is a leftover", () =>
   assert.match(describeLeftovers(l), /^ {2}images: 127\.0\.0\.1:5000\/faasoit-ver:latest, <none>@f45e9cc7cc88$/m);
 });
 
-test('what was there before the run is not the run\'s doing', () => {
+test("what was there before the run is not the run's doing", () => {
   const before = { ...empty, images: ['127.0.0.1:5000/faasoit-ver:latest'] };
   assert.equal(leftovers(before, before), {});
 });

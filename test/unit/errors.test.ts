@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { ValidationError, formatProblem } from '../../src/errors.ts';
 
 test('formatProblem prefixes file and field', () => {
-  assert.is(formatProblem({ file: 'functions/sum/function.yml', field: 'runtime', message: 'bad' }), 'functions/sum/function.yml: runtime: bad');
+  assert.is(
+    formatProblem({ file: 'functions/sum/function.yml', field: 'runtime', message: 'bad' }),
+    'functions/sum/function.yml: runtime: bad',
+  );
 });
 
 test('ValidationError lists every problem', () => {

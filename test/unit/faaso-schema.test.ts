@@ -48,17 +48,27 @@ test('same patterns and limits as the validator', () => {
   assert.equal(deploy.replicas.enum, [1, null]);
   // The proxy's limits are read by the same readers as a function's.
   const proxy = schema.properties.proxy.properties;
-  for (const k of ['memory', 'cpus', 'pids']) assert.equal({ ...proxy[k], description: '' }, { ...deploy[k], description: '' }, k);
+  for (const k of ['memory', 'cpus', 'pids'])
+    assert.equal({ ...proxy[k], description: '' }, { ...deploy[k], description: '' }, k);
   for (const p of JSON.stringify(schema).match(/"pattern":"(?:[^"\\]|\\.)*"/g)!) re(JSON.parse(`{${p}}`).pattern);
 });
 
 test('same defaults, and the descriptions state what patterns cannot', () => {
   assert.is(schema.properties.bind.default, rules.DEFAULT_BIND);
   assert.is(schema.properties.proxy.properties.port.default, rules.DEFAULT_PROXY_PORT);
-  assert.equal([deploy.memory.default, deploy.cpus.default, deploy.pids.default], [rules.DEFAULT_LIMITS.memory, rules.DEFAULT_LIMITS.cpus, rules.DEFAULT_LIMITS.pids]);
+  assert.equal(
+    [deploy.memory.default, deploy.cpus.default, deploy.pids.default],
+    [rules.DEFAULT_LIMITS.memory, rules.DEFAULT_LIMITS.cpus, rules.DEFAULT_LIMITS.pids],
+  );
   assert.match(deploy.memory.description, new RegExp(`at least ${rules.MEMORY_MIN_MB}m`));
-  assert.match(deploy.port.description, new RegExp(`${DEFAULT_PORT_BASE}-${DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN - 1}`));
-  assert.match(schema.properties.bind.description, /0\.0\.0\.0 publishes every function and the proxy on every network interface/);
+  assert.match(
+    deploy.port.description,
+    new RegExp(`${DEFAULT_PORT_BASE}-${DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN - 1}`),
+  );
+  assert.match(
+    schema.properties.bind.description,
+    /0\.0\.0\.0 publishes every function and the proxy on every network interface/,
+  );
 });
 
 test('env names and values follow function.yml exactly', () => {
@@ -70,9 +80,39 @@ test('the route path pattern agrees with the validator', () => {
   const ok = re(defs.routePath.pattern);
   const reserved = re(defs.routePath.not.pattern);
   const samples = [
-    '/sum', '/api/v2', '/a.b', '/...', '/.x', '/x.', '/~u', '/a-b_c', '/Sum', '/_faaso', '/faaso', '/__faas',
-    '', 'sum', '/', '//', '/a//b', '/sum/', '/a/../b', '/..', '/.', '/a/./b', '/a b', '/a%20', '/a?b', '/a#b', '/ü', '/a\nb',
-    '/__faaso', '/__faaso/health', '/__FAASO', '/__FaAsO/x', '/__faasox',
+    '/sum',
+    '/api/v2',
+    '/a.b',
+    '/...',
+    '/.x',
+    '/x.',
+    '/~u',
+    '/a-b_c',
+    '/Sum',
+    '/_faaso',
+    '/faaso',
+    '/__faas',
+    '',
+    'sum',
+    '/',
+    '//',
+    '/a//b',
+    '/sum/',
+    '/a/../b',
+    '/..',
+    '/.',
+    '/a/./b',
+    '/a b',
+    '/a%20',
+    '/a?b',
+    '/a#b',
+    '/ü',
+    '/a\nb',
+    '/__faaso',
+    '/__faaso/health',
+    '/__FAASO',
+    '/__FaAsO/x',
+    '/__faasox',
   ];
   for (const path of samples) {
     assert.is(ok.test(path) && !reserved.test(path), rules.routePathProblem(path) === undefined, JSON.stringify(path));
@@ -85,13 +125,25 @@ test('the bind and memory patterns agree with the validator', () => {
     assert.is(ipv4.test(v), rules.IPV4.test(v), v);
   }
   const memory = re(deploy.memory.pattern);
-  for (const v of ['256m', '1g', '16384k', '256M', '1gb', '256', 'm', ' 1g']) assert.is(memory.test(v), rules.MEMORY.test(v), v);
+  for (const v of ['256m', '1g', '16384k', '256M', '1gb', '256', 'm', ' 1g'])
+    assert.is(memory.test(v), rules.MEMORY.test(v), v);
 });
 
 test('the registry pattern agrees with readRegistry (FAASO_REGISTRY rules)', () => {
   const registry = re(schema.properties.registry.pattern);
   // Out-of-range ports are beyond a pattern; only syntax is compared.
-  for (const v of ['127.0.0.1:5000', 'localhost:5000', 'Registry.Example.com:443', '[::1]:5000', '127.0.0.1', 'http://x:5000', 'a b:1', '-x:1', 'x-:1', ':5000']) {
+  for (const v of [
+    '127.0.0.1:5000',
+    'localhost:5000',
+    'Registry.Example.com:443',
+    '[::1]:5000',
+    '127.0.0.1',
+    'http://x:5000',
+    'a b:1',
+    '-x:1',
+    'x-:1',
+    ':5000',
+  ]) {
     const p = new Problems('faaso.yml');
     readRegistry(v, 'registry', p);
     assert.is(registry.test(v), p.list.length === 0, v);
@@ -100,14 +152,25 @@ test('the registry pattern agrees with readRegistry (FAASO_REGISTRY rules)', () 
 
 test('the schema examples are valid faaso.yml files', () => {
   for (const example of schema.examples) {
-    const r = validateStackConfig(example, { file: 'faaso.yml', functions: ['hello', 'multiply', 'sum'], registry: '127.0.0.1:5000', hostCpus: 2 });
-    assert.equal(r.problems.map((p: Problem) => formatProblem(p)), []);
+    const r = validateStackConfig(example, {
+      file: 'faaso.yml',
+      functions: ['hello', 'multiply', 'sum'],
+      registry: '127.0.0.1:5000',
+      hostCpus: 2,
+    });
+    assert.equal(
+      r.problems.map((p: Problem) => formatProblem(p)),
+      [],
+    );
   }
-  const r = validateStackConfig({ routes: schema.properties.routes.examples[0], functions: schema.properties.functions.examples[0] }, {
-    file: 'faaso.yml',
-    functions: ['hello', 'multiply', 'sum'],
-    registry: '127.0.0.1:5000',
-  });
+  const r = validateStackConfig(
+    { routes: schema.properties.routes.examples[0], functions: schema.properties.functions.examples[0] },
+    {
+      file: 'faaso.yml',
+      functions: ['hello', 'multiply', 'sum'],
+      registry: '127.0.0.1:5000',
+    },
+  );
   assert.equal(r.problems, []);
 });
 

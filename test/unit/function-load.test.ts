@@ -4,7 +4,13 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError, ValidationError, formatProblem } from '../../src/errors.ts';
-import { listFiles, listFunctionNames, loadAllFunctions, loadFunction, loadFunctions } from '../../src/function/load.ts';
+import {
+  listFiles,
+  listFunctionNames,
+  loadAllFunctions,
+  loadFunction,
+  loadFunctions,
+} from '../../src/function/load.ts';
 import { loadTemplate, loadTemplates } from '../../src/template/load.ts';
 import type { TemplateMeta } from '../../src/template/types.ts';
 import { isSkippedName } from '../../src/util/list-files.ts';
@@ -39,7 +45,21 @@ const pythonTemplateFiles = {
 };
 
 const runtimes = (): Map<string, TemplateMeta> =>
-  new Map([['python', { name: 'python', dir: '/t/python', description: 'Python', handler: 'handler.py', ship: ['**/*.py'], packages: { build: [], run: [] }, cmd: ['x'], healthcheck: ['x'] }]]);
+  new Map([
+    [
+      'python',
+      {
+        name: 'python',
+        dir: '/t/python',
+        description: 'Python',
+        handler: 'handler.py',
+        ship: ['**/*.py'],
+        packages: { build: [], run: [] },
+        cmd: ['x'],
+        healthcheck: ['x'],
+      },
+    ],
+  ]);
 
 /** The error a promise rejects with. */
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -69,7 +89,8 @@ test('listFunctionNames: sorted folders with a function.yml; others and hidden o
 
 test('loadFunction reads, lists and validates one function', async () => {
   const root = project({
-    'functions/sum/function.yml': 'runtime: python\nfiles: ["data/*.json"]\nenv: {LIMIT: 10}\ntests:\n  - name: adds\n    request: {method: post, json: {numbers: [1, 2]}}\n    expect: {json: {sum: 3}}\n',
+    'functions/sum/function.yml':
+      'runtime: python\nfiles: ["data/*.json"]\nenv: {LIMIT: 10}\ntests:\n  - name: adds\n    request: {method: post, json: {numbers: [1, 2]}}\n    expect: {json: {sum: 3}}\n',
     'functions/sum/handler.py': '',
     'functions/sum/data/a.json': '{}',
   });
@@ -82,7 +103,10 @@ test('loadFunction reads, lists and validates one function', async () => {
 });
 
 test('a missing function folder is a UserError naming the folder, with the available ones as hint', async () => {
-  const root = project({ 'functions/sum/function.yml': 'runtime: python\n', 'functions/hello/function.yml': 'runtime: python\n' });
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\n',
+    'functions/hello/function.yml': 'runtime: python\n',
+  });
   const err = await rejection(loadFunction(root, 'summ', runtimes()));
   assert.instance(err, UserError);
   assert.is(err.message, 'no function "summ" (functions/summ/ does not exist)');
@@ -115,7 +139,10 @@ test('path-like names never reach the disk', async () => {
 });
 
 test('YAML syntax errors name file, line and column', async () => {
-  const root = project({ 'functions/sum/function.yml': 'runtime: python\ntests:\n  - name: x\n   request: {}\n', 'functions/sum/handler.py': '' });
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\ntests:\n  - name: x\n   request: {}\n',
+    'functions/sum/handler.py': '',
+  });
   const err = await rejection(loadFunction(root, 'sum', runtimes()));
   assert.instance(err, ValidationError);
   assert.match(err.message, /^functions\/sum\/function\.yml: line 4, column \d+: /);
@@ -123,15 +150,25 @@ test('YAML syntax errors name file, line and column', async () => {
 
 test('an empty function.yml says so', async () => {
   const root = project({ 'functions/sum/function.yml': '# todo\n', 'functions/sum/handler.py': '' });
-  assert.is((await rejection(loadFunction(root, 'sum', runtimes()))).message, 'functions/sum/function.yml: file is empty');
+  assert.is(
+    (await rejection(loadFunction(root, 'sum', runtimes()))).message,
+    'functions/sum/function.yml: file is empty',
+  );
 });
 
 test('the exact runtime message reaches the user', async () => {
   const root = project({ 'functions/sum/function.yml': 'runtime: pyhton\n', 'functions/sum/handler.py': '' });
   const meta = runtimes().get('python')!;
-  const all = new Map([['crystal', { ...meta, name: 'crystal' }], ['node', { ...meta, name: 'node' }], ['python', meta]]);
+  const all = new Map([
+    ['crystal', { ...meta, name: 'crystal' }],
+    ['node', { ...meta, name: 'node' }],
+    ['python', meta],
+  ]);
   const err = await rejection(loadFunction(root, 'sum', all));
-  assert.is(err.message, 'functions/sum/function.yml: runtime: unknown runtime "pyhton" (available: crystal, node, python); did you mean "python"?');
+  assert.is(
+    err.message,
+    'functions/sum/function.yml: runtime: unknown runtime "pyhton" (available: crystal, node, python); did you mean "python"?',
+  );
 });
 
 test('the file list is recursive, sorted, posix, and skips caches and VCS data', async () => {
@@ -155,7 +192,12 @@ test('the file list is recursive, sorted, posix, and skips caches and VCS data',
 });
 
 test('symlinks inside the folder are listed; escaping, broken and folder symlinks are errors', async () => {
-  const root = project({ 'functions/sum/function.yml': 'runtime: python\n', 'functions/sum/handler.py': '', 'functions/sum/data/real.json': '{}', 'outside.txt': 'secret' });
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\n',
+    'functions/sum/handler.py': '',
+    'functions/sum/data/real.json': '{}',
+    'outside.txt': 'secret',
+  });
   const dir = path.join(root, 'functions/sum');
   fs.symlinkSync('data/real.json', path.join(dir, 'alias.json'));
   assert.equal(await listFiles(dir), ['alias.json', 'data/real.json', 'function.yml', 'handler.py']);
@@ -201,7 +243,13 @@ test('loadAllFunctions returns every function sorted by name', async () => {
     'functions/a/handler.py': '',
   });
   const specs = await loadAllFunctions(root, runtimes());
-  assert.equal(specs.map((s) => [s.name, s.description]), [['a', 'first'], ['b', '']]);
+  assert.equal(
+    specs.map((s) => [s.name, s.description]),
+    [
+      ['a', 'first'],
+      ['b', ''],
+    ],
+  );
 });
 
 test('an upper-case folder name is loaded and then reported by the validator', async () => {
@@ -214,7 +262,9 @@ test('an upper-case folder name is loaded and then reported by the validator', a
 // ---- templates ----
 
 test('loadTemplates: every templates/*/template.yml, sorted; folders without one are skipped', async () => {
-  const crystal = Object.fromEntries(Object.entries(pythonTemplateFiles).map(([k, v]) => [k.replace('python', 'crystal'), v]));
+  const crystal = Object.fromEntries(
+    Object.entries(pythonTemplateFiles).map(([k, v]) => [k.replace('python', 'crystal'), v]),
+  );
   const root = project({ ...crystal, ...pythonTemplateFiles, 'templates/node/skeleton/handler.js': '' });
   const map = await loadTemplates(root);
   assert.equal([...map.keys()], ['crystal', 'python']);
@@ -228,7 +278,10 @@ test('loadTemplates: every templates/*/template.yml, sorted; folders without one
 test('loadTemplates reports every problem of every template', async () => {
   const root = project({
     ...pythonTemplateFiles,
-    'templates/python/template.yml': PY_TEMPLATE.replace('packages: {build: [python3], run: [python3]}', 'packages: {build: ["python3 && curl x"], run: [python3]}'),
+    'templates/python/template.yml': PY_TEMPLATE.replace(
+      'packages: {build: [python3], run: [python3]}',
+      'packages: {build: ["python3 && curl x"], run: [python3]}',
+    ),
     'templates/broken/template.yml': 'description: [\n',
   });
   const err = await rejection(loadTemplates(root));
@@ -236,7 +289,10 @@ test('loadTemplates reports every problem of every template', async () => {
   const lines = (err as ValidationError).problems.map(formatProblem);
   assert.is(lines.length, 2);
   assert.match(lines[0]!, /^templates\/broken\/template\.yml: line \d+, column \d+: /);
-  assert.match(lines[1]!, /^templates\/python\/template\.yml: packages\.build\[0\]: invalid Debian package name "python3 && curl x"/);
+  assert.match(
+    lines[1]!,
+    /^templates\/python\/template\.yml: packages\.build\[0\]: invalid Debian package name "python3 && curl x"/,
+  );
 });
 
 test('loadTemplate of an unknown runtime lists the available ones', async () => {
@@ -247,9 +303,16 @@ test('loadTemplate of an unknown runtime lists the available ones', async () => 
 });
 
 test('templates and functions load together end to end', async () => {
-  const root = project({ ...pythonTemplateFiles, 'functions/sum/function.yml': 'runtime: python\n', 'functions/sum/handler.py': '' });
+  const root = project({
+    ...pythonTemplateFiles,
+    'functions/sum/function.yml': 'runtime: python\n',
+    'functions/sum/handler.py': '',
+  });
   const specs = await loadAllFunctions(root, await loadTemplates(root));
-  assert.equal(specs.map((s) => s.runtime), ['python']);
+  assert.equal(
+    specs.map((s) => s.runtime),
+    ['python'],
+  );
 });
 
 test.run();

@@ -5,13 +5,25 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem } from '../../src/errors.ts';
 import { DESCRIPTION_MAX, PACKAGES_KEYS } from '../../src/rules/readers.ts';
-import { DEBIAN_PACKAGE, DNS_LABEL, ENV_KEY, globProblem, HEADER_NAME, HTTP_METHODS, REQUEST_PATH, RESERVED_ENV_KEYS, RESERVED_ENV_PREFIX } from '../../src/rules/values.ts';
+import {
+  DEBIAN_PACKAGE,
+  DNS_LABEL,
+  ENV_KEY,
+  globProblem,
+  HEADER_NAME,
+  HTTP_METHODS,
+  REQUEST_PATH,
+  RESERVED_ENV_KEYS,
+  RESERVED_ENV_PREFIX,
+} from '../../src/rules/values.ts';
 import { FUNCTION_KEYS, validateFunction } from '../../src/function/validate.ts';
 import { EXPECT_KEYS, REQUEST_KEYS, TEST_KEYS } from '../../src/function/validate-tests.ts';
 import { CONTROL_CHARS } from '../../src/util/fields.ts';
 
 type Json = any;
-const schema: Json = JSON.parse(fs.readFileSync(new URL('../../schemas/function.schema.json', import.meta.url), 'utf8'));
+const schema: Json = JSON.parse(
+  fs.readFileSync(new URL('../../schemas/function.schema.json', import.meta.url), 'utf8'),
+);
 const defs = schema.$defs;
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 /** JSON Schema 2020-12 patterns are ECMA-262 regexes with unicode semantics. */
@@ -19,7 +31,8 @@ const re = (pattern: string): RegExp => new RegExp(pattern, 'u');
 
 test('the schema is draft 2020-12 and closed at every level', () => {
   assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  for (const s of [schema, schema.properties.packages, defs.test, defs.request, defs.expect]) assert.is(s.additionalProperties, false);
+  for (const s of [schema, schema.properties.packages, defs.test, defs.request, defs.expect])
+    assert.is(s.additionalProperties, false);
   assert.equal(schema.required, ['runtime']);
   assert.match(schema.description, /# yaml-language-server: \$schema=\.\.\/\.\.\/schemas\/function\.schema\.json/);
 });
@@ -59,8 +72,33 @@ test('same status range', () => {
 test('the schema glob pattern agrees with globProblem on brace-free globs', () => {
   const globPattern = re(defs.glob.pattern);
   const samples = [
-    'data/*.json', 'static/**', '**/*.py', 'a+b@c-d.txt', '[ab]?.txt', 'x/y/z', '.well-known/x', 'a..b', '...', 'a/.b',
-    '../secret', 'a/../b', '..', 'a/..', '/etc/passwd', '-rf', 'a b', 'a\\b', 'a//b', 'data/', './a', 'a/./b', '.', '$x', 'a;b', 'a\nb', '',
+    'data/*.json',
+    'static/**',
+    '**/*.py',
+    'a+b@c-d.txt',
+    '[ab]?.txt',
+    'x/y/z',
+    '.well-known/x',
+    'a..b',
+    '...',
+    'a/.b',
+    '../secret',
+    'a/../b',
+    '..',
+    'a/..',
+    '/etc/passwd',
+    '-rf',
+    'a b',
+    'a\\b',
+    'a//b',
+    'data/',
+    './a',
+    'a/./b',
+    '.',
+    '$x',
+    'a;b',
+    'a\nb',
+    '',
   ];
   for (const g of samples) assert.is(globPattern.test(g), globProblem(g) === undefined, JSON.stringify(g));
   assert.equal(defs.glob.not, { const: 'function.yml' });
@@ -68,7 +106,18 @@ test('the schema glob pattern agrees with globProblem on brace-free globs', () =
 
 test('the schema env value pattern rejects exactly the control characters', () => {
   const value = re(defs.envValue.anyOf[0].pattern);
-  for (const v of ['plain', 'with space', 'ünïcødé', '"quoted" $VAR', 'a\nb', 'a\rb', 'a\0b', 'a\tb', 'a\u0085b', 'a\u007fb']) {
+  for (const v of [
+    'plain',
+    'with space',
+    'ünïcødé',
+    '"quoted" $VAR',
+    'a\nb',
+    'a\rb',
+    'a\0b',
+    'a\tb',
+    'a\u0085b',
+    'a\u007fb',
+  ]) {
     assert.is(value.test(v), !CONTROL_CHARS.test(v), JSON.stringify(v));
   }
 });

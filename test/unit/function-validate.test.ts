@@ -12,16 +12,26 @@ function ctx(over: Partial<FunctionContext> = {}): FunctionContext {
     file: F,
     runtimes: ['python', 'node', 'crystal'],
     handlers: { python: 'handler.py', node: 'handler.js', crystal: 'src/handler.cr' },
-    files: ['data/a.json', 'data/b.json', 'data/sub/c.json', 'function.yml', 'handler.py', 'static/.hidden', 'static/index.html'],
+    files: [
+      'data/a.json',
+      'data/b.json',
+      'data/sub/c.json',
+      'function.yml',
+      'handler.py',
+      'static/.hidden',
+      'static/index.html',
+    ],
     ...over,
   };
 }
 
 /** Every problem as the user sees it. */
-const problems = (raw: unknown, over: Partial<FunctionContext> = {}): string[] => validateFunction(raw, ctx(over)).problems.map(formatProblem);
+const problems = (raw: unknown, over: Partial<FunctionContext> = {}): string[] =>
+  validateFunction(raw, ctx(over)).problems.map(formatProblem);
 
 /** The problems of a python function with `extra` fields. */
-const withFields = (extra: Record<string, unknown>, over: Partial<FunctionContext> = {}): string[] => problems({ runtime: 'python', ...extra }, over);
+const withFields = (extra: Record<string, unknown>, over: Partial<FunctionContext> = {}): string[] =>
+  problems({ runtime: 'python', ...extra }, over);
 
 function valid(raw: unknown, over: Partial<FunctionContext> = {}) {
   const r = validateFunction(raw, ctx(over));
@@ -57,7 +67,10 @@ test('a minimal function gets every default', () => {
 
 test('empty values (`key:` with nothing) mean the default', () => {
   const spec = valid({ runtime: 'python', description: null, packages: null, files: null, env: null, tests: null });
-  assert.equal([spec.description, spec.packages, spec.files, spec.env, spec.tests], ['', { build: [], run: [] }, [], {}, []]);
+  assert.equal(
+    [spec.description, spec.packages, spec.files, spec.env, spec.tests],
+    ['', { build: [], run: [] }, [], {}, []],
+  );
 });
 
 test('the documented example validates to the expected spec', () => {
@@ -87,8 +100,12 @@ test('the documented example validates to the expected spec', () => {
 });
 
 test('a file that is not a mapping is one clear problem', () => {
-  assert.equal(problems(['runtime', 'python']), [`${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a list`]);
-  assert.equal(problems('python'), [`${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a string`]);
+  assert.equal(problems(['runtime', 'python']), [
+    `${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a list`,
+  ]);
+  assert.equal(problems('python'), [
+    `${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a string`,
+  ]);
   assert.equal(problems(null).length, 1);
 });
 
@@ -100,11 +117,7 @@ test('every problem is reported at once, each with its field path', () => {
       packages: { build: ['curl\nRUN rm -rf /'] },
       files: ['../secret', '/etc/passwd'],
       env: { PORT: 8080, 'BAD-KEY': 'x' },
-      tests: [
-        { name: 'a' },
-        { name: 'b', request: { method: 'FETCH' } },
-        { name: 'a', expect: { status: 999 } },
-      ],
+      tests: [{ name: 'a' }, { name: 'b', request: { method: 'FETCH' } }, { name: 'a', expect: { status: 999 } }],
     },
     { name: 'Sum' },
   );
@@ -135,7 +148,8 @@ test('no spec is returned while there are problems', () => {
 // ---- name ----
 
 test('the folder name must be a DNS label', () => {
-  for (const name of ['a', 'sum', 'hello-world', '0x1', 'a'.repeat(63)]) assert.is(checkFunctionName(name), undefined, name);
+  for (const name of ['a', 'sum', 'hello-world', '0x1', 'a'.repeat(63)])
+    assert.is(checkFunctionName(name), undefined, name);
   for (const name of ['Sum', 'my_func', '-sum', 'sum-', 'a.b', 'a b', '', 'a'.repeat(64), 'ünï']) {
     assert.type(checkFunctionName(name), 'string', name);
   }
@@ -153,36 +167,54 @@ test('a bad folder name is reported on field "name" with a rename hint', () => {
 // ---- runtime ----
 
 test('an unknown runtime lists the available ones, sorted', () => {
-  assert.equal(problems({ runtime: 'ruby' }), [`${F}: runtime: unknown runtime "ruby" (available: crystal, node, python)`]);
+  assert.equal(problems({ runtime: 'ruby' }), [
+    `${F}: runtime: unknown runtime "ruby" (available: crystal, node, python)`,
+  ]);
 });
 
 test('a misspelt runtime gets a suggestion', () => {
-  assert.equal(problems({ runtime: 'pyhton' }), [`${F}: runtime: unknown runtime "pyhton" (available: crystal, node, python); did you mean "python"?`]);
+  assert.equal(problems({ runtime: 'pyhton' }), [
+    `${F}: runtime: unknown runtime "pyhton" (available: crystal, node, python); did you mean "python"?`,
+  ]);
   assert.match(problems({ runtime: 'Node' })[0]!, /did you mean "node"\?$/);
   assert.match(problems({ runtime: 'crystl' })[0]!, /did you mean "crystal"\?$/);
 });
 
 test('runtime is required and must be a string', () => {
   assert.equal(problems({}), [`${F}: runtime: required (available: crystal, node, python)`]);
-  assert.equal(problems({ runtime: 3 }), [`${F}: runtime: must be a string (available: crystal, node, python; got an integer)`]);
-  assert.equal(problems({ runtime: 'python' }, { runtimes: [] }), [`${F}: runtime: unknown runtime "python" (no templates found under templates/)`]);
+  assert.equal(problems({ runtime: 3 }), [
+    `${F}: runtime: must be a string (available: crystal, node, python; got an integer)`,
+  ]);
+  assert.equal(problems({ runtime: 'python' }, { runtimes: [] }), [
+    `${F}: runtime: unknown runtime "python" (no templates found under templates/)`,
+  ]);
 });
 
 // ---- unknown fields ----
 
 test('unknown top-level fields are errors, with a suggestion for typos', () => {
-  assert.equal(withFields({ packges: { run: ['curl'] } }), [`${F}: packges: unknown field "packges" (did you mean "packages"?)`]);
+  assert.equal(withFields({ packges: { run: ['curl'] } }), [
+    `${F}: packges: unknown field "packges" (did you mean "packages"?)`,
+  ]);
   assert.equal(withFields({ evn: {} }), [`${F}: evn: unknown field "evn" (did you mean "env"?)`]);
-  assert.equal(withFields({ name: 'sum' }), [`${F}: name: unknown field "name" (known fields: description, env, files, packages, runtime, tests)`]);
+  assert.equal(withFields({ name: 'sum' }), [
+    `${F}: name: unknown field "name" (known fields: description, env, files, packages, runtime, tests)`,
+  ]);
 });
 
 test('unknown nested fields are errors too', () => {
-  assert.equal(withFields({ packages: { runtime: ['x'] } }), [`${F}: packages.runtime: unknown field "runtime" (known fields of packages: build, run)`]);
-  assert.equal(withFields({ tests: [{ name: 't', expect: { stauts: 200 } }] }), [`${F}: tests[0].expect.stauts: unknown field "stauts" (did you mean "status"?)`]);
+  assert.equal(withFields({ packages: { runtime: ['x'] } }), [
+    `${F}: packages.runtime: unknown field "runtime" (known fields of packages: build, run)`,
+  ]);
+  assert.equal(withFields({ tests: [{ name: 't', expect: { stauts: 200 } }] }), [
+    `${F}: tests[0].expect.stauts: unknown field "stauts" (did you mean "status"?)`,
+  ]);
   assert.equal(withFields({ tests: [{ name: 't', request: { query: 'a=1' } }] }), [
     `${F}: tests[0].request.query: unknown field "query" (known fields of tests[0].request: body, headers, json, method, path)`,
   ]);
-  assert.equal(withFields({ tests: [{ name: 't', reqest: {} }] }), [`${F}: tests[0].reqest: unknown field "reqest" (did you mean "request"?)`]);
+  assert.equal(withFields({ tests: [{ name: 't', reqest: {} }] }), [
+    `${F}: tests[0].reqest: unknown field "reqest" (did you mean "request"?)`,
+  ]);
 });
 
 // ---- packages ----
@@ -195,27 +227,77 @@ test('package names are quoted with JSON.stringify when rejected (no Dockerfile 
 });
 
 test('package names follow Debian policy; anything shell-ish is rejected', () => {
-  const bad = ['curl wget', 'curl;id', '$(id)', '`id`', '-o', '--allow-unauthenticated', 'Curl', 'c', '', 'curl&&id', 'curl|sh', 'lib/x', 'curl\\', 'curl=', 'curl=~1', 'curl=-1', 'curl=1 x', 'libc6:amd64', "curl'", 'curl\r', 'curl\0'];
-  for (const name of bad) oneProblem({ runtime: 'python', packages: { build: [name] } }, 'packages.build[0]', /^invalid Debian package name /);
-  const good = ['curl', 'libsqlite3-0', 'g++', 'python3.13', 'libstdc++6', '0ad', 'curl=8.14.1-2', 'tzdata=2025b-4', 'foo=1:2.3~rc1+dfsg-1'];
+  const bad = [
+    'curl wget',
+    'curl;id',
+    '$(id)',
+    '`id`',
+    '-o',
+    '--allow-unauthenticated',
+    'Curl',
+    'c',
+    '',
+    'curl&&id',
+    'curl|sh',
+    'lib/x',
+    'curl\\',
+    'curl=',
+    'curl=~1',
+    'curl=-1',
+    'curl=1 x',
+    'libc6:amd64',
+    "curl'",
+    'curl\r',
+    'curl\0',
+  ];
+  for (const name of bad)
+    oneProblem(
+      { runtime: 'python', packages: { build: [name] } },
+      'packages.build[0]',
+      /^invalid Debian package name /,
+    );
+  const good = [
+    'curl',
+    'libsqlite3-0',
+    'g++',
+    'python3.13',
+    'libstdc++6',
+    '0ad',
+    'curl=8.14.1-2',
+    'tzdata=2025b-4',
+    'foo=1:2.3~rc1+dfsg-1',
+  ];
   valid({ runtime: 'python', packages: { build: good, run: good } });
 });
 
 test('packages are sorted and de-duplicated', () => {
-  assert.equal(valid({ runtime: 'python', packages: { run: ['zlib1g', 'curl', 'zlib1g'] } }).packages, { build: [], run: ['curl', 'zlib1g'] });
+  assert.equal(valid({ runtime: 'python', packages: { run: ['zlib1g', 'curl', 'zlib1g'] } }).packages, {
+    build: [],
+    run: ['curl', 'zlib1g'],
+  });
 });
 
 test('packages must be a mapping of lists of strings', () => {
-  assert.equal(withFields({ packages: ['curl'] }), [`${F}: packages: must be a mapping with "build" and/or "run" lists (got a list)`]);
-  assert.equal(withFields({ packages: { run: 'curl' } }), [`${F}: packages.run: must be a list of strings (got a string)`]);
-  assert.equal(withFields({ packages: { run: ['curl', 7] } }), [`${F}: packages.run[1]: must be a string (got an integer)`]);
+  assert.equal(withFields({ packages: ['curl'] }), [
+    `${F}: packages: must be a mapping with "build" and/or "run" lists (got a list)`,
+  ]);
+  assert.equal(withFields({ packages: { run: 'curl' } }), [
+    `${F}: packages.run: must be a list of strings (got a string)`,
+  ]);
+  assert.equal(withFields({ packages: { run: ['curl', 7] } }), [
+    `${F}: packages.run[1]: must be a string (got an integer)`,
+  ]);
 });
 
 // ---- files ----
 
 test('files globs must stay inside the function folder', () => {
-  assert.equal(withFields({ files: ['../secret'] }), [`${F}: files[0]: invalid glob "../secret": must not contain ".." (only files inside the folder can be used)`]);
-  assert.equal(withFields({ files: ['/etc/passwd'] }), [`${F}: files[0]: invalid glob "/etc/passwd": must be relative (absolute paths are not allowed)`]);
+  assert.equal(withFields({ files: ['../secret'] }), [
+    `${F}: files[0]: invalid glob "../secret": must not contain ".." (only files inside the folder can be used)`,
+  ]);
+  assert.equal(withFields({ files: ['/etc/passwd'] }), [
+    `${F}: files[0]: invalid glob "/etc/passwd": must be relative (absolute paths are not allowed)`,
+  ]);
   oneProblem({ runtime: 'python', files: ['data/../../x'] }, 'files[0]', /must not contain "\.\."/);
   oneProblem({ runtime: 'python', files: ['data/..'] }, 'files[0]', /must not contain "\.\."/);
   oneProblem({ runtime: 'python', files: ['{data,..}/x'] }, 'files[0]', /must not contain "\.\."/);
@@ -246,49 +328,78 @@ test('files globs reject odd characters and shapes', () => {
 });
 
 test('files must be a list of strings', () => {
-  assert.equal(withFields({ files: 'data/*.json' }), [`${F}: files: must be a list of globs such as ["data/*.json"] (got a string)`]);
+  assert.equal(withFields({ files: 'data/*.json' }), [
+    `${F}: files: must be a list of globs such as ["data/*.json"] (got a string)`,
+  ]);
   assert.equal(withFields({ files: [1] }), [`${F}: files[0]: must be a string (got an integer)`]);
 });
 
 test('each files glob must match at least one file', () => {
-  assert.equal(valid({ runtime: 'python', files: ['data/*.json', 'data/**', 'static/{index,about}.html', 'data/[ab].json'] }).files, [
-    'data/*.json',
-    'data/**',
-    'static/{index,about}.html',
-    'data/[ab].json',
+  assert.equal(
+    valid({ runtime: 'python', files: ['data/*.json', 'data/**', 'static/{index,about}.html', 'data/[ab].json'] })
+      .files,
+    ['data/*.json', 'data/**', 'static/{index,about}.html', 'data/[ab].json'],
+  );
+  assert.equal(withFields({ files: ['data/*.json', 'data/*.jsn'] }), [
+    `${F}: files[1]: "data/*.jsn" matches no file in functions/sum/ (wildcards skip names starting with ".")`,
   ]);
-  assert.equal(withFields({ files: ['data/*.json', 'data/*.jsn'] }), [`${F}: files[1]: "data/*.jsn" matches no file in functions/sum/ (wildcards skip names starting with ".")`]);
   // function.yml is never shipped, so it does not count as a match.
-  assert.equal(withFields({ files: ['*.yml'] }), [`${F}: files[0]: "*.yml" matches no file in functions/sum/ (wildcards skip names starting with ".")`]);
-  assert.equal(withFields({ files: ['static/.env'] }), [`${F}: files[0]: "static/.env" matches no file in functions/sum/`]);
+  assert.equal(withFields({ files: ['*.yml'] }), [
+    `${F}: files[0]: "*.yml" matches no file in functions/sum/ (wildcards skip names starting with ".")`,
+  ]);
+  assert.equal(withFields({ files: ['static/.env'] }), [
+    `${F}: files[0]: "static/.env" matches no file in functions/sum/`,
+  ]);
   valid({ runtime: 'python', files: ['static/.hidden'] });
 });
 
 // ---- env ----
 
 test('env values: strings, numbers and booleans become strings, sorted by key', () => {
-  const spec = valid({ runtime: 'python', env: { Z_LAST: 'z', DEBUG: true, LIMIT: 10, RATIO: 0.5, EMPTY: '', _x: 'ok', QUOTES: `it's "fine" $HOME \\` } });
+  const spec = valid({
+    runtime: 'python',
+    env: { Z_LAST: 'z', DEBUG: true, LIMIT: 10, RATIO: 0.5, EMPTY: '', _x: 'ok', QUOTES: `it's "fine" $HOME \\` },
+  });
   assert.equal(Object.keys(spec.env), ['DEBUG', 'EMPTY', 'LIMIT', 'QUOTES', 'RATIO', 'Z_LAST', '_x']);
-  assert.equal(spec.env, { DEBUG: 'true', EMPTY: '', LIMIT: '10', QUOTES: `it's "fine" $HOME \\`, RATIO: '0.5', Z_LAST: 'z', _x: 'ok' });
+  assert.equal(spec.env, {
+    DEBUG: 'true',
+    EMPTY: '',
+    LIMIT: '10',
+    QUOTES: `it's "fine" $HOME \\`,
+    RATIO: '0.5',
+    Z_LAST: 'z',
+    _x: 'ok',
+  });
 });
 
 test('env keys must be variable names; PORT and FAASO_* are reserved', () => {
-  assert.equal(withFields({ env: { '1ST': 'x' } }), [`${F}: env["1ST"]: invalid variable name "1ST" (letters, digits and _, not starting with a digit)`]);
+  assert.equal(withFields({ env: { '1ST': 'x' } }), [
+    `${F}: env["1ST"]: invalid variable name "1ST" (letters, digits and _, not starting with a digit)`,
+  ]);
   oneProblem({ runtime: 'python', env: { 'A-B': 'x' } }, 'env.A-B', /invalid variable name/);
   oneProblem({ runtime: 'python', env: { 'A B': 'x' } }, 'env["A B"]', /invalid variable name/);
   oneProblem({ runtime: 'python', env: { 'A=B': 'x' } }, 'env["A=B"]', /invalid variable name/);
-  assert.equal(withFields({ env: { PORT: 8080 } }), [`${F}: env.PORT: PORT is reserved (the server always listens on port 3000)`]);
-  assert.equal(withFields({ env: { FAASO_MODE: 'x' } }), [`${F}: env.FAASO_MODE: names starting with FAASO_ are reserved for faaso`]);
+  assert.equal(withFields({ env: { PORT: 8080 } }), [
+    `${F}: env.PORT: PORT is reserved (the server always listens on port 3000)`,
+  ]);
+  assert.equal(withFields({ env: { FAASO_MODE: 'x' } }), [
+    `${F}: env.FAASO_MODE: names starting with FAASO_ are reserved for faaso`,
+  ]);
   valid({ runtime: 'python', env: { port: 'lower-case is a different variable' } });
 });
 
 test('env values must not contain line breaks or control characters', () => {
-  assert.equal(withFields({ env: { A: 'x\nRUN rm -rf /' } }), [`${F}: env.A: must not contain line breaks or control characters (got "x\\nRUN rm -rf /")`]);
-  for (const v of ['a\rb', 'a\0b', 'a\tb', 'a\u001bb', 'a\u007fb']) oneProblem({ runtime: 'python', env: { A: v } }, 'env.A', /control characters/);
+  assert.equal(withFields({ env: { A: 'x\nRUN rm -rf /' } }), [
+    `${F}: env.A: must not contain line breaks or control characters (got "x\\nRUN rm -rf /")`,
+  ]);
+  for (const v of ['a\rb', 'a\0b', 'a\tb', 'a\u001bb', 'a\u007fb'])
+    oneProblem({ runtime: 'python', env: { A: v } }, 'env.A', /control characters/);
 });
 
 test('env values must be scalars', () => {
-  assert.equal(withFields({ env: { A: null } }), [`${F}: env.A: must be a string, number or boolean (got nothing (null)); write A: "" for an empty value`]);
+  assert.equal(withFields({ env: { A: null } }), [
+    `${F}: env.A: must be a string, number or boolean (got nothing (null)); write A: "" for an empty value`,
+  ]);
   oneProblem({ runtime: 'python', env: { A: [1] } }, 'env.A', /got a list/);
   oneProblem({ runtime: 'python', env: { A: { b: 1 } } }, 'env.A', /got a mapping/);
   oneProblem({ runtime: 'python', env: { A: Infinity } }, 'env.A', /must be a string, number or boolean/);
@@ -307,20 +418,26 @@ test('an env key named __proto__ stays an own key', () => {
 test('description: optional, one line, at most 200 characters', () => {
   assert.is(valid({ runtime: 'python', description: '  Adds numbers ' }).description, 'Adds numbers');
   valid({ runtime: 'python', description: 'x'.repeat(200) });
-  assert.equal(withFields({ description: 'x'.repeat(201) }), [`${F}: description: must be at most 200 characters (got 201)`]);
-  assert.equal(withFields({ description: 'two\nlines' }), [`${F}: description: must be a single line (no line breaks)`]);
+  assert.equal(withFields({ description: 'x'.repeat(201) }), [
+    `${F}: description: must be at most 200 characters (got 201)`,
+  ]);
+  assert.equal(withFields({ description: 'two\nlines' }), [
+    `${F}: description: must be a single line (no line breaks)`,
+  ]);
   assert.equal(withFields({ description: 42 }), [`${F}: description: must be a string (got an integer)`]);
   oneProblem({ runtime: 'python', description: 'bell\u0007' }, 'description', /control characters/);
 });
 
 // ---- handler ----
 
-test('the runtime\'s handler file must exist in the folder', () => {
+test("the runtime's handler file must exist in the folder", () => {
   assert.equal(problems({ runtime: 'python' }, { files: ['function.yml', 'main.py'] }), [
     `${F}: runtime: the python runtime needs a handler file handler.py, but functions/sum/handler.py does not exist (start from templates/python/skeleton/handler.py)`,
   ]);
   valid({ runtime: 'crystal' }, { files: ['function.yml', 'src/handler.cr'] });
-  oneProblem({ runtime: 'crystal' }, 'runtime', /needs a handler file src\/handler\.cr/, { files: ['function.yml', 'handler.cr'] });
+  oneProblem({ runtime: 'crystal' }, 'runtime', /needs a handler file src\/handler\.cr/, {
+    files: ['function.yml', 'handler.cr'],
+  });
 });
 
 test('an unknown runtime does not also complain about a handler', () => {
@@ -336,32 +453,56 @@ test('a test needs only a name: request defaults to GET /, expect to status 200'
   assert.equal(valid({ runtime: 'python', tests: [{ name: 'pings' }] }).tests, [
     { name: 'pings', request: { method: 'GET', path: '/', headers: {} }, expect: { status: 200, headers: {} } },
   ]);
-  assert.equal(valid({ runtime: 'python', tests: [{ name: 'x', request: null, expect: null }] }).tests[0]!.expect, { status: 200, headers: {} });
+  assert.equal(valid({ runtime: 'python', tests: [{ name: 'x', request: null, expect: null }] }).tests[0]!.expect, {
+    status: 200,
+    headers: {},
+  });
 });
 
 test('tests must be a list of mappings with a unique, one-line name', () => {
-  assert.equal(withFields({ tests: { name: 'x' } }), [`${F}: tests: must be a list of tests, each with name, request and expect (got a mapping)`]);
-  assert.equal(withFields({ tests: ['GET /'] }), [`${F}: tests[0]: must be a mapping with name, request and expect (got a string)`]);
-  assert.equal(testProblems({ request: {} }), [`${F}: tests[0].name: required (a short sentence saying what the test checks)`]);
+  assert.equal(withFields({ tests: { name: 'x' } }), [
+    `${F}: tests: must be a list of tests, each with name, request and expect (got a mapping)`,
+  ]);
+  assert.equal(withFields({ tests: ['GET /'] }), [
+    `${F}: tests[0]: must be a mapping with name, request and expect (got a string)`,
+  ]);
+  assert.equal(testProblems({ request: {} }), [
+    `${F}: tests[0].name: required (a short sentence saying what the test checks)`,
+  ]);
   assert.equal(testProblems({ name: '  ' }), [`${F}: tests[0].name: must be a non-empty string (got a string)`]);
   assert.equal(testProblems({ name: 5 }), [`${F}: tests[0].name: must be a non-empty string (got an integer)`]);
   assert.equal(testProblems({ name: 'a\nb' }), [`${F}: tests[0].name: must be a single line (no line breaks)`]);
-  assert.equal(withFields({ tests: [{ name: 'same' }, { name: 'other' }, { name: 'same' }] }), [`${F}: tests[2].name: duplicate test name "same" (also tests[0].name)`]);
+  assert.equal(withFields({ tests: [{ name: 'same' }, { name: 'other' }, { name: 'same' }] }), [
+    `${F}: tests[2].name: duplicate test name "same" (also tests[0].name)`,
+  ]);
 });
 
 test('request.method: any case in, upper case out; only known methods', () => {
   const methods = ['get', 'Head', 'POST', 'put', 'patch', 'DELETE', 'options'];
   const spec = valid({ runtime: 'python', tests: methods.map((m, i) => ({ name: `t${i}`, request: { method: m } })) });
-  assert.equal(spec.tests.map((t) => t.request.method), ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-  assert.equal(testProblems({ name: 't', request: { method: 'FETCH' } }), [`${F}: tests[0].request.method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (got "FETCH")`]);
-  assert.equal(testProblems({ name: 't', request: { method: 1 } }), [`${F}: tests[0].request.method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (got 1)`]);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', request: { method: 'GET\r\nX: y' } }] }, 'tests[0].request.method', /must be one of/);
+  assert.equal(
+    spec.tests.map((t) => t.request.method),
+    ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  );
+  assert.equal(testProblems({ name: 't', request: { method: 'FETCH' } }), [
+    `${F}: tests[0].request.method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (got "FETCH")`,
+  ]);
+  assert.equal(testProblems({ name: 't', request: { method: 1 } }), [
+    `${F}: tests[0].request.method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (got 1)`,
+  ]);
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', request: { method: 'GET\r\nX: y' } }] },
+    'tests[0].request.method',
+    /must be one of/,
+  );
 });
 
 test('request.path: starts with "/", printable ASCII, no spaces', () => {
   const spec = valid({ runtime: 'python', tests: [{ name: 't', request: { path: '/items/1?q=a%20b&x=[1]' } }] });
   assert.is(spec.tests[0]!.request.path, '/items/1?q=a%20b&x=[1]');
-  assert.equal(testProblems({ name: 't', request: { path: 'items' } }), [`${F}: tests[0].request.path: must start with "/" (got "items")`]);
+  assert.equal(testProblems({ name: 't', request: { path: 'items' } }), [
+    `${F}: tests[0].request.path: must start with "/" (got "items")`,
+  ]);
   const bad: Array<[unknown, RegExp]> = [
     ['/a b', /spaces/],
     ['/a\tb', /spaces, control/],
@@ -372,23 +513,60 @@ test('request.path: starts with "/", printable ASCII, no spaces', () => {
     [42, /must be a string/],
     ['', /must start with "\/"/],
   ];
-  for (const [path, re] of bad) oneProblem({ runtime: 'python', tests: [{ name: 't', request: { path } }] }, 'tests[0].request.path', re);
+  for (const [path, re] of bad)
+    oneProblem({ runtime: 'python', tests: [{ name: 't', request: { path } }] }, 'tests[0].request.path', re);
 });
 
 test('headers: token names (lower-cased), one-line values, numbers stringified', () => {
-  const spec = valid({ runtime: 'python', tests: [{ name: 't', request: { headers: { 'X-Trace': 1, Accept: 'text/plain', 'x-flag': true, 'x-tab': 'a\tb' } }, expect: { headers: { 'Content-Type': 'text/plain' } } }] });
-  assert.equal(spec.tests[0]!.request.headers, { accept: 'text/plain', 'x-flag': 'true', 'x-tab': 'a\tb', 'x-trace': '1' });
+  const spec = valid({
+    runtime: 'python',
+    tests: [
+      {
+        name: 't',
+        request: { headers: { 'X-Trace': 1, Accept: 'text/plain', 'x-flag': true, 'x-tab': 'a\tb' } },
+        expect: { headers: { 'Content-Type': 'text/plain' } },
+      },
+    ],
+  });
+  assert.equal(spec.tests[0]!.request.headers, {
+    accept: 'text/plain',
+    'x-flag': 'true',
+    'x-tab': 'a\tb',
+    'x-trace': '1',
+  });
   assert.equal(spec.tests[0]!.expect.headers, { 'content-type': 'text/plain' });
   assert.equal(testProblems({ name: 't', request: { headers: { 'x-a': 'ok\r\nX-Injected: 1' } } }), [
     `${F}: tests[0].request.headers.x-a: must not contain line breaks or control characters (got "ok\\r\\nX-Injected: 1")`,
   ]);
-  assert.equal(testProblems({ name: 't', request: { headers: { 'bad name': 'x' } } }), [`${F}: tests[0].request.headers["bad name"]: invalid header name "bad name"`]);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', request: { headers: { 'x:y': 'x' } } }] }, 'tests[0].request.headers["x:y"]', /invalid header name/);
-  assert.equal(testProblems({ name: 't', expect: { headers: { 'X-A': '1', 'x-a': '2' } } }), [`${F}: tests[0].expect.headers.x-a: duplicate header "x-a" (header names ignore case)`]);
-  assert.equal(testProblems({ name: 't', request: { headers: { 'Content-Length': '5' } } }), [`${F}: tests[0].request.headers.Content-Length: content-length is computed from the body; remove it`]);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', request: { headers: { 'transfer-encoding': 'chunked' } } }] }, 'tests[0].request.headers.transfer-encoding', /computed/);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', request: { headers: { a: null } } }] }, 'tests[0].request.headers.a', /must be a string/);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', request: { headers: ['a: b'] } }] }, 'tests[0].request.headers', /must be a mapping/);
+  assert.equal(testProblems({ name: 't', request: { headers: { 'bad name': 'x' } } }), [
+    `${F}: tests[0].request.headers["bad name"]: invalid header name "bad name"`,
+  ]);
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', request: { headers: { 'x:y': 'x' } } }] },
+    'tests[0].request.headers["x:y"]',
+    /invalid header name/,
+  );
+  assert.equal(testProblems({ name: 't', expect: { headers: { 'X-A': '1', 'x-a': '2' } } }), [
+    `${F}: tests[0].expect.headers.x-a: duplicate header "x-a" (header names ignore case)`,
+  ]);
+  assert.equal(testProblems({ name: 't', request: { headers: { 'Content-Length': '5' } } }), [
+    `${F}: tests[0].request.headers.Content-Length: content-length is computed from the body; remove it`,
+  ]);
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', request: { headers: { 'transfer-encoding': 'chunked' } } }] },
+    'tests[0].request.headers.transfer-encoding',
+    /computed/,
+  );
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', request: { headers: { a: null } } }] },
+    'tests[0].request.headers.a',
+    /must be a string/,
+  );
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', request: { headers: ['a: b'] } }] },
+    'tests[0].request.headers',
+    /must be a mapping/,
+  );
 });
 
 test('body and json: one or the other; json may be any JSON value, even null', () => {
@@ -408,26 +586,56 @@ test('body and json: one or the other; json may be any JSON value, even null', (
   assert.ok('json' in spec.tests[2]!.expect && spec.tests[2]!.expect.json === null);
   assert.not.ok('json' in spec.tests[3]!.request || 'body' in spec.tests[3]!.request);
   assert.not.ok('json' in spec.tests[3]!.expect || 'body' in spec.tests[3]!.expect);
-  assert.equal(testProblems({ name: 't', request: { body: 'a', json: {} } }), [`${F}: tests[0].request: use either body (text) or json, not both`]);
-  assert.equal(testProblems({ name: 't', expect: { body: 'a', json: {} } }), [`${F}: tests[0].expect: use either body (text) or json, not both`]);
-  assert.equal(testProblems({ name: 't', expect: { body: 42 } }), [`${F}: tests[0].expect.body: must be a string (got an integer); quote it, or use json: for JSON`]);
+  assert.equal(testProblems({ name: 't', request: { body: 'a', json: {} } }), [
+    `${F}: tests[0].request: use either body (text) or json, not both`,
+  ]);
+  assert.equal(testProblems({ name: 't', expect: { body: 'a', json: {} } }), [
+    `${F}: tests[0].expect: use either body (text) or json, not both`,
+  ]);
+  assert.equal(testProblems({ name: 't', expect: { body: 42 } }), [
+    `${F}: tests[0].expect.body: must be a string (got an integer); quote it, or use json: for JSON`,
+  ]);
   assert.equal(testProblems({ name: 't', request: { json: { a: [1, Infinity] } } }), [
     `${F}: tests[0].request.json.a[1]: is not representable in JSON (use finite numbers, strings, booleans, null, lists and mappings)`,
   ]);
-  oneProblem({ runtime: 'python', tests: [{ name: 't', expect: { json: Buffer.from('x') } }] }, 'tests[0].expect.json', /not representable in JSON/);
+  oneProblem(
+    { runtime: 'python', tests: [{ name: 't', expect: { json: Buffer.from('x') } }] },
+    'tests[0].expect.json',
+    /not representable in JSON/,
+  );
 });
 
 test('expect.status: integer 100-599, default 200', () => {
-  assert.equal(valid({ runtime: 'python', tests: [{ name: 'a', expect: { status: 404 } }, { name: 'b', expect: { status: 100 } }, { name: 'c', expect: { status: 599 } }] }).tests.map((t) => t.expect.status), [404, 100, 599]);
+  assert.equal(
+    valid({
+      runtime: 'python',
+      tests: [
+        { name: 'a', expect: { status: 404 } },
+        { name: 'b', expect: { status: 100 } },
+        { name: 'c', expect: { status: 599 } },
+      ],
+    }).tests.map((t) => t.expect.status),
+    [404, 100, 599],
+  );
   for (const status of [99, 600, 200.5, '200', true, -1]) {
-    oneProblem({ runtime: 'python', tests: [{ name: 't', expect: { status } }] }, 'tests[0].expect.status', /must be an HTTP status code, an integer from 100 to 599/);
+    oneProblem(
+      { runtime: 'python', tests: [{ name: 't', expect: { status } }] },
+      'tests[0].expect.status',
+      /must be an HTTP status code, an integer from 100 to 599/,
+    );
   }
-  assert.equal(testProblems({ name: 't', expect: { status: 700 } }), [`${F}: tests[0].expect.status: must be an HTTP status code, an integer from 100 to 599 (got 700)`]);
+  assert.equal(testProblems({ name: 't', expect: { status: 700 } }), [
+    `${F}: tests[0].expect.status: must be an HTTP status code, an integer from 100 to 599 (got 700)`,
+  ]);
 });
 
 test('request and expect must be mappings', () => {
-  assert.equal(testProblems({ name: 't', request: 'GET /' }), [`${F}: tests[0].request: must be a mapping with method, path, headers, body or json (got a string)`]);
-  assert.equal(testProblems({ name: 't', expect: 200 }), [`${F}: tests[0].expect: must be a mapping with status, headers, body or json (got an integer)`]);
+  assert.equal(testProblems({ name: 't', request: 'GET /' }), [
+    `${F}: tests[0].request: must be a mapping with method, path, headers, body or json (got a string)`,
+  ]);
+  assert.equal(testProblems({ name: 't', expect: 200 }), [
+    `${F}: tests[0].expect: must be a mapping with status, headers, body or json (got an integer)`,
+  ]);
 });
 
 test('the field path points into the right test', () => {

@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileGlob, expandBraces, filterByGlobs, GlobSyntaxError, globToRegExp, matchesGlob } from '../../src/util/glob.ts';
+import {
+  compileGlob,
+  expandBraces,
+  filterByGlobs,
+  GlobSyntaxError,
+  globToRegExp,
+  matchesGlob,
+} from '../../src/util/glob.ts';
 
 const yes = (glob: string, ...paths: string[]) => {
   for (const p of paths) assert.ok(matchesGlob(glob, p), `${glob} should match ${p}`);
@@ -88,7 +95,11 @@ test('regex metacharacters in literals are literal', () => {
 
 test('malformed globs throw GlobSyntaxError', () => {
   for (const g of ['[abc', 'a{b,c', '{', 'x/{a,{b}', '[z-a]']) {
-    assert.throws(() => globToRegExp(g), (e: unknown) => e instanceof GlobSyntaxError, g);
+    assert.throws(
+      () => globToRegExp(g),
+      (e: unknown) => e instanceof GlobSyntaxError,
+      g,
+    );
   }
 });
 
@@ -117,7 +128,10 @@ test('expandBraces lists every alternative', () => {
 });
 
 test('expandBraces refuses explosive globs', () => {
-  assert.throws(() => expandBraces('{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}'), (e: unknown) => e instanceof GlobSyntaxError);
+  assert.throws(
+    () => expandBraces('{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}'),
+    (e: unknown) => e instanceof GlobSyntaxError,
+  );
 });
 
 test.run();

@@ -25,7 +25,9 @@ test('unreadable versions are refused, not waved through', () => {
 });
 
 test('package.json engines says the same', async () => {
-  const pkg = JSON.parse(await (await import('node:fs/promises')).readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+  const pkg = JSON.parse(
+    await (await import('node:fs/promises')).readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { engines: { node: string } };
   assert.is(pkg.engines.node, `>=${NODE_MAJOR_MIN}`);
 });
 

@@ -4,7 +4,12 @@ import type { FunctionSpec } from '../../src/function/types.ts';
 import type { TemplateMeta } from '../../src/template/types.ts';
 import { imageNames, mergeTrees, planBuild, sha256, type SourceFile } from '../../src/build/plan.ts';
 
-const file = (rel: string, content = rel, root = '/t'): SourceFile => ({ rel, abs: `${root}/${rel}`, sha256: sha256(content), executable: false });
+const file = (rel: string, content = rel, root = '/t'): SourceFile => ({
+  rel,
+  abs: `${root}/${rel}`,
+  sha256: sha256(content),
+  executable: false,
+});
 
 const template: TemplateMeta = {
   name: 'python',
@@ -30,9 +35,24 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   ...over,
 });
 
-const templateFiles = [file('template.yml'), file('Dockerfile.hbs'), file('skeleton/handler.py'), file('server.py'), file('handler.py', 'default'), file('requirements.txt', '')];
-const functionFiles = [file('function.yml', 'yml', '/f'), file('handler.py', 'mine', '/f'), file('data/a.json', '{}', '/f'), file('notes.txt', 'n', '/f')];
-const input = (over: Partial<FunctionSpec> = {}, dockerfileTemplate = 'FROM {{baseImage}}\nRUN x {{runPackages}}\n') => ({
+const templateFiles = [
+  file('template.yml'),
+  file('Dockerfile.hbs'),
+  file('skeleton/handler.py'),
+  file('server.py'),
+  file('handler.py', 'default'),
+  file('requirements.txt', ''),
+];
+const functionFiles = [
+  file('function.yml', 'yml', '/f'),
+  file('handler.py', 'mine', '/f'),
+  file('data/a.json', '{}', '/f'),
+  file('notes.txt', 'n', '/f'),
+];
+const input = (
+  over: Partial<FunctionSpec> = {},
+  dockerfileTemplate = 'FROM {{baseImage}}\nRUN x {{runPackages}}\n',
+) => ({
   spec: spec(over),
   template,
   dockerfileTemplate,
@@ -52,7 +72,17 @@ test('planBuild lays out function/ (merged) and app/ (shipped) deterministically
   const plan = planBuild(input({ files: ['data/*.json'] }));
   assert.equal(
     plan.entries.map((e) => e.dest),
-    ['app/.faaso', 'app/data/a.json', 'app/handler.py', 'app/server.py', 'function/data/a.json', 'function/handler.py', 'function/notes.txt', 'function/requirements.txt', 'function/server.py'],
+    [
+      'app/.faaso',
+      'app/data/a.json',
+      'app/handler.py',
+      'app/server.py',
+      'function/data/a.json',
+      'function/handler.py',
+      'function/notes.txt',
+      'function/requirements.txt',
+      'function/server.py',
+    ],
   );
   assert.is(plan.dockerfile, 'FROM debian:trixie-slim\nRUN x python3\n');
   assert.equal(plan.image, imageNames('127.0.0.1:5000', 'sum', plan.hash));
@@ -64,21 +94,30 @@ test('content hash: stable for the same input, changes with code, packages, test
   const a = planBuild(input()).hash;
   assert.is(planBuild(input()).hash, a);
   assert.is.not(planBuild(input({ packages: { build: [], run: ['curl'] } })).hash, a);
-  const changedCode = { ...input(), functionFiles: functionFiles.map((f) => (f.rel === 'handler.py' ? { ...f, sha256: sha256('other') } : f)) };
+  const changedCode = {
+    ...input(),
+    functionFiles: functionFiles.map((f) => (f.rel === 'handler.py' ? { ...f, sha256: sha256('other') } : f)),
+  };
   assert.is.not(planBuild(changedCode).hash, a);
-  const changedYml = { ...input(), functionFiles: functionFiles.map((f) => (f.rel === 'function.yml' ? { ...f, sha256: sha256('tests changed') } : f)) };
+  const changedYml = {
+    ...input(),
+    functionFiles: functionFiles.map((f) => (f.rel === 'function.yml' ? { ...f, sha256: sha256('tests changed') } : f)),
+  };
   assert.is.not(planBuild(changedYml).hash, a);
   // Input order must not matter.
   assert.is(planBuild({ ...input(), functionFiles: [...functionFiles].reverse() }).hash, a);
 });
 
 test('env values are quoted for the Dockerfile, so they cannot inject instructions', () => {
-  const plan = planBuild(input({ env: { B: 'x" \\ $HOME', A: 'plain' } }, '{{#each env}}ENV {{key}}={{value}}\n{{/each}}'));
+  const plan = planBuild(
+    input({ env: { B: 'x" \\ $HOME', A: 'plain' } }, '{{#each env}}ENV {{key}}={{value}}\n{{/each}}'),
+  );
   assert.is(plan.dockerfile, 'ENV A="plain"\nENV B="x\\" \\\\ \\$HOME"\n');
 });
 
 test('a template using an unknown variable fails loudly (strict mode), every time', () => {
-  for (let i = 0; i < 2; i++) assert.throws(() => planBuild(input({}, 'FROM {{baseImag}}')), /Dockerfile\.hbs: cannot render/);
+  for (let i = 0; i < 2; i++)
+    assert.throws(() => planBuild(input({}, 'FROM {{baseImag}}')), /Dockerfile\.hbs: cannot render/);
 });
 
 test('one Dockerfile.hbs compiled once still renders each function with its own values', () => {

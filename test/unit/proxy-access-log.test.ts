@@ -9,15 +9,28 @@ import { planStack } from '../../src/stack/plan.ts';
 import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import type { StackConfig } from '../../src/stack/types.ts';
 
-const images = new Map([['sum', { image: '127.0.0.1:5000/sum:0123456789ab', hash: '0123456789ab', healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'] }]]);
+const images = new Map([
+  [
+    'sum',
+    {
+      image: '127.0.0.1:5000/sum:0123456789ab',
+      hash: '0123456789ab',
+      healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'],
+    },
+  ],
+]);
 
 function config(proxy: unknown): StackConfig {
-  const r = validateStackConfig({ routes: { '/sum': 'sum' }, proxy }, { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 });
+  const r = validateStackConfig(
+    { routes: { '/sum': 'sum' }, proxy },
+    { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 },
+  );
   assert.equal(r.problems.map(formatProblem), []);
   return r.config!;
 }
 
-const caddyfile = (proxy: unknown): string => renderCaddyfile(planStack(config(proxy), images, 'faaso/caddy:0123456789ab'));
+const caddyfile = (proxy: unknown): string =>
+  renderCaddyfile(planStack(config(proxy), images, 'faaso/caddy:0123456789ab'));
 
 test('absent, empty or true: the access log stays, and the config reads as before', () => {
   for (const proxy of [undefined, null, { port: 8080 }, { access_log: true }, { access_log: null }]) {
@@ -27,7 +40,7 @@ test('absent, empty or true: the access log stays, and the config reads as befor
   }
 });
 
-test('false: no access log in the site, Caddy\'s own log kept, health checks and routes unchanged', () => {
+test("false: no access log in the site, Caddy's own log kept, health checks and routes unchanged", () => {
   assert.equal(config({ access_log: false, port: 9090 }).proxy, { port: 9090, accessLog: false });
   const off = caddyfile({ access_log: false });
   const on = caddyfile({});
@@ -42,14 +55,25 @@ test('false: no access log in the site, Caddy\'s own log kept, health checks and
 
 test('anything but a boolean is a problem naming proxy.access_log', () => {
   for (const bad of ['no', 0, 'false', []]) {
-    const r = validateStackConfig({ routes: { '/sum': 'sum' }, proxy: { access_log: bad } }, { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 });
-    assert.equal(r.problems.map(formatProblem), [`faaso.yml: proxy.access_log: must be true or false (got ${Array.isArray(bad) ? 'a list' : typeof bad === 'number' ? 'an integer' : 'a string'})`]);
+    const r = validateStackConfig(
+      { routes: { '/sum': 'sum' }, proxy: { access_log: bad } },
+      { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 },
+    );
+    assert.equal(r.problems.map(formatProblem), [
+      `faaso.yml: proxy.access_log: must be true or false (got ${Array.isArray(bad) ? 'a list' : typeof bad === 'number' ? 'an integer' : 'a string'})`,
+    ]);
   }
 });
 
 test('an unknown proxy key still gets a "did you mean"', () => {
-  const r = validateStackConfig({ routes: { '/sum': 'sum' }, proxy: { acces_log: false } }, { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 });
-  assert.match(r.problems.map(formatProblem).join('\n'), /proxy\.acces_log: unknown field "acces_log" \(did you mean "access_log"\?\)/);
+  const r = validateStackConfig(
+    { routes: { '/sum': 'sum' }, proxy: { acces_log: false } },
+    { file: 'faaso.yml', functions: ['sum'], registry: '127.0.0.1:5000', hostCpus: 2 },
+  );
+  assert.match(
+    r.problems.map(formatProblem).join('\n'),
+    /proxy\.acces_log: unknown field "acces_log" \(did you mean "access_log"\?\)/,
+  );
 });
 
 test.run();

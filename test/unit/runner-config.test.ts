@@ -7,7 +7,13 @@ import { formatProblem, UserError, ValidationError } from '../../src/errors.ts';
 import { exampleStackFile, loadStackConfig } from '../../src/stack/config/load.ts';
 import { routePathProblem } from '../../src/stack/config/rules.ts';
 import { validateStackConfig, type StackContext } from '../../src/stack/config/validate.ts';
-import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, fnv1a, preferredPort } from '../../src/stack/config/ports.ts';
+import {
+  assignDefaultPorts,
+  DEFAULT_PORT_BASE,
+  DEFAULT_PORT_SPAN,
+  fnv1a,
+  preferredPort,
+} from '../../src/stack/config/ports.ts';
 import type { StackConfig } from '../../src/stack/types.ts';
 
 const F = 'faaso.yml';
@@ -18,7 +24,8 @@ function ctx(over: Partial<StackContext> = {}): StackContext {
   return { file: F, functions: FUNCTIONS, registry: '127.0.0.1:5000', hostCpus: 4, ...over };
 }
 
-const problems = (raw: unknown, over: Partial<StackContext> = {}): string[] => validateStackConfig(raw, ctx(over)).problems.map(formatProblem);
+const problems = (raw: unknown, over: Partial<StackContext> = {}): string[] =>
+  validateStackConfig(raw, ctx(over)).problems.map(formatProblem);
 
 function valid(raw: unknown, over: Partial<StackContext> = {}): StackConfig {
   const r = validateStackConfig(raw, ctx(over));
@@ -51,7 +58,10 @@ test('the example faaso.yml: routes sorted by path, functions by name, every def
     { path: '/mul', function: 'multiply' },
     { path: '/sum', function: 'sum' },
   ]);
-  assert.equal(c.functions.map((f) => f.name), ['hello', 'multiply', 'sum']);
+  assert.equal(
+    c.functions.map((f) => f.name),
+    ['hello', 'multiply', 'sum'],
+  );
   for (const f of c.functions) {
     assert.equal(f.env, {});
     assert.equal(f.limits, { memory: '256m', cpus: 1, pids: 256 });
@@ -65,19 +75,35 @@ test('every field set', () => {
     proxy: { port: 9090 },
     bind: '0.0.0.0',
     registry: 'registry.example:443',
-    functions: { sum: { port: 8101, env: { GREETING: 'hi', N: 3, DEBUG: true }, memory: '1g', cpus: 0.5, pids: 128, replicas: 1 } },
+    functions: {
+      sum: { port: 8101, env: { GREETING: 'hi', N: 3, DEBUG: true }, memory: '1g', cpus: 0.5, pids: 128, replicas: 1 },
+    },
   });
   assert.is(c.bind, '0.0.0.0');
   assert.equal(c.proxy, { port: 9090 });
   assert.is(c.registry, 'registry.example:443');
-  assert.equal(c.routes, [{ path: '/add', function: 'sum' }, { path: '/sum', function: 'sum' }]);
-  assert.equal(c.functions, [{ name: 'sum', port: 8101, env: { DEBUG: 'true', GREETING: 'hi', N: '3' }, limits: { memory: '1g', cpus: 0.5, pids: 128 } }]);
+  assert.equal(c.routes, [
+    { path: '/add', function: 'sum' },
+    { path: '/sum', function: 'sum' },
+  ]);
+  assert.equal(c.functions, [
+    {
+      name: 'sum',
+      port: 8101,
+      env: { DEBUG: 'true', GREETING: 'hi', N: '3' },
+      limits: { memory: '1g', cpus: 0.5, pids: 128 },
+    },
+  ]);
 });
 
 test('empty values mean the default', () => {
   const c = valid({ routes: { '/sum': 'sum' }, proxy: null, bind: null, registry: null, functions: { sum: null } });
   assert.equal([c.bind, c.proxy.port, c.registry], ['127.0.0.1', 8080, '127.0.0.1:5000']);
-  const d = valid({ routes: { '/sum': 'sum' }, proxy: { port: null }, functions: { sum: { port: null, env: null, memory: null, cpus: null, pids: null, replicas: null } } });
+  const d = valid({
+    routes: { '/sum': 'sum' },
+    proxy: { port: null },
+    functions: { sum: { port: null, env: null, memory: null, cpus: null, pids: null, replicas: null } },
+  });
   assert.equal(d.functions[0]!.limits, { memory: '256m', cpus: 1, pids: 256 });
 });
 
@@ -86,7 +112,9 @@ test('the registry defaults to the one faaso was started with (FAASO_REGISTRY)',
 });
 
 test('a file that is not a mapping is one clear problem', () => {
-  assert.equal(problems(['/sum']), [`${F}: must be a mapping of fields (routes, proxy, bind, registry, functions); got a list`]);
+  assert.equal(problems(['/sum']), [
+    `${F}: must be a mapping of fields (routes, proxy, bind, registry, functions); got a list`,
+  ]);
   assert.equal(problems('routes').length, 1);
 });
 
@@ -100,7 +128,11 @@ test('unknown keys at every level, with suggestions', () => {
       `${F}: proxy.prot: unknown field "prot" (did you mean "port"?)`,
     ],
   );
-  oneProblem({ routes: ROUTES, colour: 'red' }, 'colour', /unknown field "colour" \(known fields: bind, functions, proxy, registry, routes\)/);
+  oneProblem(
+    { routes: ROUTES, colour: 'red' },
+    'colour',
+    /unknown field "colour" \(known fields: bind, functions, proxy, registry, routes\)/,
+  );
 });
 
 test('every problem is reported at once, each with file and field', () => {
@@ -168,17 +200,28 @@ test('valid paths: nested, dots inside names, unreserved characters, case kept',
   const paths = ['/api/v2/sum', '/a.b', '/...', '/x~y_z-1', '/Sum', '/_faaso', '/faaso'];
   for (const path of paths) assert.is(routePathProblem(path), undefined, path);
   const c = valid({ routes: { '/api': 'sum', '/api/v2': 'multiply', '/Hello': 'hello' } });
-  assert.equal(c.routes.map((r) => r.path), ['/Hello', '/api', '/api/v2']);
+  assert.equal(
+    c.routes.map((r) => r.path),
+    ['/Hello', '/api', '/api/v2'],
+  );
 });
 
 test('"/sum" and "/sum/" are the same route', () => {
-  oneProblem({ routes: { '/sum': 'sum', '/sum/': 'multiply' } }, 'routes["/sum/"]', /^same route as "\/sum", which already serves \/sum\/ and everything below it; remove this one$/);
+  oneProblem(
+    { routes: { '/sum': 'sum', '/sum/': 'multiply' } },
+    'routes["/sum/"]',
+    /^same route as "\/sum", which already serves \/sum\/ and everything below it; remove this one$/,
+  );
   // Whatever the order in the file.
   oneProblem({ routes: { '/sum/': 'multiply', '/sum': 'sum' } }, 'routes["/sum/"]', /same route as "\/sum"/);
 });
 
 test('paths differing only in case are the same route (Caddy matches paths ignoring case)', () => {
-  oneProblem({ routes: { '/sum': 'sum', '/SUM': 'multiply' } }, 'routes["/SUM"]', /^same route as "\/sum": the proxy matches paths ignoring case; remove one$/);
+  oneProblem(
+    { routes: { '/sum': 'sum', '/SUM': 'multiply' } },
+    'routes["/SUM"]',
+    /^same route as "\/sum": the proxy matches paths ignoring case; remove one$/,
+  );
 });
 
 test('exact duplicate paths are caught by the YAML parser (see the loader test)', async () => {
@@ -189,18 +232,37 @@ test('exact duplicate paths are caught by the YAML parser (see the loader test)'
 });
 
 test('unknown function: lists the available ones and suggests the closest', () => {
-  oneProblem({ routes: { '/mul': 'mult' } }, 'routes["/mul"]', /^unknown function "mult" \(available: hello, multiply, sum\); did you mean "multiply"\?$/);
-  oneProblem({ routes: { '/x': 'zzz' } }, 'routes["/x"]', /^unknown function "zzz" \(available: hello, multiply, sum\)$/);
-  oneProblem({ routes: { '/x': 'sum' } }, 'routes["/x"]', /there are no functions under functions\/ yet/, { functions: [] });
+  oneProblem(
+    { routes: { '/mul': 'mult' } },
+    'routes["/mul"]',
+    /^unknown function "mult" \(available: hello, multiply, sum\); did you mean "multiply"\?$/,
+  );
+  oneProblem(
+    { routes: { '/x': 'zzz' } },
+    'routes["/x"]',
+    /^unknown function "zzz" \(available: hello, multiply, sum\)$/,
+  );
+  oneProblem({ routes: { '/x': 'sum' } }, 'routes["/x"]', /there are no functions under functions\/ yet/, {
+    functions: [],
+  });
 });
 
 test('a route target must be a name', () => {
-  oneProblem({ routes: { '/sum': { function: 'sum' } } }, 'routes["/sum"]', /must be a function name, e\.g\. "\/sum: sum" \(got a mapping\)/);
+  oneProblem(
+    { routes: { '/sum': { function: 'sum' } } },
+    'routes["/sum"]',
+    /must be a function name, e\.g\. "\/sum: sum" \(got a mapping\)/,
+  );
   oneProblem({ routes: { '/sum': null } }, 'routes["/sum"]', /must be a function name.*\(got nothing \(null\)\)/);
 });
 
 test('a function named "proxy" cannot be routed: the service name is taken', () => {
-  oneProblem({ routes: { '/p': 'proxy' } }, 'routes["/p"]', /faaso's own proxy service has that name \(rename functions\/proxy\/\)/, { functions: ['proxy'] });
+  oneProblem(
+    { routes: { '/p': 'proxy' } },
+    'routes["/p"]',
+    /faaso's own proxy service has that name \(rename functions\/proxy\/\)/,
+    { functions: ['proxy'] },
+  );
 });
 
 test('a malformed path and an unknown function on one route are both reported', () => {
@@ -210,8 +272,16 @@ test('a malformed path and an unknown function on one route are both reported', 
 // ---- functions: ----
 
 test('settings for an unknown or unrouted function are errors', () => {
-  oneProblem({ routes: ROUTES, functions: { summ: { port: 8101 } } }, 'functions.summ', /^unknown function "summ" \(available: hello, multiply, sum\); did you mean "sum"\?$/);
-  oneProblem({ routes: { '/sum': 'sum' }, functions: { hello: { memory: '64m' } } }, 'functions.hello', /^not routed: add a route such as "\/hello: hello" under routes, or remove these settings$/);
+  oneProblem(
+    { routes: ROUTES, functions: { summ: { port: 8101 } } },
+    'functions.summ',
+    /^unknown function "summ" \(available: hello, multiply, sum\); did you mean "sum"\?$/,
+  );
+  oneProblem(
+    { routes: { '/sum': 'sum' }, functions: { hello: { memory: '64m' } } },
+    'functions.hello',
+    /^not routed: add a route such as "\/hello: hello" under routes, or remove these settings$/,
+  );
 });
 
 test('the fields of a bad entry are still checked', () => {
@@ -220,13 +290,29 @@ test('the fields of a bad entry are still checked', () => {
 
 test('functions and each entry must be mappings', () => {
   oneProblem({ routes: ROUTES, functions: ['sum'] }, 'functions', /must be a mapping of function name → settings/);
-  oneProblem({ routes: ROUTES, functions: { sum: 8101 } }, 'functions.sum', /must be a mapping of settings \(port, env, memory, cpus, pids, replicas\); got an integer/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: 8101 } },
+    'functions.sum',
+    /must be a mapping of settings \(port, env, memory, cpus, pids, replicas\); got an integer/,
+  );
 });
 
 test('ports: integers from 1024 to 65535', () => {
-  oneProblem({ routes: ROUTES, functions: { sum: { port: 80 } } }, 'functions.sum.port', /^must be from 1024 to 65535 \(got 80\); ports below 1024 need root on the host$/);
-  oneProblem({ routes: ROUTES, functions: { sum: { port: 70000 } } }, 'functions.sum.port', /^must be from 1024 to 65535 \(got 70000\)$/);
-  oneProblem({ routes: ROUTES, functions: { sum: { port: '8101' } } }, 'functions.sum.port', /must be a port number, an integer from 1024 to 65535 \(got a string\)/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: 80 } } },
+    'functions.sum.port',
+    /^must be from 1024 to 65535 \(got 80\); ports below 1024 need root on the host$/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: 70000 } } },
+    'functions.sum.port',
+    /^must be from 1024 to 65535 \(got 70000\)$/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: '8101' } } },
+    'functions.sum.port',
+    /must be a port number, an integer from 1024 to 65535 \(got a string\)/,
+  );
   oneProblem({ routes: ROUTES, functions: { sum: { port: 8101.5 } } }, 'functions.sum.port', /\(got a number\)/);
   oneProblem({ routes: ROUTES, proxy: { port: 1023 } }, 'proxy.port', /ports below 1024 need root/);
   assert.is(portOf(valid({ routes: ROUTES, functions: { sum: { port: 1024 } } }), 'sum'), 1024);
@@ -242,13 +328,25 @@ test('two functions on one port', () => {
 });
 
 test('a function on the proxy port', () => {
-  oneProblem({ routes: ROUTES, functions: { sum: { port: 8080 } } }, 'functions.sum.port', /^port 8080 is already used by the proxy \(proxy\.port\); pick another$/);
-  oneProblem({ routes: ROUTES, proxy: { port: 9000 }, functions: { sum: { port: 9000 } } }, 'functions.sum.port', /the proxy/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: 8080 } } },
+    'functions.sum.port',
+    /^port 8080 is already used by the proxy \(proxy\.port\); pick another$/,
+  );
+  oneProblem(
+    { routes: ROUTES, proxy: { port: 9000 }, functions: { sum: { port: 9000 } } },
+    'functions.sum.port',
+    /the proxy/,
+  );
 });
 
 test("the loopback registry's port is reserved when it shares the bind address", () => {
   const on5000 = { routes: ROUTES, functions: { sum: { port: 5000 } } };
-  oneProblem(on5000, 'functions.sum.port', /^port 5000 is already used by faaso's registry \(127\.0\.0\.1:5000\); pick another$/);
+  oneProblem(
+    on5000,
+    'functions.sum.port',
+    /^port 5000 is already used by faaso's registry \(127\.0\.0\.1:5000\); pick another$/,
+  );
   oneProblem({ ...on5000, bind: '0.0.0.0' }, 'functions.sum.port', /faaso's registry/);
   oneProblem(on5000, 'functions.sum.port', /faaso's registry \(localhost:5000\)/, { registry: 'localhost:5000' });
   oneProblem({ routes: ROUTES, proxy: { port: 5000 } }, 'proxy.port', /^port 5000 is already used by faaso's registry/);
@@ -261,59 +359,116 @@ test("the loopback registry's port is reserved when it shares the bind address",
 
 test('reserved ports passed in by the caller', () => {
   const reservedPorts = new Map([[9000, 'the metrics agent']]);
-  oneProblem({ routes: ROUTES, functions: { sum: { port: 9000 } } }, 'functions.sum.port', /^port 9000 is already used by the metrics agent; pick another$/, { reservedPorts });
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: 9000 } } },
+    'functions.sum.port',
+    /^port 9000 is already used by the metrics agent; pick another$/,
+    { reservedPorts },
+  );
   oneProblem({ routes: ROUTES, proxy: { port: 9000 } }, 'proxy.port', /the metrics agent/, { reservedPorts });
 });
 
 test('memory: a lower-case size of at least 16m', () => {
-  for (const m of ['16m', '256m', '1g', '16384k', '2g']) assert.is(valid({ routes: ROUTES, functions: { sum: { memory: m } } }).functions[2]!.limits.memory, m);
-  oneProblem({ routes: ROUTES, functions: { sum: { memory: '256M' } } }, 'functions.sum.memory', /must be a size with a unit, e\.g\. "256m" or "1g" \(k, m or g\); got "256M" \(write "256m"\)/);
+  for (const m of ['16m', '256m', '1g', '16384k', '2g'])
+    assert.is(valid({ routes: ROUTES, functions: { sum: { memory: m } } }).functions[2]!.limits.memory, m);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { memory: '256M' } } },
+    'functions.sum.memory',
+    /must be a size with a unit, e\.g\. "256m" or "1g" \(k, m or g\); got "256M" \(write "256m"\)/,
+  );
   oneProblem({ routes: ROUTES, functions: { sum: { memory: '1gb' } } }, 'functions.sum.memory', /\(write "1g"\)/);
   oneProblem({ routes: ROUTES, functions: { sum: { memory: '256' } } }, 'functions.sum.memory', /got "256"$/);
   oneProblem({ routes: ROUTES, functions: { sum: { memory: 256 } } }, 'functions.sum.memory', /\(got an integer\)/);
-  oneProblem({ routes: ROUTES, functions: { sum: { memory: '8m' } } }, 'functions.sum.memory', /^must be at least 16m \(got 8m\)/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { memory: '8m' } } },
+    'functions.sum.memory',
+    /^must be at least 16m \(got 8m\)/,
+  );
   oneProblem({ routes: ROUTES, functions: { sum: { memory: '16383k' } } }, 'functions.sum.memory', /at least 16m/);
 });
 
 test("cpus: 0.05 up to the host's CPUs (at most 64)", () => {
-  for (const cpus of [0.05, 0.5, 1, 4]) assert.is(valid({ routes: ROUTES, functions: { sum: { cpus } } }).functions[2]!.limits.cpus, cpus);
-  oneProblem({ routes: ROUTES, functions: { sum: { cpus: 0.01 } } }, 'functions.sum.cpus', /^must be from 0\.05 to 4 \(this host has 4 CPUs\) \(got 0\.01\)$/);
+  for (const cpus of [0.05, 0.5, 1, 4])
+    assert.is(valid({ routes: ROUTES, functions: { sum: { cpus } } }).functions[2]!.limits.cpus, cpus);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { cpus: 0.01 } } },
+    'functions.sum.cpus',
+    /^must be from 0\.05 to 4 \(this host has 4 CPUs\) \(got 0\.01\)$/,
+  );
   oneProblem({ routes: ROUTES, functions: { sum: { cpus: 5 } } }, 'functions.sum.cpus', /this host has 4 CPUs/);
-  oneProblem({ routes: ROUTES, functions: { sum: { cpus: '1' } } }, 'functions.sum.cpus', /must be a number of CPUs.*\(got a string\)/);
-  oneProblem({ routes: ROUTES, functions: { sum: { cpus: 65 } } }, 'functions.sum.cpus', /^must be from 0\.05 to 64 \(got 65\)$/, { hostCpus: 128 });
-  assert.is(valid({ routes: ROUTES, functions: { sum: { cpus: 64 } } }, { hostCpus: undefined }).functions[2]!.limits.cpus, 64);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { cpus: '1' } } },
+    'functions.sum.cpus',
+    /must be a number of CPUs.*\(got a string\)/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { cpus: 65 } } },
+    'functions.sum.cpus',
+    /^must be from 0\.05 to 64 \(got 65\)$/,
+    { hostCpus: 128 },
+  );
+  assert.is(
+    valid({ routes: ROUTES, functions: { sum: { cpus: 64 } } }, { hostCpus: undefined }).functions[2]!.limits.cpus,
+    64,
+  );
 });
 
-test('proxy limits: the same fields and rules as a function\'s, kept only when given', () => {
-  assert.equal(valid({ routes: ROUTES, proxy: { cpus: 2 } }).proxy, { port: 8080, limits: { memory: '256m', cpus: 2, pids: 256 } });
-  assert.equal(valid({ routes: ROUTES, proxy: { memory: '512m', pids: 64 } }).proxy.limits, { memory: '512m', cpus: 1, pids: 64 });
+test("proxy limits: the same fields and rules as a function's, kept only when given", () => {
+  assert.equal(valid({ routes: ROUTES, proxy: { cpus: 2 } }).proxy, {
+    port: 8080,
+    limits: { memory: '256m', cpus: 2, pids: 256 },
+  });
+  assert.equal(valid({ routes: ROUTES, proxy: { memory: '512m', pids: 64 } }).proxy.limits, {
+    memory: '512m',
+    cpus: 1,
+    pids: 64,
+  });
   // Absent (or null): no limits key, so plans of configs that never mention them compare as before.
   assert.equal(valid({ routes: ROUTES, proxy: { port: 9090, cpus: null } }).proxy, { port: 9090 });
   assert.equal(problems({ routes: ROUTES, proxy: { memory: '1GB', cpus: 8, pids: 1 } }), [
     'faaso.yml: proxy.memory: must be a size with a unit, e.g. "256m" or "1g" (k, m or g); got "1GB" (write "1g")',
-    "faaso.yml: proxy.cpus: must be from 0.05 to 4 (this host has 4 CPUs) (got 8)",
+    'faaso.yml: proxy.cpus: must be from 0.05 to 4 (this host has 4 CPUs) (got 8)',
     'faaso.yml: proxy.pids: must be from 16 to 65536 (got 1)',
   ]);
 });
 
 test('pids: an integer from 16 to 65536', () => {
   assert.is(valid({ routes: ROUTES, functions: { sum: { pids: 16 } } }).functions[2]!.limits.pids, 16);
-  oneProblem({ routes: ROUTES, functions: { sum: { pids: 15 } } }, 'functions.sum.pids', /^must be from 16 to 65536 \(got 15\)$/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { pids: 15 } } },
+    'functions.sum.pids',
+    /^must be from 16 to 65536 \(got 15\)$/,
+  );
   oneProblem({ routes: ROUTES, functions: { sum: { pids: 100000 } } }, 'functions.sum.pids', /got 100000/);
-  oneProblem({ routes: ROUTES, functions: { sum: { pids: 1.5 } } }, 'functions.sum.pids', /an integer from 16 to 65536/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { pids: 1.5 } } },
+    'functions.sum.pids',
+    /an integer from 16 to 65536/,
+  );
 });
 
 test('replicas: only 1 for now', () => {
   valid({ routes: ROUTES, functions: { sum: { replicas: 1 } } });
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 3 } } }, 'functions.sum.replicas', /^only 1 is supported for now \(got 3\); replicas > 1 come later, with Swarm$/);
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 'one' } } }, 'functions.sum.replicas', /must be the integer 1/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 3 } } },
+    'functions.sum.replicas',
+    /^only 1 is supported for now \(got 3\); replicas > 1 come later, with Swarm$/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 'one' } } },
+    'functions.sum.replicas',
+    /must be the integer 1/,
+  );
 });
 
 test('env: the same rules as function.yml, PORT and FAASO_* reserved', () => {
   const c = valid({ routes: ROUTES, functions: { sum: { env: { B: 'x y', A: '', PRICE: '$5' } } } });
   assert.equal(c.functions[2]!.env, { A: '', B: 'x y', PRICE: '$5' });
   assert.equal(
-    problems({ routes: ROUTES, functions: { sum: { env: { PORT: '1', FAASO_X: '1', 'BAD-KEY': '1', NL: 'a\nb', OBJ: { a: 1 } } } } }),
+    problems({
+      routes: ROUTES,
+      functions: { sum: { env: { PORT: '1', FAASO_X: '1', 'BAD-KEY': '1', NL: 'a\nb', OBJ: { a: 1 } } } },
+    }),
     [
       `${F}: functions.sum.env.PORT: PORT is reserved (the server always listens on port 3000)`,
       `${F}: functions.sum.env.FAASO_X: names starting with FAASO_ are reserved for faaso`,
@@ -322,21 +477,35 @@ test('env: the same rules as function.yml, PORT and FAASO_* reserved', () => {
       `${F}: functions.sum.env.OBJ: must be a string, number or boolean (got a mapping); write OBJ: "" for an empty value`,
     ],
   );
-  oneProblem({ routes: ROUTES, functions: { sum: { env: ['A=1'] } } }, 'functions.sum.env', /must be a mapping of NAME: value \(got a list\)/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { env: ['A=1'] } } },
+    'functions.sum.env',
+    /must be a mapping of NAME: value \(got a list\)/,
+  );
 });
 
 test('bind: an IPv4 address', () => {
-  for (const bind of ['127.0.0.1', '0.0.0.0', '192.168.1.20', '10.0.0.255']) assert.is(valid({ routes: ROUTES, bind }).bind, bind);
+  for (const bind of ['127.0.0.1', '0.0.0.0', '192.168.1.20', '10.0.0.255'])
+    assert.is(valid({ routes: ROUTES, bind }).bind, bind);
   for (const bind of ['localhost', '::1', '127.0.0', '256.0.0.1', '127.000.0.1', '01.2.3.4', ' 127.0.0.1']) {
-    oneProblem({ routes: ROUTES, bind }, 'bind', /^must be an IPv4 address such as 127\.0\.0\.1 \(loopback only\) or 0\.0\.0\.0 \(every interface\); got "/);
+    oneProblem(
+      { routes: ROUTES, bind },
+      'bind',
+      /^must be an IPv4 address such as 127\.0\.0\.1 \(loopback only\) or 0\.0\.0\.0 \(every interface\); got "/,
+    );
   }
   oneProblem({ routes: ROUTES, bind: 127 }, 'bind', /got an integer$/);
 });
 
 test('registry: host:port', () => {
-  for (const registry of ['127.0.0.1:5000', 'localhost:5000', 'registry.example.com:443', '[::1]:5000']) assert.is(valid({ routes: ROUTES, registry }).registry, registry);
+  for (const registry of ['127.0.0.1:5000', 'localhost:5000', 'registry.example.com:443', '[::1]:5000'])
+    assert.is(valid({ routes: ROUTES, registry }).registry, registry);
   for (const registry of ['127.0.0.1', 'http://x:5000', 'x:0', 'x:99999', 'a b:1']) {
-    oneProblem({ routes: ROUTES, registry }, 'registry', /^invalid registry address ".*": use host:port, e\.g\. 127\.0\.0\.1:5000$/);
+    oneProblem(
+      { routes: ROUTES, registry },
+      'registry',
+      /^invalid registry address ".*": use host:port, e\.g\. 127\.0\.0\.1:5000$/,
+    );
   }
   oneProblem({ routes: ROUTES, registry: 5000 }, 'registry', /must be host:port/);
 });
@@ -358,7 +527,14 @@ test('default ports are stable: the same config gives the same ports, in any key
   const b = valid({ routes: { '/hello': 'hello', '/sum': 'sum', '/mul': 'multiply' } });
   assert.equal(a.functions, b.functions);
   // Pinned: changing the hash or the range moves everybody's ports, which must be a conscious decision.
-  assert.equal(a.functions.map((f) => [f.name, f.port]), [['hello', 8623], ['multiply', 8393], ['sum', 8460]]);
+  assert.equal(
+    a.functions.map((f) => [f.name, f.port]),
+    [
+      ['hello', 8623],
+      ['multiply', 8393],
+      ['sum', 8460],
+    ],
+  );
   for (const f of a.functions) assert.ok(f.port >= DEFAULT_PORT_BASE && f.port < DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN);
 });
 
@@ -373,7 +549,21 @@ test('default ports probe upward past explicit ports, the proxy and reserved por
   const sum = preferredPort('sum');
   assert.is(portOf(valid({ routes: ROUTES, functions: { hello: { port: sum } } }), 'sum'), sum + 1);
   assert.is(portOf(valid({ routes: ROUTES, proxy: { port: sum } }), 'sum'), sum + 1);
-  assert.is(portOf(valid({ routes: ROUTES }, { reservedPorts: new Map([[sum, 'x'], [sum + 1, 'y']]) }), 'sum'), sum + 2);
+  assert.is(
+    portOf(
+      valid(
+        { routes: ROUTES },
+        {
+          reservedPorts: new Map([
+            [sum, 'x'],
+            [sum + 1, 'y'],
+          ]),
+        },
+      ),
+      'sum',
+    ),
+    sum + 2,
+  );
 });
 
 test('colliding names: the first in sorted order keeps the port, the next probes upward', () => {
@@ -389,7 +579,10 @@ test('colliding names: the first in sorted order keeps the port, the next probes
   const [a, b] = pair.sort();
   const ports = assignDefaultPorts([b!, a!], new Set());
   assert.is(ports.get(a!), preferredPort(a!));
-  assert.is(ports.get(b!), preferredPort(a!) + 1 === DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN ? DEFAULT_PORT_BASE : preferredPort(a!) + 1);
+  assert.is(
+    ports.get(b!),
+    preferredPort(a!) + 1 === DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN ? DEFAULT_PORT_BASE : preferredPort(a!) + 1,
+  );
 });
 
 test('probing wraps around within the range, and gives up only when it is full', () => {
@@ -401,7 +594,9 @@ test('probing wraps around within the range, and gives up only when it is full',
   const full = new Set(Array.from({ length: DEFAULT_PORT_SPAN }, (_, i) => DEFAULT_PORT_BASE + i));
   assert.is(assignDefaultPorts([name], full).get(name), undefined);
   const reservedPorts = new Map([...full].map((p) => [p, 'x']));
-  oneProblem({ routes: { '/sum': 'sum' } }, 'functions.sum.port', /^no free default port left in 8100-8899; set one$/, { reservedPorts });
+  oneProblem({ routes: { '/sum': 'sum' } }, 'functions.sum.port', /^no free default port left in 8100-8899; set one$/, {
+    reservedPorts,
+  });
 });
 
 // ---- loading ----
@@ -427,7 +622,10 @@ test("loads the project's faaso.yml, listing functions/ itself", async () => {
     'faaso.yml': '# yaml-language-server: $schema=./schemas/faaso.schema.json\nroutes:\n  /sum: sum\n  /hi: hello\n',
   });
   const c = await loadStackConfig(root, { registry: '127.0.0.1:5000' });
-  assert.equal(c.routes, [{ path: '/hi', function: 'hello' }, { path: '/sum', function: 'sum' }]);
+  assert.equal(c.routes, [
+    { path: '/hi', function: 'hello' },
+    { path: '/sum', function: 'sum' },
+  ]);
   const err = await loadStackConfig(root, { functions: ['sum'] }).catch((e) => e);
   assert.instance(err, ValidationError);
   assert.is(err.message, 'faaso.yml: routes["/hi"]: unknown function "hello" (available: sum)');
@@ -435,14 +633,20 @@ test("loads the project's faaso.yml, listing functions/ itself", async () => {
 });
 
 test('a missing faaso.yml is a UserError whose hint is a working example', async () => {
-  const root = project({ 'functions/sum/function.yml': 'runtime: python\n', 'functions/multiply/function.yml': 'runtime: python\n' });
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\n',
+    'functions/multiply/function.yml': 'runtime: python\n',
+  });
   const err = await loadStackConfig(root).catch((e) => e);
   assert.instance(err, UserError);
   assert.match(err.message, /^no faaso\.yml in .*: faaso does not know which paths to serve$/);
   assert.match(err.hint, /routes:\n {2}\/multiply: multiply\n {2}\/sum: {6}sum\n/);
   // The example in the hint is itself valid.
   fs.writeFileSync(path.join(root, 'faaso.yml'), exampleStackFile(['multiply', 'sum']));
-  assert.equal((await loadStackConfig(root)).routes.map((r) => r.path), ['/multiply', '/sum']);
+  assert.equal(
+    (await loadStackConfig(root)).routes.map((r) => r.path),
+    ['/multiply', '/sum'],
+  );
 });
 
 test('YAML syntax errors and a folder named faaso.yml are reported', async () => {

@@ -24,13 +24,35 @@ const plan = (services: ServicePlan[]): StackPlan => ({
   routes: services.map((s) => ({ path: `/${s.name}`, function: s.name })),
 });
 const running = (s: ServicePlan, over: Partial<ObservedContainer> = {}): ObservedContainer => ({
-  id: s.name, name: `faaso-${s.name}-1`, service: s.name, role: 'function', fn: s.name, hash: s.hash,
-  config: serviceFingerprint('127.0.0.1', s), image: s.image, status: 'running', health: 'healthy',
-  restarts: 0, startedAt: Date.parse('2026-11-25T20:00:00Z'), createdAt: 0, failingStreak: 0, exitCode: 0, oomKilled: false,
-  published: ['127.0.0.1:8100'], pingUrl: null, pingFailed: false, ...over,
+  id: s.name,
+  name: `faaso-${s.name}-1`,
+  service: s.name,
+  role: 'function',
+  fn: s.name,
+  hash: s.hash,
+  config: serviceFingerprint('127.0.0.1', s),
+  image: s.image,
+  status: 'running',
+  health: 'healthy',
+  restarts: 0,
+  startedAt: Date.parse('2026-11-25T20:00:00Z'),
+  createdAt: 0,
+  failingStreak: 0,
+  exitCode: 0,
+  oomKilled: false,
+  published: ['127.0.0.1:8100'],
+  pingUrl: null,
+  pingFailed: false,
+  ...over,
 });
 const proxy: ObservedContainer = {
-  ...running(svc('proxy')), role: 'proxy', service: 'proxy', fn: '', image: 'faaso/caddy:1', published: ['127.0.0.1:8080'], config: proxyFingerprint(plan([])),
+  ...running(svc('proxy')),
+  role: 'proxy',
+  service: 'proxy',
+  fn: '',
+  image: 'faaso/caddy:1',
+  published: ['127.0.0.1:8080'],
+  config: proxyFingerprint(plan([])),
 };
 
 test('no proxy running: a fresh start', () => {
@@ -41,12 +63,25 @@ test('only the difference: added, changed (new image or env), unchanged, removed
   const sum = svc('sum');
   const mul = svc('mul');
   const hello = svc('hello');
-  const next = plan([{ ...sum, hash: 'bbbbbbbbbbbb', image: '127.0.0.1:5000/sum:bbbbbbbbbbbb' }, { ...mul, env: { A: '1' } }, svc('new')]);
+  const next = plan([
+    { ...sum, hash: 'bbbbbbbbbbbb', image: '127.0.0.1:5000/sum:bbbbbbbbbbbb' },
+    { ...mul, env: { A: '1' } },
+    svc('new'),
+  ]);
   const d = diffStack(next, [proxy, running(sum), running(mul), running(hello)]);
   assert.not.ok(d.fresh);
-  assert.equal(d.added.map((s) => s.name), ['new']);
-  assert.equal(d.changed.map((s) => s.name), ['sum', 'mul']);
-  assert.equal(d.removed.map((c) => c.fn), ['hello']);
+  assert.equal(
+    d.added.map((s) => s.name),
+    ['new'],
+  );
+  assert.equal(
+    d.changed.map((s) => s.name),
+    ['sum', 'mul'],
+  );
+  assert.equal(
+    d.removed.map((c) => c.fn),
+    ['hello'],
+  );
   assert.not.ok(d.proxyChanged);
   const same = diffStack(plan([sum]), [proxy, running(sum)]);
   assert.equal([same.added.length, same.changed.length, same.unchanged.length], [0, 0, 1]);
@@ -54,8 +89,14 @@ test('only the difference: added, changed (new image or env), unchanged, removed
 
 test('an exited function is started again; a new proxy port recreates the proxy', () => {
   const sum = svc('sum');
-  const d = diffStack({ ...plan([sum]), proxy: { port: 9090, image: 'faaso/caddy:1' } }, [proxy, running(sum, { status: 'exited' })]);
-  assert.equal(d.added.map((s) => s.name), ['sum']);
+  const d = diffStack({ ...plan([sum]), proxy: { port: 9090, image: 'faaso/caddy:1' } }, [
+    proxy,
+    running(sum, { status: 'exited' }),
+  ]);
+  assert.equal(
+    d.added.map((s) => s.name),
+    ['sum'],
+  );
   assert.ok(d.proxyChanged);
 });
 
@@ -74,10 +115,26 @@ test('proxy limits in faaso.yml: a change recreates the proxy; an unlabelled (ol
 test('rows and table: URLs through the proxy and direct, stable columns', () => {
   const rows = functionRows(plan([svc('sum')]), [running(svc('sum'))], Date.parse('2026-11-25T20:01:05Z'));
   assert.equal(rows[0], {
-    function: 'sum', routes: ['/sum'], url: 'http://127.0.0.1:8080/sum', direct: 'http://127.0.0.1:8100',
-    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa', state: 'running', health: 'healthy', restarts: 0, uptime: '1m5s',
+    function: 'sum',
+    routes: ['/sum'],
+    url: 'http://127.0.0.1:8080/sum',
+    direct: 'http://127.0.0.1:8100',
+    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
+    state: 'running',
+    health: 'healthy',
+    restarts: 0,
+    uptime: '1m5s',
   });
-  assert.is(renderTable(['A', 'BB'], [['xxx', 'y'], ['z', 'w']]), 'A    BB\nxxx  y\nz    w');
+  assert.is(
+    renderTable(
+      ['A', 'BB'],
+      [
+        ['xxx', 'y'],
+        ['z', 'w'],
+      ],
+    ),
+    'A    BB\nxxx  y\nz    w',
+  );
   assert.is(formatDuration(90_061_000), '1d1h');
 });
 

@@ -65,7 +65,10 @@ test('the plan shares no objects with its inputs (renderers may be handed it fre
 
 test('sorted output whatever the input order', () => {
   const shuffled = { ...config, routes: [...config.routes].reverse(), functions: [...config.functions].reverse() };
-  assert.equal(planStack(shuffled, GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE), planStack(config, GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE));
+  assert.equal(
+    planStack(shuffled, GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE),
+    planStack(config, GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE),
+  );
 });
 
 test('functions without an image are named together, with the command that builds them', () => {
@@ -79,7 +82,10 @@ test('functions without an image are named together, with the command that build
   assert.instance(err, UserError);
   assert.is(err!.message, 'faaso.yml routes to functions "hello", "sum" but no image is known for them');
   assert.is(err!.hint, 'build them first: npx zx scripts/build.mjs hello sum');
-  assert.throws(() => planStack(config, new Map([['hello', GOLDEN_IMAGES.get('hello')!]]), GOLDEN_PROXY_IMAGE), /routes to function "sum" but no image is known for it/);
+  assert.throws(
+    () => planStack(config, new Map([['hello', GOLDEN_IMAGES.get('hello')!]]), GOLDEN_PROXY_IMAGE),
+    /routes to function "sum" but no image is known for it/,
+  );
 });
 
 test('the golden fixture plan: sum serves /add and /sum on its explicit port', () => {

@@ -13,7 +13,10 @@ test('defaults: loopback registry managed by faaso, host CA bundle when present'
 
 test('FAASO_BUILD_CA=none disables the CA; a missing file is a user error', () => {
   assert.is(resolveSettings({ FAASO_BUILD_CA: 'none' }, () => true).buildCa, null);
-  assert.throws(() => resolveSettings({ FAASO_BUILD_CA: '/nope.pem' }, () => false), (e: unknown) => e instanceof UserError && /FAASO_BUILD_CA/.test(e.message));
+  assert.throws(
+    () => resolveSettings({ FAASO_BUILD_CA: '/nope.pem' }, () => false),
+    (e: unknown) => e instanceof UserError && /FAASO_BUILD_CA/.test(e.message),
+  );
 });
 
 test('registry addresses: external hosts are not managed; junk is rejected', () => {

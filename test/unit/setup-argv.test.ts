@@ -26,15 +26,19 @@ test('dockerd starts detached: own session, every fd redirected, values position
   assert.is(startDockerd('/usr/sbin/dockerd').at(-1), '/var/log/faaso-dockerd.log');
 });
 
-test('scratch apt: only the temp dir\'s sources, lists and cache; system sources ignored', () => {
+test("scratch apt: only the temp dir's sources, lists and cache; system sources ignored", () => {
   const s = aptScratch('/tmp/d');
   assert.is(scratchSourcesList(), 'deb http://deb.debian.org/debian trixie main\n');
   assert.equal(scratchUpdate(s, false), [
     'apt-get',
-    '-o', 'Dir::Etc::SourceList=/tmp/d/sources.list',
-    '-o', 'Dir::Etc::SourceParts=/dev/null',
-    '-o', 'Dir::State::Lists=/tmp/d/lists',
-    '-o', 'Dir::Cache=/tmp/d/cache',
+    '-o',
+    'Dir::Etc::SourceList=/tmp/d/sources.list',
+    '-o',
+    'Dir::Etc::SourceParts=/dev/null',
+    '-o',
+    'Dir::State::Lists=/tmp/d/lists',
+    '-o',
+    'Dir::Cache=/tmp/d/cache',
     'update',
   ]);
   const dl = scratchDownload(s, true, ['docker-compose', 'docker-buildx']);
@@ -53,7 +57,10 @@ test('plugin dir: $DOCKER_CONFIG/cli-plugins wins over ~/.docker/cli-plugins', (
 
 test('parseDebName reads name and version from apt-get download file names', () => {
   assert.equal(parseDebName('docker-compose_2.26.1-4_amd64.deb'), { name: 'docker-compose', version: '2.26.1-4' });
-  assert.equal(parseDebName('docker-buildx_0.13.1+ds1-3_arm64.deb'), { name: 'docker-buildx', version: '0.13.1+ds1-3' });
+  assert.equal(parseDebName('docker-buildx_0.13.1+ds1-3_arm64.deb'), {
+    name: 'docker-buildx',
+    version: '0.13.1+ds1-3',
+  });
   assert.equal(parseDebName('foo_1%3a2.0-1_all.deb'), { name: 'foo', version: '1:2.0-1' });
   assert.is(parseDebName('README'), null);
 });
@@ -62,7 +69,10 @@ test('report helpers: seconds, first line, tail', () => {
   assert.is(seconds(41234), '41.2s');
   assert.is(seconds(0), '0.0s');
   assert.is(firstLine('\n\n  E: broken\nmore'), 'E: broken');
-  assert.is(failureLine({ stderr: '\n  Error response from daemon: No such container: x\nmore\n', exitCode: 1 }), 'Error response from daemon: No such container: x');
+  assert.is(
+    failureLine({ stderr: '\n  Error response from daemon: No such container: x\nmore\n', exitCode: 1 }),
+    'Error response from daemon: No such container: x',
+  );
   assert.is(failureLine({ stderr: '', exitCode: 125 }), 'exit code 125');
   assert.is(tailLines('a\n\nb\nc\n', 2), '  b\n  c');
 });

@@ -24,13 +24,15 @@ const facts = (over: Partial<BuilderFacts>): BuilderFacts => ({
 });
 
 test('debootstrap argv: minbase, suite, target, mirror', () => {
-  assert.equal(debootstrapArgv({ debootstrap: 'debootstrap', suite: 'trixie', rootfs: '/tmp/r', mirror: 'http://deb.debian.org/debian' }), [
-    'debootstrap',
-    '--variant=minbase',
-    'trixie',
-    '/tmp/r',
-    'http://deb.debian.org/debian',
-  ]);
+  assert.equal(
+    debootstrapArgv({
+      debootstrap: 'debootstrap',
+      suite: 'trixie',
+      rootfs: '/tmp/r',
+      mirror: 'http://deb.debian.org/debian',
+    }),
+    ['debootstrap', '--variant=minbase', 'trixie', '/tmp/r', 'http://deb.debian.org/debian'],
+  );
 });
 
 test('import argv: tar | docker import with CMD bash, pipefail, paths positional', () => {
@@ -44,11 +46,18 @@ test('import argv: tar | docker import with CMD bash, pipefail, paths positional
 
 test('slim: dpkg excludes like the official image, copyrights kept', () => {
   const cfg = dpkgExcludes();
-  for (const d of ['doc', 'man', 'info', 'locale', 'lintian', 'groff', 'linda']) assert.match(cfg, new RegExp(`^path-exclude /usr/share/${d}/\\*$`, 'm'));
+  for (const d of ['doc', 'man', 'info', 'locale', 'lintian', 'groff', 'linda'])
+    assert.match(cfg, new RegExp(`^path-exclude /usr/share/${d}/\\*$`, 'm'));
   assert.match(cfg, /^path-include \/usr\/share\/doc\/\*\/copyright$/m);
   const files = slimConfigFiles();
-  assert.equal(files.map((f) => f.path), [...files.map((f) => f.path)].sort());
-  assert.is(files.find((f) => f.path === 'etc/apt/apt.conf.d/docker-no-recommends')?.content, 'APT::Install-Recommends "false";\n');
+  assert.equal(
+    files.map((f) => f.path),
+    [...files.map((f) => f.path)].sort(),
+  );
+  assert.is(
+    files.find((f) => f.path === 'etc/apt/apt.conf.d/docker-no-recommends')?.content,
+    'APT::Install-Recommends "false";\n',
+  );
   assert.is(files.find((f) => f.path === 'etc/dpkg/dpkg.cfg.d/docker')?.content, cfg);
 });
 
@@ -60,7 +69,8 @@ test('slim script: rootfs positional; deletes docs but copyrights, apt lists, lo
   assert.match(SLIM_SCRIPT, /etc\/resolv\.conf/);
   // Never touches anything outside $r.
   for (const line of SLIM_SCRIPT.split('\n')) {
-    for (const m of line.matchAll(/"([^"]*)"/g)) if (m[1]!.startsWith('/')) assert.unreachable(`absolute path outside the rootfs: ${m[1]}`);
+    for (const m of line.matchAll(/"([^"]*)"/g))
+      if (m[1]!.startsWith('/')) assert.unreachable(`absolute path outside the rootfs: ${m[1]}`);
   }
 });
 
@@ -88,7 +98,10 @@ test('planBaseBuild: not Debian or not root', () => {
   const r = throwsUser(() => planBaseBuild(facts({ root: false })));
   assert.match(r.message, /needs root/);
   assert.match(r.hint!, /sudo npx zx scripts\/setup\.mjs/);
-  assert.match(offlineHint('faaso-test/no-such-base:1'), /docker save faaso-test\/no-such-base:1 -o faaso-test-no-such-base-1\.tar/);
+  assert.match(
+    offlineHint('faaso-test/no-such-base:1'),
+    /docker save faaso-test\/no-such-base:1 -o faaso-test-no-such-base-1\.tar/,
+  );
 });
 
 test('pullFailure: short network reason, or the timeout', () => {

@@ -1,6 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { builderAlias, clientPackage, missingClientError, missingPlugins, needsBuildxAlias, planEngine, planPlugins } from '../../src/setup/plan.ts';
+import {
+  builderAlias,
+  clientPackage,
+  missingClientError,
+  missingPlugins,
+  needsBuildxAlias,
+  planEngine,
+  planPlugins,
+} from '../../src/setup/plan.ts';
 import type { EngineFacts, PluginFacts } from '../../src/setup/facts.ts';
 import { throwsUser } from './throws-user.ts';
 
@@ -35,7 +43,11 @@ test('not installed on Debian as root: apt-get install docker.io and the client,
     { kind: 'wait' },
   ]);
   // A lone client (no daemon): docker.io only.
-  assert.equal(planEngine(engine({ dockerd: null }))[0], { kind: 'apt-install', packages: ['docker.io'], client: false });
+  assert.equal(planEngine(engine({ dockerd: null }))[0], {
+    kind: 'apt-install',
+    packages: ['docker.io'],
+    client: false,
+  });
 });
 
 test('trixie without Recommends: dockerd installed, no docker command → install the client, start, wait', () => {
@@ -49,10 +61,16 @@ test('trixie without Recommends: dockerd installed, no docker command → instal
 test('a dockerd already runs: never a second one, whatever is missing', () => {
   for (const over of [{ cli: false }, { cli: false, dockerd: null }, { dockerd: null }, {}] as Partial<EngineFacts>[]) {
     const actions = planEngine(engine({ ...over, dockerdRunning: true }));
-    assert.not.ok(actions.some((a) => a.kind === 'start-dockerd'), JSON.stringify(over));
+    assert.not.ok(
+      actions.some((a) => a.kind === 'start-dockerd'),
+      JSON.stringify(over),
+    );
     assert.equal(actions.at(-1), { kind: 'wait' });
   }
-  assert.equal(planEngine(engine({ cli: false, dockerdRunning: true })), [{ kind: 'apt-install', packages: [], client: true }, { kind: 'wait' }]);
+  assert.equal(planEngine(engine({ cli: false, dockerdRunning: true })), [
+    { kind: 'apt-install', packages: [], client: true },
+    { kind: 'wait' },
+  ]);
 });
 
 test('dockerd without the docker command, not root: names the missing command and docker-cli', () => {
@@ -86,14 +104,21 @@ test('not installed on Debian without root: asks for sudo', () => {
   assert.match(e.hint!, /sudo npx zx scripts\/setup\.mjs/);
 });
 
-test('installed but not answering, not root: says how to start it, with docker info\'s reason', () => {
+test("installed but not answering, not root: says how to start it, with docker info's reason", () => {
   const e = throwsUser(() => planEngine(engine({ root: false })));
   assert.match(e.message, /installed but does not answer \(Cannot connect/);
   assert.match(e.hint!, /systemctl start docker/);
   assert.match(e.hint!, /docker group/);
 });
 
-const plugins = (over: Partial<PluginFacts>): PluginFacts => ({ debian: true, root: true, compose: true, buildx: true, apt: true, ...over });
+const plugins = (over: Partial<PluginFacts>): PluginFacts => ({
+  debian: true,
+  root: true,
+  compose: true,
+  buildx: true,
+  apt: true,
+  ...over,
+});
 
 test('plugins: both present → nothing; missing ones → their Debian packages, sorted', () => {
   assert.equal(planPlugins(plugins({})), []);

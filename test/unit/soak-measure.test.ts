@@ -2,7 +2,14 @@
 // parsing, the proxy memory bound, and when a Docker restart may be attempted.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_SOAK_SECONDS, PROXY_GROWTH_BOUND_BYTES, memoryVerdict, parseMemUsage, parseProcStat, soakSeconds } from '../soak/measure.ts';
+import {
+  DEFAULT_SOAK_SECONDS,
+  PROXY_GROWTH_BOUND_BYTES,
+  memoryVerdict,
+  parseMemUsage,
+  parseProcStat,
+  soakSeconds,
+} from '../soak/measure.ts';
 import { planDockerdRestart } from '../soak/dockerd.ts';
 
 const test = suite('soak-measure');
@@ -44,12 +51,20 @@ test('memoryVerdict: growth within the 50 MB bound passes, beyond fails, shrinki
 });
 
 test('planDockerdRestart: systemd first, a bare background dockerd, refusals otherwise', () => {
-  assert.equal(planDockerdRestart({ systemdActive: true, pid: 12, argv: ['/usr/bin/dockerd', '-H', 'fd://'] }), { kind: 'systemd' });
-  assert.equal(planDockerdRestart({ systemdActive: false, pid: 2929, argv: ['/usr/sbin/dockerd'] }), { kind: 'background', pid: 2929 });
+  assert.equal(planDockerdRestart({ systemdActive: true, pid: 12, argv: ['/usr/bin/dockerd', '-H', 'fd://'] }), {
+    kind: 'systemd',
+  });
+  assert.equal(planDockerdRestart({ systemdActive: false, pid: 2929, argv: ['/usr/sbin/dockerd'] }), {
+    kind: 'background',
+    pid: 2929,
+  });
   const cases: [Parameters<typeof planDockerdRestart>[0], RegExp][] = [
     [{ systemdActive: false, pid: null, argv: [] }, /no running dockerd/],
     [{ systemdActive: false, pid: 5, argv: ['/usr/bin/containerd'] }, /not dockerd/],
-    [{ systemdActive: false, pid: 5, argv: ['/usr/sbin/dockerd', '--data-root', '/srv/docker'] }, /runs with arguments \(--data-root \/srv\/docker\)/],
+    [
+      { systemdActive: false, pid: 5, argv: ['/usr/sbin/dockerd', '--data-root', '/srv/docker'] },
+      /runs with arguments \(--data-root \/srv\/docker\)/,
+    ],
   ];
   for (const [facts, why] of cases) {
     const plan = planDockerdRestart(facts);

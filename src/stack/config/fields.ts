@@ -5,7 +5,17 @@ import { UserError } from '../../errors.ts';
 import { parseRegistry } from '../../settings.ts';
 import { fieldPath, isAbsent, typeName, type Problems } from '../../util/fields.ts';
 import { closestMatch } from '../../util/suggest.ts';
-import { CPUS_MAX, CPUS_MIN, DEFAULT_LIMITS, IPV4, MEMORY, MEMORY_MIN_MB, memoryMegabytes, PIDS_MAX, PIDS_MIN } from './rules.ts';
+import {
+  CPUS_MAX,
+  CPUS_MIN,
+  DEFAULT_LIMITS,
+  IPV4,
+  MEMORY,
+  MEMORY_MIN_MB,
+  memoryMegabytes,
+  PIDS_MAX,
+  PIDS_MIN,
+} from './rules.ts';
 import type { Limits } from '../types.ts';
 import { PORT_MAX, PORT_MIN } from './ports.ts';
 
@@ -23,7 +33,15 @@ export function unknownFunctionMessage(name: string, available: readonly string[
 }
 
 /** An integer within [min, max], or undefined (absent or reported). */
-function readInteger(raw: unknown, field: string, p: Problems, min: number, max: number, what: string, why = ''): number | undefined {
+function readInteger(
+  raw: unknown,
+  field: string,
+  p: Problems,
+  min: number,
+  max: number,
+  what: string,
+  why = '',
+): number | undefined {
   if (isAbsent(raw)) return undefined;
   if (typeof raw !== 'number' || !Number.isInteger(raw)) {
     p.add(field, `must be ${what}, an integer from ${min} to ${max} (got ${typeName(raw)})`);

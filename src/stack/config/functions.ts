@@ -41,7 +41,10 @@ export function readDeploySettings(raw: unknown, ctx: DeployContext, p: Problems
   const out = new Map<string, DeploySettings>();
   if (isAbsent(raw)) return out;
   if (!isMapping(raw)) {
-    p.add('functions', `must be a mapping of function name → settings, e.g. "sum: {port: 8101}" (got ${typeName(raw)})`);
+    p.add(
+      'functions',
+      `must be a mapping of function name → settings, e.g. "sum: {port: 8101}" (got ${typeName(raw)})`,
+    );
     return out;
   }
   for (const [name, settings] of Object.entries(raw)) {

@@ -60,6 +60,7 @@ export async function loadStackConfig(root: string, opts: LoadStackOptions = {})
     reservedPorts: opts.reservedPorts,
     hostCpus: opts.hostCpus ?? os.availableParallelism(),
   });
-  if (!result.config) throw new ValidationError(result.problems, 'every field is explained in schemas/faaso.schema.json');
+  if (!result.config)
+    throw new ValidationError(result.problems, 'every field is explained in schemas/faaso.schema.json');
   return result.config;
 }

@@ -38,7 +38,8 @@ export function readRoutes(raw: unknown, functions: readonly string[], p: Proble
   }
   // Which path first claimed each route key; clean paths claim before ones with a trailing "/".
   const owner = new Map<string, string>();
-  for (const [path] of entries) if (!routePathProblem(path) && !owner.has(routeKey(path))) owner.set(routeKey(path), path);
+  for (const [path] of entries)
+    if (!routePathProblem(path) && !owner.has(routeKey(path))) owner.set(routeKey(path), path);
 
   const routes: Route[] = [];
   for (const [path, target] of entries) {
@@ -47,7 +48,10 @@ export function readRoutes(raw: unknown, functions: readonly string[], p: Proble
     const why = routePathProblem(path);
     const first = owner.get(routeKey(path));
     if (why && path.endsWith('/') && first !== undefined) {
-      p.add(field, `same route as ${JSON.stringify(first)}, which already serves ${first}/ and everything below it; remove this one`);
+      p.add(
+        field,
+        `same route as ${JSON.stringify(first)}, which already serves ${first}/ and everything below it; remove this one`,
+      );
       bad = true;
     } else if (why) {
       p.add(field, why);

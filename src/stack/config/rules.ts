@@ -31,7 +31,8 @@ export const RESERVED_PATH_PATTERN = '^/__[Ff][Aa][Aa][Ss][Oo]';
 export const RESERVED_PATH = new RegExp(RESERVED_PATH_PATTERN);
 
 /** Dotted-quad IPv4 without leading zeros (which some parsers read as octal). */
-export const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
+export const IPV4 =
+  /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 
 /** Docker memory sizes, lower-case unit required (what `docker run -m` prints back). */
 export const MEMORY = /^[0-9]+[kmg]$/;
@@ -57,14 +58,17 @@ export function routeKey(path: string): string {
 export function routePathProblem(path: string): string | undefined {
   if (path === '') return 'a route path must not be empty';
   if (!path.startsWith('/')) return `must start with "/" (write "/${path}")`;
-  if (/^\/+$/.test(path)) return '"/" alone is not a route: name a prefix such as "/sum" (unknown paths get a JSON 404)';
+  if (/^\/+$/.test(path))
+    return '"/" alone is not a route: name a prefix such as "/sum" (unknown paths get a JSON 404)';
   if (path.includes('//')) return 'must not contain "//"';
-  if (path.endsWith('/')) return `must not end with "/" (write "${path.replace(/\/+$/, '')}": it serves its sub-paths too)`;
+  if (path.endsWith('/'))
+    return `must not end with "/" (write "${path.replace(/\/+$/, '')}": it serves its sub-paths too)`;
   const segments = path.slice(1).split('/');
   if (segments.some((s) => s === '.' || s === '..')) return 'must not contain "." or ".." segments';
   const odd = [...path].find((ch) => !/[A-Za-z0-9._~/-]/.test(ch));
   if (odd !== undefined) return `may only use letters, digits and . _ ~ - between "/" (got ${JSON.stringify(odd)})`;
-  if (RESERVED_PATH.test(path)) return 'paths starting with /__faaso are reserved for the proxy itself (/__faaso/health)';
+  if (RESERVED_PATH.test(path))
+    return 'paths starting with /__faaso are reserved for the proxy itself (/__faaso/health)';
   // Belt and braces: the checks above should cover everything the pattern rejects.
   if (!ROUTE_PATH.test(path)) return 'must be "/" followed by names separated by "/", e.g. "/api/sum"';
   return undefined;

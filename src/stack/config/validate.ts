@@ -101,7 +101,10 @@ function assignPorts(
     if (port !== undefined) ports.set(name, port);
     else {
       const last = DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN - 1;
-      p.add(fieldPath(fieldPath('functions', name), 'port'), `no free default port left in ${DEFAULT_PORT_BASE}-${last}; set one`);
+      p.add(
+        fieldPath(fieldPath('functions', name), 'port'),
+        `no free default port left in ${DEFAULT_PORT_BASE}-${last}; set one`,
+      );
     }
   }
   return ports;
@@ -116,7 +119,9 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
   }
   checkKnownKeys(raw, STACK_KEYS, '', p);
   const routes = readRoutes(raw.routes, ctx.functions, p);
-  const routed = new Set(isMapping(raw.routes) ? Object.values(raw.routes).filter((v): v is string => typeof v === 'string') : []);
+  const routed = new Set(
+    isMapping(raw.routes) ? Object.values(raw.routes).filter((v): v is string => typeof v === 'string') : [],
+  );
   const settings = readDeploySettings(raw.functions, { functions: ctx.functions, routed, hostCpus: ctx.hostCpus }, p);
   const bind = readBind(raw.bind, 'bind', p) ?? DEFAULT_BIND;
   const registry = readRegistry(raw.registry, 'registry', p) ?? ctx.registry;
@@ -139,5 +144,15 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
     const s = settings.get(name);
     return { name, port: ports.get(name)!, env: s?.env ?? {}, limits: s?.limits ?? { ...DEFAULT_LIMITS } };
   });
-  return { config: { file: ctx.file, bind, proxy: { port: proxyPort!, ...accessLog, ...proxyLimits }, registry, routes, functions }, problems: [] };
+  return {
+    config: {
+      file: ctx.file,
+      bind,
+      proxy: { port: proxyPort!, ...accessLog, ...proxyLimits },
+      registry,
+      routes,
+      functions,
+    },
+    problems: [],
+  };
 }

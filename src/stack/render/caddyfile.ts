@@ -31,11 +31,18 @@ const UPSTREAM_RE = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,253}[A-Za-z0-9])?:([1-9][0-9]
 export function assertRoutePath(p: string): void {
   if (!PATH_RE.test(p)) throw new Error(`caddyfile: route path ${JSON.stringify(p)} must match ${PATH_RE}`);
   if (p !== '/' && p.endsWith('/')) throw new Error(`caddyfile: route path ${JSON.stringify(p)} must not end with /`);
-  if (p.split('/').slice(1).some((seg) => seg === '' || seg === '.' || seg === '..') && p !== '/') {
+  if (
+    p
+      .split('/')
+      .slice(1)
+      .some((seg) => seg === '' || seg === '.' || seg === '..') &&
+    p !== '/'
+  ) {
     throw new Error(`caddyfile: route path ${JSON.stringify(p)} has an empty, . or .. segment`);
   }
   const lower = p.toLowerCase();
-  if (lower === '/__faaso' || lower.startsWith('/__faaso/')) throw new Error(`caddyfile: route path ${JSON.stringify(p)} is reserved for the proxy`);
+  if (lower === '/__faaso' || lower.startsWith('/__faaso/'))
+    throw new Error(`caddyfile: route path ${JSON.stringify(p)} is reserved for the proxy`);
 }
 
 export function assertFunctionName(n: string): void {
@@ -115,10 +122,14 @@ export function renderCaddyfile(plan: StackPlan, opts: CaddyfileOptions = {}): s
   for (const r of plan.routes) {
     assertRoutePath(r.path);
     assertFunctionName(r.function);
-    if (!served.has(r.function)) throw new Error(`caddyfile: route ${r.path} names ${r.function}, which has no service in the plan`);
+    if (!served.has(r.function))
+      throw new Error(`caddyfile: route ${r.path} names ${r.function}, which has no service in the plan`);
     // Caddy's path matcher ignores case, so /Sum and /sum would shadow each other.
     const key = r.path.toLowerCase();
-    if (seen.has(key)) throw new Error(`caddyfile: route ${r.path} duplicates ${seen.get(key)} (Caddy matches paths case-insensitively)`);
+    if (seen.has(key))
+      throw new Error(
+        `caddyfile: route ${r.path} duplicates ${seen.get(key)} (Caddy matches paths case-insensitively)`,
+      );
     seen.set(key, r.path);
   }
   for (const [fn, list] of Object.entries(opts.upstreams ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {

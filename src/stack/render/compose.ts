@@ -67,7 +67,16 @@ function hardening(limits: Limits): Record<string, unknown> {
  */
 export function serviceFingerprint(bind: string, s: ServicePlan): string {
   const env = Object.entries(s.env).sort(([a], [b]) => byCodeUnit(a, b));
-  const data = JSON.stringify([s.image, env, s.limits.memory, s.limits.cpus, s.limits.pids, bind, s.port, s.healthcheck]);
+  const data = JSON.stringify([
+    s.image,
+    env,
+    s.limits.memory,
+    s.limits.cpus,
+    s.limits.pids,
+    bind,
+    s.port,
+    s.healthcheck,
+  ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 12);
 }
 
@@ -81,7 +90,12 @@ function functionService(plan: StackPlan, s: ServicePlan, role: 'function' | 'st
     healthcheck: { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     ...(role === 'function' ? { ports: [`${plan.bind}:${s.port}:${FUNCTION_PORT}`] } : {}),
     ...hardening(s.limits),
-    labels: { 'faaso.config': serviceFingerprint(plan.bind, s), 'faaso.function': s.name, 'faaso.hash': s.hash, 'faaso.role': role },
+    labels: {
+      'faaso.config': serviceFingerprint(plan.bind, s),
+      'faaso.function': s.name,
+      'faaso.hash': s.hash,
+      'faaso.role': role,
+    },
     networks: [NETWORK],
   };
 }
@@ -115,11 +129,15 @@ export const proxyLimits = (plan: StackPlan): Limits => plan.proxy.limits ?? DEF
  */
 export function proxyFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
-  return createHash('sha256').update(JSON.stringify([l.memory, l.cpus, l.pids])).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify([l.memory, l.cpus, l.pids]))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Services by name: the bytes must not depend on the order the plan lists them in. */
-const sortedServices = (plan: StackPlan): ServicePlan[] => [...plan.services].sort((a, b) => byCodeUnit(a.name, b.name));
+const sortedServices = (plan: StackPlan): ServicePlan[] =>
+  [...plan.services].sort((a, b) => byCodeUnit(a.name, b.name));
 
 function proxyService(plan: StackPlan): Record<string, unknown> {
   return {
@@ -140,7 +158,8 @@ function proxyService(plan: StackPlan): Record<string, unknown> {
 }
 
 /** Plain scalars PyYAML (YAML 1.1) would not read back as the same string. */
-const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
+const YAML11_SPECIAL =
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
 
 /**
  * Every string value is double-quoted (so "yes", "0755" or "1:30" stay strings
@@ -151,13 +170,19 @@ function toYaml(value: unknown): string {
   const doc = new Document(value);
   visit(doc, {
     Pair(_, pair) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'string' && YAML11_SPECIAL.test(pair.key.value)) pair.key.type = Scalar.QUOTE_DOUBLE;
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && YAML11_SPECIAL.test(pair.key.value))
+        pair.key.type = Scalar.QUOTE_DOUBLE;
     },
     Seq(_, seq) {
       if (isSeq(seq) && seq.items.every((i) => isScalar(i))) seq.flow = true;
     },
   });
-  return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0, flowCollectionPadding: false });
+  return doc.toString({
+    defaultStringType: 'QUOTE_DOUBLE',
+    defaultKeyType: 'PLAIN',
+    lineWidth: 0,
+    flowCollectionPadding: false,
+  });
 }
 
 /** The docker-compose.yml text: one service per function (name order), standbys after theirs, the proxy last. */
