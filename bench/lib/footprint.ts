@@ -118,6 +118,8 @@ export async function main(args: string[]): Promise<number> {
       port: PORT_BASE + 1 + i,
       env: {},
       limits: { ...DEFAULT_LIMITS },
+      replicas: 1,
+      parallelism: 1,
       healthcheck: [...f.healthcheck],
       paths: [`/${f.spec.name}`],
     })),

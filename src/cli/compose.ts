@@ -1,9 +1,10 @@
 // npx zx scripts/compose.mjs: (re)generate compose/docker-compose.yml, .env and
-// caddy/Caddyfile from faaso.yml and the built images, without starting anything.
+// caddy/Caddyfile + caddy/ports.Caddyfile from faaso.yml and the built images, without starting anything.
 // `docker compose up` in compose/ then runs the stack with no faaso process.
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
-import { prepareStack, renderStack, writeStackFiles } from '../stack/prepare.ts';
+import { prepareStack } from '../stack/prepare.ts';
+import { renderStack, writeStackFiles } from '../stack/files.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
@@ -20,7 +21,7 @@ export async function main(args: string[]): Promise<number> {
   await writeStackFiles(stack.target, await renderStack(stack));
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
   log(
-    `wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env and ${rel}/caddy/Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
+    `wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env, ${rel}/caddy/Caddyfile and ${rel}/caddy/ports.Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
   );
   log(`run it with: cd ${rel} && docker compose up -d`);
   return 0;

@@ -11,6 +11,7 @@ const commands: LazyMains = {
   logs: () => import('./logs.ts'),
   new: () => import('./new.ts'),
   registry: () => import('./registry.ts'),
+  scale: () => import('./scale.ts'),
   setup: () => import('./setup.ts'),
   status: () => import('./status.ts'),
   test: () => import('./test.ts'),

@@ -1,15 +1,22 @@
-// npx zx scripts/status.mjs [--json]: per function: route, image tag, state,
-// health, restarts, uptime, port.
+// npx zx scripts/status.mjs [--json]: per function: routes, image, replicas
+// healthy of wanted, restarts, uptime, its own port; --json lists each replica.
 import { ensureEngine } from '../docker/engine.ts';
 import { loadStackConfig } from '../stack/config/load.ts';
 import { observeStack } from '../stack/observe.ts';
 import { composeTarget } from '../stack/prepare.ts';
-import { functionRows, renderTable } from '../stack/table.ts';
+import { functionRows, renderTable, rowHealthy } from '../stack/table.ts';
+import type { ContainerObservation } from '../stack/inspect.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/status.mjs [--json]';
+
+const proxyState = (c: ContainerObservation | undefined, url: string) =>
+  c ? { state: c.status, health: c.health, restarts: c.restarts, url } : { state: 'missing', url };
+
+const proxyLine = (what: string, c: ContainerObservation | undefined, url: string): string =>
+  `${what}: ${c ? `${c.status} (${c.health}), ${c.restarts} restart(s), ${url}` : 'not running'}`;
 
 export async function main(args: string[]): Promise<number> {
   const { values } = parseCli(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
@@ -22,41 +29,26 @@ export async function main(args: string[]): Promise<number> {
     name: f.name,
     port: f.port,
     image: '-',
+    replicas: f.replicas,
     paths: config.routes.filter((r) => r.function === f.name).map((r) => r.path),
   }));
   const rows = functionRows({ bind: config.bind, proxy: config.proxy, services }, observed, Date.now());
   const proxy = observed.find((c) => c.role === 'proxy');
-  const proxyState = proxy
-    ? {
-        state: proxy.status,
-        health: proxy.health,
-        restarts: proxy.restarts,
-        url: `http://${config.bind}:${config.proxy.port}`,
-      }
-    : { state: 'missing' };
+  const ports = observed.find((c) => c.role === 'ports');
+  const proxyUrl = `http://${config.bind}:${config.proxy.port}`;
+  const portsUrl = `${config.functions.length} port(s) on ${config.bind}`;
   if (values.json) {
-    log(JSON.stringify({ proxy: proxyState, functions: rows }, null, 2));
+    log(JSON.stringify({ proxy: proxyState(proxy, proxyUrl), ports: proxyState(ports, portsUrl), functions: rows }, null, 2));
   } else {
     log(
       renderTable(
-        ['FUNCTION', 'ROUTES', 'IMAGE', 'STATE', 'HEALTH', 'RESTARTS', 'UPTIME', 'PORT'],
-        rows.map((r) => [
-          r.function,
-          r.routes.join(' '),
-          r.image,
-          r.state,
-          r.health,
-          String(r.restarts),
-          r.uptime,
-          r.direct,
-        ]),
+        ['FUNCTION', 'ROUTES', 'IMAGE', 'REPLICAS', 'RESTARTS', 'UPTIME', 'PORT'],
+        rows.map((r) => [r.function, r.routes.join(' '), r.image, r.health, String(r.restarts), r.uptime, r.direct]),
       ),
     );
-    log(
-      `proxy: ${proxy ? `${proxy.status} (${proxy.health}), ${proxy.restarts} restart(s), http://${config.bind}:${config.proxy.port}` : 'not running'}`,
-    );
+    log(proxyLine('proxy', proxy, proxyUrl));
+    log(proxyLine('ports', ports, portsUrl));
   }
-  const healthy =
-    !!proxy && proxy.status === 'running' && rows.every((r) => r.state === 'running' && r.health === 'healthy');
-  return healthy ? 0 : 3;
+  const serving = (c: ContainerObservation | undefined) => c?.status === 'running' && c.health !== 'unhealthy';
+  return serving(proxy) && serving(ports) && rows.every(rowHealthy) ? 0 : 3;
 }

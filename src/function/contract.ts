@@ -8,3 +8,13 @@ export const FUNCTION_PORT = 3000;
 export const FUNCTION_UID = 10001;
 /** Answered 200 by the server itself, without calling the handler. */
 export const PING_PATH = '/ping';
+/**
+ * On SIGTERM a function's server drains: it stops accepting connections, lets
+ * requests in flight finish (answering them with `Connection: close`), closes
+ * idle keep-alive connections once they have been quiet for a moment, and exits
+ * when none is left, or after this many seconds (FAASO_DRAIN_SECONDS) at the
+ * latest. Docker must not kill it before: its stop grace is longer.
+ */
+export const DRAIN_SECONDS = 10;
+/** `docker stop -t` / compose stop_grace_period for a function: the drain, plus a margin. */
+export const STOP_GRACE_SECONDS = DRAIN_SECONDS + 2;

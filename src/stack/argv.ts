@@ -15,9 +15,18 @@ export function compose(t: ComposeTarget, ...args: string[]): string[] {
   return ['docker', 'compose', '-f', path.join(t.dir, COMPOSE_FILE), '-p', t.project, ...args];
 }
 
-/** Start (or recreate when changed) just these services and wait until they are healthy. */
-export function composeUpServices(t: ComposeTarget, services: readonly string[], waitSeconds = 120): string[] {
-  return compose(t, 'up', '-d', '--no-deps', '--wait', '--wait-timeout', String(waitSeconds), ...services);
+/**
+ * Brings a function's service to `scale` containers without touching the ones
+ * that run (even when the file now says another config): the new replicas of a
+ * rolling update start beside the old ones. No --wait: faaso polls their /ping.
+ */
+export function composeScale(t: ComposeTarget, service: string, scale: number): string[] {
+  return compose(t, 'up', '-d', '--no-deps', '--no-recreate', '--scale', `${service}=${scale}`, service);
+}
+
+/** Recreates one of the proxies from the file and waits until it is healthy. */
+export function composeRecreate(t: ComposeTarget, service: string, waitSeconds = 120): string[] {
+  return compose(t, 'up', '-d', '--no-deps', '--force-recreate', '--wait', '--wait-timeout', String(waitSeconds), service);
 }
 
 /** The whole stack, first start: every function healthy before the proxy starts. */
@@ -42,20 +51,14 @@ export function inspectContainers(ids: readonly string[]): string[] {
   return ['docker', 'inspect', ...ids];
 }
 
-export function stopAndRemove(names: readonly string[]): string[][] {
-  return [
-    ['docker', 'stop', '-t', '5', ...names],
-    ['docker', 'rm', '-f', ...names],
-  ];
-}
 
-/** Where the proxy reads its config (the generated folder is mounted read-only on /etc/faaso/caddy). */
+/** Where the proxy reads its routes (the generated folder is mounted read-only on /etc/faaso/caddy). */
 export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
 
 /** Validate inside the running proxy, or in a throwaway container of the proxy image. */
 export type CaddyTarget = { container: string } | { image: string };
 
-// Caddy 2.6 reads `--config /dev/stdin` like a file, so nothing is written anywhere.
+// Caddy reads `--config /dev/stdin` like a file, so nothing is written anywhere.
 const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'caddyfile'];
 
 export function caddyValidateArgv(target: CaddyTarget): string[] {

@@ -2,12 +2,22 @@
 // `logs` and `watch` need (pure parsing; observe.ts runs the two commands).
 import { FUNCTION_PORT, PING_PATH } from '../function/contract.ts';
 
+/** States in which a container counts as part of a running stack (a paused or restarting replica still holds its place). */
+export const UP_STATES: ReadonlySet<string> = new Set(['running', 'restarting', 'paused']);
+
+/** A replica that serves: running, and healthy for Docker (or without a healthcheck). */
+export function isHealthyReplica(c: Pick<ContainerObservation, 'status' | 'health'>): boolean {
+  return c.status === 'running' && (c.health === 'healthy' || c.health === 'none');
+}
+
 /** One container as `docker inspect` reports it, reduced to what decisions need. */
 export interface ContainerObservation {
   id: string;
   name: string;
   service: string;
-  /** faaso.role label: function, standby, proxy. */
+  /** Compose's container number within its service (sum-3 → 3): which replica. */
+  number: number;
+  /** faaso.role label: function, proxy, ports. */
   role: string;
   fn: string;
   /** running, exited, paused, restarting, created, dead, removing. */
@@ -31,7 +41,9 @@ export interface ContainerObservation {
   config: string;
   /** Host addresses published, e.g. ["127.0.0.1:8460"], sorted. */
   published: string[];
-  /** The function's own /ping on its published port, probed by watch itself. */
+  /** The container's address on its (first) network, '' when it has none (stopped). */
+  ip: string;
+  /** A function replica's own /ping at its container address (the host reaches Docker's bridge networks), probed by `up` and `watch`. */
   pingUrl: string | null;
   /** That probe failed this check (set by the shell; Docker's probe can lag by interval + timeout). */
   pingFailed: boolean;
@@ -50,15 +62,22 @@ interface InspectJson {
     OOMKilled?: boolean;
     Health?: { Status?: string; FailingStreak?: number } | null;
   };
-  NetworkSettings?: { Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null };
+  NetworkSettings?: {
+    Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+    Networks?: Record<string, { IPAddress?: string }> | null;
+  };
 }
 
-/** http://HOST:PORT/ping of a function's published port, if it has one. */
-function pingUrl(c: InspectJson): string | null {
-  const b = c.NetworkSettings?.Ports?.[`${FUNCTION_PORT}/tcp`]?.[0];
-  if (!b?.HostPort) return null;
-  const host = !b.HostIp || b.HostIp === '0.0.0.0' ? '127.0.0.1' : b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp;
-  return `http://${host}:${b.HostPort}${PING_PATH}`;
+/** The first network address, by network name (stable when a container is on several). */
+function ipOf(c: InspectJson): string {
+  const nets = Object.entries(c.NetworkSettings?.Networks ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return nets.map(([, n]) => n.IPAddress ?? '').find((ip) => ip !== '') ?? '';
+}
+
+/** http://IP:3000/ping of a replica; IPv6 addresses in brackets. */
+export function replicaPingUrl(ip: string): string | null {
+  if (!ip) return null;
+  return `http://${ip.includes(':') ? `[${ip}]` : ip}:${FUNCTION_PORT}${PING_PATH}`;
 }
 
 /** Docker writes "0001-01-01T00:00:00Z" for never; that and garbage become 0. */
@@ -79,6 +98,7 @@ export function parseContainers(inspectJson: string): ContainerObservation[] {
         id: c.Id.slice(0, 12),
         name: c.Name.replace(/^\//, ''),
         service: labels['com.docker.compose.service'] ?? '',
+        number: Number(labels['com.docker.compose.container-number']) || 0,
         role: labels['faaso.role'] ?? '',
         fn: labels['faaso.function'] ?? '',
         status: state.Status ?? 'unknown',
@@ -99,7 +119,8 @@ export function parseContainers(inspectJson: string): ContainerObservation[] {
               .map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}`),
           ),
         ].sort(),
-        pingUrl: labels['faaso.role'] === 'function' ? pingUrl(c) : null,
+        ip: ipOf(c),
+        pingUrl: labels['faaso.role'] === 'function' ? replicaPingUrl(ipOf(c)) : null,
         pingFailed: false,
       };
     })

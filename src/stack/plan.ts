@@ -45,6 +45,8 @@ export function planStack(config: StackConfig, fns: ReadonlyMap<string, Function
       env: { ...f.env },
       limits: { ...f.limits },
       healthcheck: [...img.healthcheck],
+      replicas: f.replicas,
+      parallelism: f.parallelism,
       paths: [...(pathsOf.get(f.name) ?? [])].sort(byCodeUnit),
     };
   });

@@ -1,7 +1,6 @@
 // From faaso.yml to the exact files of the stack: load and validate, build what
 // is missing or stale (tests must pass), plan, render, and check the Caddyfile
 // with Caddy itself — all before anything running is touched.
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../settings.ts';
@@ -14,16 +13,10 @@ import { buildJobs } from '../util/pool.ts';
 import type { FunctionSpec } from '../function/types.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { ensureInfraImage } from '../images/infra.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { Project } from '../project.ts';
 import type { ComposeTarget } from './argv.ts';
-import { COMPOSE_FILE } from './argv.ts';
 import { loadStackConfig } from './config/load.ts';
 import { planStack, type FunctionImage } from './plan.ts';
-import { renderCompose, renderComposeEnv, type ComposeOptions } from './render/compose.ts';
-import { renderCaddyfile, type CaddyfileOptions } from './render/caddyfile.ts';
-import { validateCaddyfile, type ValidateResult } from './proxy.ts';
-import type { CaddyTarget } from './argv.ts';
 import type { StackConfig, StackPlan } from './types.ts';
 
 export interface PreparedStack {
@@ -31,12 +24,6 @@ export interface PreparedStack {
   plan: StackPlan;
   settings: Settings;
   target: ComposeTarget;
-}
-
-export interface StackFiles {
-  compose: string;
-  env: string;
-  caddyfile: string;
 }
 
 type Log = (line: string) => void;
@@ -123,10 +110,17 @@ async function requireImages(
   );
 }
 
-/** Loads faaso.yml and the routed functions; builds them when `build` is set, else requires their images. */
-export async function prepareStack(project: Project, opts: { build: boolean }, log: Log): Promise<PreparedStack> {
+/**
+ * Loads faaso.yml (or `stackText`, an edit about to be saved) and the routed
+ * functions; builds them when `build` is set, else requires their images.
+ */
+export async function prepareStack(
+  project: Project,
+  opts: { build: boolean; stackText?: string },
+  log: Log,
+): Promise<PreparedStack> {
   let settings = project.settings;
-  const config = await loadStackConfig(settings.root, { registry: settings.registry });
+  const config = await loadStackConfig(settings.root, { registry: settings.registry, text: opts.stackText });
   if (config.registry !== settings.registry) {
     // faaso.yml names the registry the stack pulls from; builds must push there too.
     settings = { ...settings, registry: config.registry, registryManaged: parseRegistry(config.registry).loopback };
@@ -144,53 +138,4 @@ export async function prepareStack(project: Project, opts: { build: boolean }, l
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
   const plan = { ...planStack(config, images, proxyImage), project: settings.project };
   return { config, plan, settings, target: composeTarget(settings) };
-}
-
-export type CaddyCheck = (text: string) => Promise<ValidateResult>;
-
-/**
- * How `up` has Caddy check a Caddyfile. Inside the running proxy when there is
- * one (`docker exec`: no container to create and remove); a text already
- * checked in this run is not checked again, and neither is `loaded`, the text
- * the running proxy serves (faaso wrote it only after Caddy accepted it).
- * Before, every `up` paid a throwaway `docker run` (0.5-1 s here) even when
- * nothing changed, and a redeploy paid two (deploy bench).
- */
-export function caddyChecker(target: CaddyTarget, loaded?: string): CaddyCheck {
-  const seen = new Map<string, Promise<ValidateResult>>();
-  if (loaded !== undefined) seen.set(loaded, Promise.resolve({ ok: true }));
-  return (text) => {
-    let verdict = seen.get(text);
-    if (!verdict) {
-      verdict = validateCaddyfile(target, text);
-      seen.set(text, verdict);
-    }
-    return verdict;
-  };
-}
-
-/** Renders the stack's files; the Caddyfile is checked by Caddy before anyone writes it. */
-export async function renderStack(
-  s: PreparedStack,
-  opts: { compose?: ComposeOptions; caddy?: CaddyfileOptions } = {},
-  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
-): Promise<StackFiles> {
-  const caddyfile = renderCaddyfile(s.plan, opts.caddy);
-  const verdict = await check(caddyfile);
-  if (!verdict.ok) {
-    throw new UserError(
-      `Caddy rejects the generated Caddyfile: ${verdict.error}`,
-      'nothing was changed; the running proxy keeps its current routes',
-    );
-  }
-  return { compose: renderCompose(s.plan, opts.compose), env: renderComposeEnv(s.plan), caddyfile };
-}
-
-/** Each file appears whole or not at all (tmp + rename); the Caddyfile's folder is what the proxy mounts. */
-export async function writeStackFiles(target: ComposeTarget, files: Partial<StackFiles>): Promise<void> {
-  await fs.mkdir(path.join(target.dir, 'caddy'), { recursive: true });
-  if (files.caddyfile !== undefined)
-    await writeFileAtomic(path.join(target.dir, 'caddy', 'Caddyfile'), files.caddyfile);
-  if (files.env !== undefined) await writeFileAtomic(path.join(target.dir, '.env'), files.env);
-  if (files.compose !== undefined) await writeFileAtomic(path.join(target.dir, COMPOSE_FILE), files.compose);
 }

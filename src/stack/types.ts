@@ -13,10 +13,14 @@ export interface Limits {
 /** Per-function settings from faaso.yml (`functions:`), defaults applied. */
 export interface FunctionDeployConfig {
   name: string;
-  /** Host port (on `bind`) the function's container publishes. */
+  /** The function's own host port (on `bind`), served by faaso's port listener. */
   port: number;
   env: Record<string, string>;
   limits: Limits;
+  /** Copies running at once (1-32). */
+  replicas: number;
+  /** Replicas a rolling update replaces at a time. */
+  parallelism: number;
 }
 
 export interface Route {
@@ -53,6 +57,8 @@ export interface ServicePlan {
   healthcheck: string[];
   /** Route paths served by this function, sorted. */
   paths: string[];
+  replicas: number;
+  parallelism: number;
 }
 
 export interface StackPlan {

@@ -2,9 +2,9 @@
 // their containers, its thresholds, and its memory between checks. Pure; the
 // decisions themselves are in watch-decide.ts.
 
-import type { ContainerObservation } from '../stack/inspect.ts';
+import { UP_STATES, type ContainerObservation } from '../stack/inspect.ts';
 
-export type { ContainerObservation } from '../stack/inspect.ts';
+export { UP_STATES, type ContainerObservation } from '../stack/inspect.ts';
 
 /** A service of the generated compose file that the watcher keeps alive. */
 export interface ExpectedService {
@@ -112,8 +112,6 @@ export function backoffMs(level: number, t: Pick<WatchThresholds, 'backoffBaseMs
   return Math.min(t.backoffBaseMs * 2 ** Math.max(0, level - 1), t.backoffMaxMs);
 }
 
-/** States in which a container counts as part of a running stack. */
-export const UP_STATES: ReadonlySet<string> = new Set(['running', 'restarting', 'paused']);
 
 /** Serving as far as Docker can tell: running, and healthy (or no healthcheck). */
 export function isHealthy(

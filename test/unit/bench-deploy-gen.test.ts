@@ -73,6 +73,8 @@ test('many routes are spread round-robin and withRoutes keeps only the services 
     limits: { memory: '256m', cpus: 1, pids: 256 },
     healthcheck: ['hc'],
     paths: [`/${name}`],
+    replicas: 1,
+    parallelism: 1,
   });
   const plan: StackPlan = {
     project: 'p',

@@ -1,25 +1,31 @@
-// The Caddyfile renderer: golden output for a 3-route plan with nested paths,
-// ordering, upstream overrides, and every value that could inject Caddyfile syntax.
+// The Caddyfile renderers: golden output for a 3-route plan with nested paths
+// and for its functions' own ports, ordering, the replica upstreams, and every
+// value that could inject Caddyfile syntax.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { DNS_REFRESH_MS, renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import type { Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const test = suite('caddyfile');
-const GOLDEN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'caddy', 'Caddyfile');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'caddy');
+const GOLDEN = path.join(FIXTURES, 'Caddyfile');
+const GOLDEN_PORTS = path.join(FIXTURES, 'ports.Caddyfile');
 
+const PORTS: Record<string, number> = { hello: 8623, multiply: 8393, sum: 8101 };
 const service = (name: string): ServicePlan => ({
   name,
   image: `127.0.0.1:5000/${name}:0123456789ab`,
   hash: '0123456789ab',
-  port: 8101,
+  port: PORTS[name] ?? 9000,
   env: {},
   limits: { memory: '256m', cpus: 1, pids: 256 },
   healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'],
   paths: [],
+  replicas: 2,
+  parallelism: 1,
 });
 
 function fixturePlan(
@@ -45,6 +51,19 @@ test('a 3-route plan with nested paths renders the golden Caddyfile', () => {
   assert.fixture(text, fs.readFileSync(GOLDEN, 'utf8'));
 });
 
+test("the functions' own ports render the golden ports.Caddyfile: one site per port, by port", () => {
+  const text = renderPortsCaddyfile(fixturePlan());
+  if (process.env.FAASO_UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN_PORTS, text);
+  assert.fixture(text, fs.readFileSync(GOLDEN_PORTS, 'utf8'));
+  const sites = text.split('\n').filter((l) => /^:\d+ \{$/.test(l));
+  assert.equal(sites, [':8101 {', ':8393 {', ':8623 {']);
+  assert.not.match(text, /strip_prefix/);
+  assert.match(text, /# sum\n:8101 \{\n\tlog \{/);
+  const quiet = renderPortsCaddyfile({ ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } });
+  assert.not.match(quiet.split('\n}\n').slice(1).join(''), /output stdout/);
+  assert.throws(() => renderPortsCaddyfile({ ...fixturePlan(), services: [{ ...service('sum'), port: 0 }] }), /caddyfile: port/);
+});
+
 test('same plan in another order: same bytes', () => {
   const a = renderCaddyfile(fixturePlan());
   const b = renderCaddyfile(
@@ -67,29 +86,18 @@ test('longest prefix first: /api/v2 is matched before /api', () => {
   assert.match(text, /uri strip_prefix \/sum\n/);
 });
 
-test('one upstream per function by default, no passive checks with nowhere to fail over', () => {
-  const text = renderCaddyfile(fixturePlan());
-  assert.match(text, /reverse_proxy sum:3000 \{/);
-  assert.match(text, /health_uri \/ping/);
-  assert.not.match(text, /fail_duration/);
-  assert.not.match(text, /unhealthy_status/);
-});
-
-test('every route keeps 32 idle upstream connections (2.6.2 otherwise keeps 2 and redials under load)', () => {
-  const text = renderCaddyfile(fixturePlan());
-  assert.is(text.match(/\n\t\t\t\tkeepalive 90s\n\t\t\t\tkeepalive_idle_conns_per_host 32\n/g)?.length, 3);
-});
-
-test('upstream override: listed in order, passive checks on, other functions untouched', () => {
-  const text = renderCaddyfile(fixturePlan(), { upstreams: { sum: ['faaso-standby-sum:3000', 'sum:3000'] } });
-  assert.match(text, /reverse_proxy faaso-standby-sum:3000 sum:3000 \{\n\t\t\tlb_policy first\n/);
-  assert.is(text.match(/fail_duration 2s/g)?.length, 1);
-  assert.match(text, /reverse_proxy multiply:3000 \{/);
-  // compose v1 container names use underscores
-  assert.match(
-    renderCaddyfile(fixturePlan(), { upstreams: { sum: ['faaso_sum_1:3000'] } }),
-    /reverse_proxy faaso_sum_1:3000 \{/,
-  );
+test("a function's replicas come from Docker's DNS (no reload to scale or update), with passive health and retries", () => {
+  for (const text of [renderCaddyfile(fixturePlan()), renderPortsCaddyfile(fixturePlan())]) {
+    assert.is(text.match(/reverse_proxy \{\n\t*dynamic a sum 3000 \{\n\t*refresh 500ms\n/g)?.length, 1);
+    assert.is(text.match(/dynamic a [a-z]+ 3000 \{/g)?.length, 3);
+    assert.is(DNS_REFRESH_MS, 500);
+    for (const line of ['lb_policy least_conn', 'lb_try_duration 5s', 'lb_try_interval 25ms', 'fail_duration 1s', 'max_fails 1', 'dial_timeout 500ms']) {
+      assert.is(text.split('\n').filter((l) => l.trim() === line).length, 3, line);
+    }
+    // Active checks do not run for dynamic upstreams, and status codes never count as failures.
+    assert.not.match(text, /health_uri|unhealthy_status/);
+    assert.is(text.match(/\n\t*keepalive 90s\n\t*keepalive_idle_conns_per_host 32\n/g)?.length, 3);
+  }
 });
 
 test('health endpoint, JSON 404 with a guarded path echo, JSON logs, admin on loopback', () => {
@@ -109,13 +117,10 @@ test('one site block, one server, whatever the routes and upstreams', () => {
     { ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } },
   ];
   for (const plan of plans) {
-    for (const text of [
-      renderCaddyfile(plan),
-      renderCaddyfile(plan, { upstreams: { hello: ['hello:3000', 'hello-next:3000'] } }),
-    ]) {
-      const blocks = text.split('\n').filter((l) => /^(?![\t#]).*\{$/.test(l));
-      assert.equal(blocks, ['{', ':8080 {']);
-    }
+    const blocks = renderCaddyfile(plan)
+      .split('\n')
+      .filter((l) => /^(?![\t#]).*\{$/.test(l));
+    assert.equal(blocks, ['{', ':8080 {']);
   }
 });
 
@@ -126,7 +131,7 @@ test('a root route serves everything without stripping', () => {
       { path: '/sum', function: 'sum' },
     ]),
   );
-  assert.match(text, /@route2 path \/\*\n\thandle @route2 \{\n\t\treverse_proxy hello:3000/);
+  assert.match(text, /@route2 path \/\*\n\thandle @route2 \{\n\t\treverse_proxy \{\n\t\t\tdynamic a hello 3000/);
   assert.ok(text.indexOf('path /sum') < text.indexOf('path /*'));
 });
 
@@ -174,37 +179,9 @@ for (const n of badNames) {
   test(`function name ${JSON.stringify(n)} is refused`, () => {
     const plan = fixturePlan([{ path: '/x', function: n }]);
     assert.throws(() => renderCaddyfile(plan), /caddyfile: function name/);
-    assert.throws(
-      () => renderCaddyfile(fixturePlan(), { upstreams: { [n]: ['sum:3000'] } }),
-      /caddyfile: function name/,
-    );
+    assert.throws(() => renderPortsCaddyfile({ ...fixturePlan(), services: [service(n)] }), /caddyfile: function name/);
   });
 }
-
-const badUpstreams = [
-  'sum',
-  'sum:',
-  'sum:0',
-  'sum:70000',
-  'sum:3000 {',
-  'sum:3000\n}',
-  '{http.request.host}:3000',
-  'a b:3000',
-  'http://sum:3000',
-  ':3000',
-  'sum:3000/x',
-  'sum :3000',
-];
-for (const u of badUpstreams) {
-  test(`upstream ${JSON.stringify(u)} is refused`, () => {
-    assert.throws(() => renderCaddyfile(fixturePlan(), { upstreams: { sum: [u] } }), /caddyfile: upstream/);
-  });
-}
-
-test('an empty or repeated upstream list is refused', () => {
-  assert.throws(() => renderCaddyfile(fixturePlan(), { upstreams: { sum: [] } }), /empty/);
-  assert.throws(() => renderCaddyfile(fixturePlan(), { upstreams: { sum: ['sum:3000', 'sum:3000'] } }), /repeat/);
-});
 
 test('a route to a function without a service is a bug, not output', () => {
   const plan = fixturePlan();

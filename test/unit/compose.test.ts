@@ -7,13 +7,12 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import {
   FUNCTION_HEALTH_COMMAND,
+  portsFingerprint,
+  proxyFingerprint,
   renderCompose,
   renderComposeEnv,
-  proxyFingerprint,
   serviceFingerprint,
-  standbyServiceName,
 } from '../../src/stack/render/compose.ts';
-import type { ServicePlan } from '../../src/stack/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
 const GOLDEN = new URL('../fixtures/compose/docker-compose.yml', import.meta.url);
@@ -43,12 +42,14 @@ test('deterministic: same input, same bytes, whatever the order of routes, funct
   assert.is(renderCompose(goldenPlan()), a);
 });
 
-test('function services: pinned image, init, restart, healthcheck, loopback port, limits, hardening, labels, network', () => {
+test('function services: pinned image, replicas, init, restart, healthcheck, drain grace, limits, hardening, labels, network; no port', () => {
   const s = services(renderCompose(goldenPlan())).sum;
   assert.equal(s, {
     image: '127.0.0.1:5000/sum:ffeb9d46819f',
     init: true,
     restart: 'unless-stopped',
+    // compose v2 and v1 both read `scale`; deploy.replicas is Swarm's.
+    scale: 3,
     environment: { COUNT: '10', GREETING: 'hi there', ON: 'yes', PRICE: '$$5' },
     healthcheck: {
       // bash's /dev/tcp GET /ping, not the template's interpreter-based command (see FUNCTION_HEALTH_COMMAND).
@@ -58,7 +59,8 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
       retries: 3,
       start_period: '15s',
     },
-    ports: ['127.0.0.1:8101:3000'],
+    // Longer than the server's drain (10 s), so Docker never kills a draining replica.
+    stop_grace_period: '12s',
     mem_limit: '128m',
     cpus: 0.5,
     pids_limit: 64,
@@ -69,10 +71,7 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
     // Rotated: Docker's json-file default keeps every line forever.
     logging: { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } },
     labels: {
-      'faaso.config': serviceFingerprint(
-        '127.0.0.1',
-        goldenPlan().services.find((x) => x.name === 'sum')!,
-      ),
+      'faaso.config': serviceFingerprint(goldenPlan().services.find((x) => x.name === 'sum')!),
       'faaso.function': 'sum',
       'faaso.hash': 'ffeb9d46819f',
       'faaso.role': 'function',
@@ -81,6 +80,16 @@ test('function services: pinned image, init, restart, healthcheck, loopback port
   });
   // No env overrides: no environment key at all (the image's own env applies).
   assert.not.ok('environment' in services(renderCompose(goldenPlan())).hello);
+  assert.is(services(renderCompose(goldenPlan())).hello.scale, 1);
+});
+
+test('the fingerprint: image, env, limits and health command replace replicas; replicas and port do not', () => {
+  const base = goldenPlan().services.find((x) => x.name === 'sum')!;
+  const fp = serviceFingerprint(base);
+  assert.is(serviceFingerprint({ ...base, replicas: 7, parallelism: 1, port: 9999, paths: ['/x'] }), fp);
+  for (const change of [{ image: 'x:1' }, { env: { A: '1' } }, { limits: { ...base.limits, memory: '64m' } }, { healthcheck: ['true'] }]) {
+    assert.is.not(serviceFingerprint({ ...base, ...change }), fp, JSON.stringify(change));
+  }
 });
 
 test('the proxy: config folder read-only, writable XDG dirs in /tmp, waits for every function, own healthcheck', () => {
@@ -131,9 +140,29 @@ test("the proxy's compose healthcheck is the Caddy image's own HEALTHCHECK comma
   assert.equal(services(renderCompose(goldenPlan())).proxy.healthcheck.test, ['CMD', ...JSON.parse(cmd![1]!)]);
 });
 
-test('services in name order, the proxy last; one network', () => {
+test('the ports listener: every function port published as itself on bind, the ports config, health from the admin API, after the functions', () => {
+  const p = services(renderCompose(goldenPlan())).ports;
+  const plan = goldenPlan();
+  assert.is(p.image, 'faaso/caddy:5a6b7c8d9e0f');
+  assert.equal(p.command, ['caddy', 'run', '--config', '/etc/faaso/caddy/ports.Caddyfile', '--adapter', 'caddyfile']);
+  const ports = plan.services.map((s) => s.port).sort((a, b) => a - b);
+  assert.equal(p.ports, ports.map((n) => `127.0.0.1:${n}:${n}`));
+  assert.ok(p.ports.includes('127.0.0.1:8101:8101'));
+  assert.equal(p.volumes, ['./caddy:/etc/faaso/caddy:ro']);
+  assert.equal(Object.keys(p.depends_on), ['hello', 'multiply', 'sum']);
+  assert.match(p.healthcheck.test[3], /dev\/tcp\/127\.0\.0\.1\/2019 .*GET \/config\/ .*Host: localhost:2019/);
+  assert.equal(p.labels, { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' });
+  assert.equal([p.read_only, p.cap_drop, p.security_opt], [true, ['ALL'], ['no-new-privileges:true']]);
+  // Its fingerprint follows the set of ports, not the functions' images or replicas.
+  const moved = goldenPlan({ functions: { sum: { port: 8111 } } });
+  assert.is.not(portsFingerprint(moved), portsFingerprint(plan));
+  const scaled = { ...plan, services: plan.services.map((s) => ({ ...s, replicas: 5, image: `${s.image}x` })) };
+  assert.is(portsFingerprint(scaled), portsFingerprint(plan));
+});
+
+test('services in name order, then the proxy and the ports listener; one network', () => {
   const doc = parse(renderCompose(goldenPlan()));
-  assert.equal(Object.keys(doc.services), ['hello', 'multiply', 'sum', 'proxy']);
+  assert.equal(Object.keys(doc.services), ['hello', 'multiply', 'sum', 'proxy', 'ports']);
   assert.equal(doc.networks, { faaso: {} });
   assert.equal(Object.keys(doc), ['services', 'networks']);
 });
@@ -141,7 +170,8 @@ test('services in name order, the proxy last; one network', () => {
 test('bind and proxy port come from the plan', () => {
   const doc = parse(renderCompose(goldenPlan({ bind: '0.0.0.0', proxy: { port: 9080 } })));
   assert.equal(doc.services.proxy.ports, ['0.0.0.0:9080:8080']);
-  assert.equal(doc.services.sum.ports, ['0.0.0.0:8101:3000']);
+  assert.ok(doc.services.ports.ports.includes('0.0.0.0:8101:8101'));
+  assert.not.ok('ports' in doc.services.sum);
 });
 
 test('YAML 1.1 (compose v1) reads the same values as YAML 1.2 (compose v2)', () => {
@@ -155,31 +185,6 @@ test('YAML 1.1 (compose v1) reads the same values as YAML 1.2 (compose v2)', () 
 test('a "$" in an env value is escaped so compose does not interpolate it', () => {
   const plan = goldenPlan({ functions: { sum: { env: { A: '$HOME ${X} $$' } } } });
   assert.is(services(renderCompose(plan)).sum.environment.A, '$$HOME $${X} $$$$');
-});
-
-test('standby services: beside their function, no published port, and nothing else changes', () => {
-  const plan = goldenPlan();
-  const next: ServicePlan = {
-    ...plan.services.find((s) => s.name === 'sum')!,
-    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
-    hash: 'aaaaaaaaaaaa',
-  };
-  const withStandby = services(renderCompose(plan, { standby: [next] }));
-  const without = services(renderCompose(plan));
-  assert.is(standbyServiceName('sum'), 'sum_standby');
-  assert.equal(Object.keys(withStandby), ['hello', 'multiply', 'sum', 'sum_standby', 'proxy']);
-  const s = withStandby.sum_standby;
-  assert.is(s.image, '127.0.0.1:5000/sum:aaaaaaaaaaaa');
-  assert.not.ok('ports' in s);
-  assert.equal(
-    { ...s.labels, 'faaso.config': undefined },
-    { 'faaso.config': undefined, 'faaso.function': 'sum', 'faaso.hash': 'aaaaaaaaaaaa', 'faaso.role': 'standby' },
-  );
-  // The standby carries the fingerprint of the new version, which differs from the old one's.
-  assert.is.not(s.labels['faaso.config'], services(renderCompose(goldenPlan())).sum.labels['faaso.config']);
-  assert.equal(s.healthcheck, without.sum.healthcheck);
-  // Compose recreates a service whose definition changed: the proxy and the old container must stay identical.
-  for (const name of ['hello', 'multiply', 'sum', 'proxy']) assert.equal(withStandby[name], without[name], name);
 });
 
 test('compose/.env names the project for compose v1 and v2', () => {

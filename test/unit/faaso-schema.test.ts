@@ -23,7 +23,7 @@ const re = (pattern: string): RegExp => new RegExp(pattern, 'u');
 
 test('the schema is draft 2020-12, closed at every level, routes required', () => {
   assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  for (const s of [schema, schema.properties.proxy, defs.deploy]) assert.is(s.additionalProperties, false);
+  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update]) assert.is(s.additionalProperties, false);
   assert.equal(schema.required, ['routes']);
   assert.is(schema.properties.routes.minProperties, 1);
   assert.match(schema.description, /# yaml-language-server: \$schema=\.\/schemas\/faaso\.schema\.json/);
@@ -33,6 +33,7 @@ test('same field names as the validator, at every level', () => {
   assert.equal(sorted(Object.keys(schema.properties)), sorted(rules.STACK_KEYS));
   assert.equal(sorted(Object.keys(schema.properties.proxy.properties)), sorted(rules.PROXY_KEYS));
   assert.equal(sorted(Object.keys(deploy)), sorted(rules.DEPLOY_KEYS));
+  assert.equal(sorted(Object.keys(deploy.update.properties)), sorted(rules.UPDATE_KEYS));
 });
 
 test('same patterns and limits as the validator', () => {
@@ -45,7 +46,9 @@ test('same patterns and limits as the validator', () => {
   assert.equal([defs.port.minimum, defs.port.maximum], [PORT_MIN, PORT_MAX]);
   assert.equal([deploy.cpus.minimum, deploy.cpus.maximum], [rules.CPUS_MIN, rules.CPUS_MAX]);
   assert.equal([deploy.pids.minimum, deploy.pids.maximum], [rules.PIDS_MIN, rules.PIDS_MAX]);
-  assert.equal(deploy.replicas.enum, [1, null]);
+  assert.equal([deploy.replicas.minimum, deploy.replicas.maximum, deploy.replicas.default], [rules.REPLICAS_MIN, rules.REPLICAS_MAX, 1]);
+  const parallelism = deploy.update.properties.parallelism;
+  assert.equal([parallelism.minimum, parallelism.maximum, parallelism.default], [rules.REPLICAS_MIN, rules.REPLICAS_MAX, rules.DEFAULT_PARALLELISM]);
   // The proxy's limits are read by the same readers as a function's.
   const proxy = schema.properties.proxy.properties;
   for (const k of ['memory', 'cpus', 'pids'])

@@ -76,7 +76,15 @@ test('every field set', () => {
     bind: '0.0.0.0',
     registry: 'registry.example:443',
     functions: {
-      sum: { port: 8101, env: { GREETING: 'hi', N: 3, DEBUG: true }, memory: '1g', cpus: 0.5, pids: 128, replicas: 1 },
+      sum: {
+        port: 8101,
+        env: { GREETING: 'hi', N: 3, DEBUG: true },
+        memory: '1g',
+        cpus: 0.5,
+        pids: 128,
+        replicas: 3,
+        update: { parallelism: 2 },
+      },
     },
   });
   assert.is(c.bind, '0.0.0.0');
@@ -92,6 +100,8 @@ test('every field set', () => {
       port: 8101,
       env: { DEBUG: 'true', GREETING: 'hi', N: '3' },
       limits: { memory: '1g', cpus: 0.5, pids: 128 },
+      replicas: 3,
+      parallelism: 2,
     },
   ]);
 });
@@ -140,7 +150,7 @@ test('every problem is reported at once, each with file and field', () => {
     routes: { sum: 'sum', '/mul': 'mult', '/hello/': 'hello' },
     bind: 'localhost',
     proxy: { port: 80 },
-    functions: { sum: { port: 8080, memory: '1G', cpus: 0, pids: 8, replicas: 2, env: { PORT: 1 } }, nope: {} },
+    functions: { sum: { port: 8080, memory: '1G', cpus: 0, pids: 8, replicas: 0, env: { PORT: 1 } }, nope: {} },
   });
   assert.equal(
     got.map((l) => l.split(': ').slice(0, 2).join(': ')),
@@ -293,7 +303,7 @@ test('functions and each entry must be mappings', () => {
   oneProblem(
     { routes: ROUTES, functions: { sum: 8101 } },
     'functions.sum',
-    /must be a mapping of settings \(port, env, memory, cpus, pids, replicas\); got an integer/,
+    /must be a mapping of settings \(port, env, memory, cpus, pids, replicas, update\); got an integer/,
   );
 });
 
@@ -447,18 +457,16 @@ test('pids: an integer from 16 to 65536', () => {
   );
 });
 
-test('replicas: only 1 for now', () => {
-  valid({ routes: ROUTES, functions: { sum: { replicas: 1 } } });
-  oneProblem(
-    { routes: ROUTES, functions: { sum: { replicas: 3 } } },
-    'functions.sum.replicas',
-    /^only 1 is supported for now \(got 3\); replicas > 1 come later, with Swarm$/,
-  );
-  oneProblem(
-    { routes: ROUTES, functions: { sum: { replicas: 'one' } } },
-    'functions.sum.replicas',
-    /must be the integer 1/,
-  );
+test('replicas: 1 to 32, default 1; update.parallelism: 1 to the replicas, default 1', () => {
+  const c = valid({ routes: ROUTES, functions: { sum: { replicas: 32, update: { parallelism: 4 } }, hello: { replicas: 1 } } });
+  assert.equal(c.functions.map((f) => [f.name, f.replicas, f.parallelism]), [['hello', 1, 1], ['multiply', 1, 1], ['sum', 32, 4]]);
+  assert.equal(valid({ routes: ROUTES, functions: { sum: { update: null, replicas: null } } }).functions[2]!.replicas, 1);
+  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 33 } } }, 'functions.sum.replicas', /^must be from 1 to 32 \(got 33\)$/);
+  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 0 } } }, 'functions.sum.replicas', /^must be from 1 to 32 \(got 0\)$/);
+  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 'one' } } }, 'functions.sum.replicas', /must be a number of replicas, an integer from 1 to 32 \(got a string\)/);
+  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 2, update: { parallelism: 3 } } } }, 'functions.sum.update.parallelism', /must not exceed replicas \(2\)/);
+  oneProblem({ routes: ROUTES, functions: { sum: { update: 2 } } }, 'functions.sum.update', /must be a mapping such as "\{parallelism: 1\}"/);
+  oneProblem({ routes: ROUTES, functions: { sum: { update: { paralelism: 1 } } } }, 'functions.sum.update.paralelism', /did you mean "parallelism"/);
 });
 
 test('env: the same rules as function.yml, PORT and FAASO_* reserved', () => {
@@ -668,6 +676,10 @@ test("the repository's own faaso.yml routes the three examples", async () => {
     { path: '/mul', function: 'multiply' },
     { path: '/sum', function: 'sum' },
   ]);
+});
+
+test("a function port cannot be 2019, the admin API's port inside the ports listener", () => {
+  oneProblem({ routes: ROUTES, functions: { sum: { port: 2019 } } }, 'functions.sum.port', /port 2019 is already used by Caddy's admin API inside faaso's ports listener/);
 });
 
 test.run();

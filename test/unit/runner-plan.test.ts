@@ -17,8 +17,8 @@ const config: StackConfig = {
     { path: '/sum', function: 'sum' },
   ],
   functions: [
-    { name: 'hello', port: 8623, env: {}, limits },
-    { name: 'sum', port: 8101, env: { A: '1' }, limits: { ...limits, cpus: 0.5 } },
+    { name: 'hello', port: 8623, env: {}, limits, replicas: 1, parallelism: 1 },
+    { name: 'sum', port: 8101, env: { A: '1' }, limits: { ...limits, cpus: 0.5 }, replicas: 3, parallelism: 2 },
   ],
 };
 
@@ -39,6 +39,8 @@ test('one service per routed function, with its image, hash, healthcheck and eve
       limits,
       healthcheck: ['/app/function', '--healthcheck'],
       paths: ['/hello'],
+      replicas: 1,
+      parallelism: 1,
     },
     {
       name: 'sum',
@@ -49,6 +51,8 @@ test('one service per routed function, with its image, hash, healthcheck and eve
       limits: { ...limits, cpus: 0.5 },
       healthcheck: ['/usr/bin/python3', '/app/server.py', '--healthcheck'],
       paths: ['/add', '/sum'],
+      replicas: 3,
+      parallelism: 2,
     },
   ]);
 });

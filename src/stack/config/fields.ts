@@ -3,7 +3,7 @@
 // validation goes on and reports everything at once.
 import { UserError } from '../../errors.ts';
 import { parseRegistry } from '../../settings.ts';
-import { fieldPath, isAbsent, typeName, type Problems } from '../../util/fields.ts';
+import { checkKnownKeys, fieldPath, isAbsent, isMapping, typeName, type Problems } from '../../util/fields.ts';
 import { closestMatch } from '../../util/suggest.ts';
 import {
   CPUS_MAX,
@@ -15,6 +15,9 @@ import {
   memoryMegabytes,
   PIDS_MAX,
   PIDS_MIN,
+  REPLICAS_MAX,
+  REPLICAS_MIN,
+  UPDATE_KEYS,
 } from './rules.ts';
 import type { Limits } from '../types.ts';
 import { PORT_MAX, PORT_MIN } from './ports.ts';
@@ -64,11 +67,21 @@ export function readPids(raw: unknown, field: string, p: Problems): number | und
   return readInteger(raw, field, p, PIDS_MIN, PIDS_MAX, 'a process/thread limit');
 }
 
-/** Replicas are accepted for forward compatibility, but only 1 for now. */
-export function readReplicas(raw: unknown, field: string, p: Problems): void {
-  if (isAbsent(raw)) return;
-  if (typeof raw !== 'number' || !Number.isInteger(raw)) p.add(field, `must be the integer 1 (got ${typeName(raw)})`);
-  else if (raw !== 1) p.add(field, `only 1 is supported for now (got ${raw}); replicas > 1 come later, with Swarm`);
+/** How many copies of the function run (1-32), or undefined (absent: 1, or reported). */
+export function readReplicas(raw: unknown, field: string, p: Problems): number | undefined {
+  return readInteger(raw, field, p, REPLICAS_MIN, REPLICAS_MAX, 'a number of replicas');
+}
+
+/** `update: {parallelism: N}`: replicas a rolling update replaces at a time (1-32). */
+export function readUpdate(raw: unknown, field: string, p: Problems): { parallelism?: number } {
+  if (isAbsent(raw)) return {};
+  if (!isMapping(raw)) {
+    p.add(field, `must be a mapping such as "{parallelism: 1}" (got ${typeName(raw)})`);
+    return {};
+  }
+  checkKnownKeys(raw, UPDATE_KEYS, field, p);
+  const parallelism = readInteger(raw.parallelism, fieldPath(field, 'parallelism'), p, REPLICAS_MIN, REPLICAS_MAX, 'a number of replicas');
+  return parallelism === undefined ? {} : { parallelism };
 }
 
 /** A memory limit such as "256m", at least MEMORY_MIN_MB. */

@@ -1,8 +1,9 @@
-// faaso.yml's optional `functions:` — per-function port, env overrides and limits.
+// faaso.yml's optional `functions:` — per-function port, env overrides, limits,
+// replicas and how a rolling update replaces them.
 import { readEnv } from '../../function/validate.ts';
 import { checkKnownKeys, fieldPath, isAbsent, isMapping, typeName, type Problems } from '../../util/fields.ts';
-import { readLimits, readPort, readReplicas, unknownFunctionMessage } from './fields.ts';
-import { DEFAULT_LIMITS, DEPLOY_KEYS } from './rules.ts';
+import { readLimits, readPort, readReplicas, readUpdate, unknownFunctionMessage } from './fields.ts';
+import { DEFAULT_LIMITS, DEFAULT_PARALLELISM, DEPLOY_KEYS } from './rules.ts';
 import type { Limits } from '../types.ts';
 
 /** One function's settings; `port` is undefined when faaso picks the default. */
@@ -10,6 +11,8 @@ export interface DeploySettings {
   port?: number;
   env: Record<string, string>;
   limits: Limits;
+  replicas: number;
+  parallelism: number;
 }
 
 export interface DeployContext {
@@ -21,7 +24,7 @@ export interface DeployContext {
 }
 
 function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problems): DeploySettings {
-  const defaults: DeploySettings = { env: {}, limits: { ...DEFAULT_LIMITS } };
+  const defaults: DeploySettings = { env: {}, limits: { ...DEFAULT_LIMITS }, replicas: 1, parallelism: DEFAULT_PARALLELISM };
   if (isAbsent(raw)) return defaults;
   if (!isMapping(raw)) {
     p.add(base, `must be a mapping of settings (${DEPLOY_KEYS.join(', ')}); got ${typeName(raw)}`);
@@ -32,8 +35,12 @@ function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problem
   const port = readPort(raw.port, fieldPath(base, 'port'), p);
   const env = readEnv(raw.env, p, fieldPath(base, 'env'));
   const limits = readLimits(raw, base, p, ctx.hostCpus);
-  readReplicas(raw.replicas, fieldPath(base, 'replicas'), p);
-  return { port, env, limits };
+  const replicas = readReplicas(raw.replicas, fieldPath(base, 'replicas'), p) ?? 1;
+  const { parallelism = DEFAULT_PARALLELISM } = readUpdate(raw.update, fieldPath(base, 'update'), p);
+  if (parallelism > replicas) {
+    p.add(fieldPath(fieldPath(base, 'update'), 'parallelism'), `must not exceed replicas (${replicas}): an update replaces at most every replica at once`);
+  }
+  return { port, env, limits, replicas, parallelism };
 }
 
 /** Settings per function name (only for known functions; every entry's fields are checked). */

@@ -23,6 +23,8 @@ export interface LoadStackOptions {
   functions?: readonly string[];
   /** Default: this machine's CPU count. */
   hostCpus?: number;
+  /** faaso.yml's text as it is about to be written (scale checks an edit before saving it); default: the file. */
+  text?: string;
 }
 
 /** A faaso.yml to start from, routing the project's own functions. */
@@ -36,21 +38,7 @@ export function exampleStackFile(functions: readonly string[]): string {
 /** Reads and validates ROOT/faaso.yml: a StackConfig, or a UserError/ValidationError naming every problem. */
 export async function loadStackConfig(root: string, opts: LoadStackOptions = {}): Promise<StackConfig> {
   const functions = opts.functions ?? (await listFunctionNames(root));
-  const file = path.join(root, STACK_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new UserError(
-        `no ${STACK_FILE} in ${root}: faaso does not know which paths to serve`,
-        `create ${STACK_FILE} there, e.g.:\n\n${exampleStackFile(functions)}\n(every key is explained in schemas/faaso.schema.json)`,
-      );
-    }
-    if (code === 'EISDIR') throw new UserError(`${file} is a folder`, `${STACK_FILE} must be a YAML file`);
-    throw err;
-  }
+  const text = opts.text ?? (await readStackFile(root, functions));
   const parsed = yamlProblems(text, STACK_FILE);
   if ('problems' in parsed) throw new ValidationError(parsed.problems);
   const result = validateStackConfig(parsed.value, {
@@ -63,4 +51,22 @@ export async function loadStackConfig(root: string, opts: LoadStackOptions = {})
   if (!result.config)
     throw new ValidationError(result.problems, 'every field is explained in schemas/faaso.schema.json');
   return result.config;
+}
+
+/** ROOT/faaso.yml's text, or a UserError saying how to start one. */
+export async function readStackFile(root: string, functions: readonly string[]): Promise<string> {
+  const file = path.join(root, STACK_FILE);
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UserError(
+        `no ${STACK_FILE} in ${root}: faaso does not know which paths to serve`,
+        `create ${STACK_FILE} there, e.g.:\n\n${exampleStackFile(functions)}\n(every key is explained in schemas/faaso.schema.json)`,
+      );
+    }
+    if (code === 'EISDIR') throw new UserError(`${file} is a folder`, `${STACK_FILE} must be a YAML file`);
+    throw err;
+  }
 }

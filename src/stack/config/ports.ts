@@ -7,6 +7,12 @@
 export const PORT_MIN = 1024;
 export const PORT_MAX = 65535;
 
+/**
+ * The ports listener listens on each function's port inside its container, where
+ * Caddy's admin API holds this one (localhost:2019): no function may use it.
+ */
+export const CADDY_ADMIN_PORT = 2019;
+
 /** Default function ports are picked from [DEFAULT_PORT_BASE, DEFAULT_PORT_BASE + DEFAULT_PORT_SPAN). */
 export const DEFAULT_PORT_BASE = 8100;
 export const DEFAULT_PORT_SPAN = 800;

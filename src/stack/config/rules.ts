@@ -8,7 +8,8 @@ export const STACK_FILE = 'faaso.yml';
 /** The fields faaso.yml may have, at each level; anything else is a typo and an error. */
 export const STACK_KEYS: readonly string[] = ['routes', 'proxy', 'bind', 'registry', 'functions'];
 export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids'];
-export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas'];
+export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas', 'update'];
+export const UPDATE_KEYS: readonly string[] = ['parallelism'];
 
 /** Loopback by default: nothing is reachable from other machines unless the user says so. */
 export const DEFAULT_BIND = '127.0.0.1';
@@ -44,10 +45,22 @@ export const CPUS_MAX = 64;
 export const PIDS_MIN = 16;
 export const PIDS_MAX = 65536;
 
-/** The compose service of faaso's Caddy proxy. */
+/**
+ * Replicas of one function on one machine. Each is a container (12-20 MB idle
+ * for the examples); past a few dozen a function wants more machines (Swarm),
+ * not more copies on one.
+ */
+export const REPLICAS_MIN = 1;
+export const REPLICAS_MAX = 32;
+/** Replicas a rolling update replaces at a time (update.parallelism), default 1. */
+export const DEFAULT_PARALLELISM = 1;
+
+/** The compose service of faaso's Caddy proxy (the routes). */
 export const PROXY_SERVICE = 'proxy';
+/** The compose service that serves every function's own port. */
+export const PORTS_SERVICE = 'ports';
 /** Compose service names faaso uses itself; a function cannot be called this. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = [PROXY_SERVICE];
+export const RESERVED_SERVICE_NAMES: readonly string[] = [PORTS_SERVICE, PROXY_SERVICE];
 
 /** "/sum/" and "/SUM" are the same route to Caddy: one key per route. */
 export function routeKey(path: string): string {

@@ -6,8 +6,8 @@ import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, t
 import { readBind, readLimits, readPort, readRegistry } from './fields.ts';
 import { readDeploySettings, type DeploySettings } from './functions.ts';
 import { readRoutes } from './routes.ts';
-import { DEFAULT_BIND, DEFAULT_LIMITS, DEFAULT_PROXY_PORT, PROXY_KEYS, STACK_KEYS } from './rules.ts';
-import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN } from './ports.ts';
+import { DEFAULT_BIND, DEFAULT_LIMITS, DEFAULT_PARALLELISM, DEFAULT_PROXY_PORT, PROXY_KEYS, STACK_KEYS } from './rules.ts';
+import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, CADDY_ADMIN_PORT } from './ports.ts';
 import type { FunctionDeployConfig, Limits, StackConfig } from '../types.ts';
 
 export interface StackContext {
@@ -84,7 +84,12 @@ function assignPorts(
     const s = settings.get(name);
     if (s?.port === undefined) continue;
     const field = fieldPath(fieldPath('functions', name), 'port');
-    const taken = s.port === proxyPort ? 'the proxy (proxy.port)' : (reserved.get(s.port) ?? owner.get(s.port));
+    const taken =
+      s.port === proxyPort
+        ? 'the proxy (proxy.port)'
+        : s.port === CADDY_ADMIN_PORT
+          ? "Caddy's admin API inside faaso's ports listener, which listens on every function's port"
+          : (reserved.get(s.port) ?? owner.get(s.port));
     if (taken !== undefined) {
       p.add(field, `port ${s.port} is already used by ${taken}; pick another`);
       continue;
@@ -142,7 +147,14 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
 
   const functions: FunctionDeployConfig[] = names.map((name) => {
     const s = settings.get(name);
-    return { name, port: ports.get(name)!, env: s?.env ?? {}, limits: s?.limits ?? { ...DEFAULT_LIMITS } };
+    return {
+      name,
+      port: ports.get(name)!,
+      env: s?.env ?? {},
+      limits: s?.limits ?? { ...DEFAULT_LIMITS },
+      replicas: s?.replicas ?? 1,
+      parallelism: s?.parallelism ?? DEFAULT_PARALLELISM,
+    };
   });
   return {
     config: {

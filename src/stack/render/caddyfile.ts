@@ -1,57 +1,50 @@
-// StackPlan → Caddyfile for faaso's proxy (Debian's Caddy 2.6.2). Pure and
-// deterministic: same plan, same bytes, already in `caddy fmt` layout (tabs) so
-// `caddy validate` has nothing to warn about. Every value that lands in the text
-// is checked against a strict pattern first, so no route or name can smuggle
-// Caddyfile syntax (braces, quotes, spaces, newlines) into the config.
+// StackPlan → the two Caddyfiles of faaso's proxy image (Caddy 2.11): the routes
+// (one site on the proxy port) and the functions' own ports (one site per
+// function port, served by the `ports` service). Pure and deterministic: same
+// plan, same bytes, already in `caddy fmt` layout (tabs) so `caddy validate` has
+// nothing to warn about. Every value that lands in the text is checked against a
+// strict pattern first, so no route or name can smuggle Caddyfile syntax
+// (braces, quotes, spaces, newlines) into the config.
 import { FUNCTION_PORT } from '../../function/contract.ts';
+import { CADDY_ADMIN_PORT } from '../config/ports.ts';
 import type { StackPlan } from '../types.ts';
 
 /** Port the proxy listens on inside its container (published as proxy.port). */
 export const PROXY_LISTEN_PORT = 8080;
-/** Admin API: loopback inside the proxy container only, never published. */
-export const PROXY_ADMIN = 'localhost:2019';
+/** Admin API: loopback inside the proxy containers only, never published. */
+export const PROXY_ADMIN = `localhost:${CADDY_ADMIN_PORT}`;
 /** The proxy's own health endpoint (image HEALTHCHECK and compose healthcheck). */
 export const PROXY_HEALTH_PATH = '/__faaso/health';
-
-export interface CaddyfileOptions {
-  /**
-   * Per function, the upstreams to use instead of `<function>:3000`, e.g. during a
-   * redeploy `["faaso-standby-sum:3000", "sum:3000"]`. Order matters: the first
-   * healthy upstream takes all traffic, the others are fallbacks (lb_policy first).
-   */
-  upstreams?: Record<string, string[]>;
-}
+/** The routes' config, in compose/caddy/ (mounted on /etc/faaso/caddy). */
+export const ROUTES_CADDYFILE = 'Caddyfile';
+/** The own ports' config, beside it. */
+export const PORTS_CADDYFILE = 'ports.Caddyfile';
+/** How often the proxies ask Docker's DNS for a function's replicas. */
+export const DNS_REFRESH_MS = 500;
 
 // Same character set the faaso.yml loader allows; no `*`, so a route is always a literal prefix.
 const PATH_RE = /^\/[A-Za-z0-9._~/-]*$/;
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// host:port of a container on the compose network (compose v1 names use `_`).
-const UPSTREAM_RE = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,253}[A-Za-z0-9])?:([1-9][0-9]{0,4})$/;
 
 export function assertRoutePath(p: string): void {
   if (!PATH_RE.test(p)) throw new Error(`caddyfile: route path ${JSON.stringify(p)} must match ${PATH_RE}`);
   if (p !== '/' && p.endsWith('/')) throw new Error(`caddyfile: route path ${JSON.stringify(p)} must not end with /`);
-  if (
-    p
-      .split('/')
-      .slice(1)
-      .some((seg) => seg === '' || seg === '.' || seg === '..') &&
-    p !== '/'
-  ) {
+  const segments = p.split('/').slice(1);
+  if (p !== '/' && segments.some((seg) => seg === '' || seg === '.' || seg === '..')) {
     throw new Error(`caddyfile: route path ${JSON.stringify(p)} has an empty, . or .. segment`);
   }
   const lower = p.toLowerCase();
-  if (lower === '/__faaso' || lower.startsWith('/__faaso/'))
+  if (lower === '/__faaso' || lower.startsWith('/__faaso/')) {
     throw new Error(`caddyfile: route path ${JSON.stringify(p)} is reserved for the proxy`);
+  }
 }
 
 export function assertFunctionName(n: string): void {
   if (!NAME_RE.test(n)) throw new Error(`caddyfile: function name ${JSON.stringify(n)} is not a DNS label`);
 }
 
-export function assertUpstream(u: string): void {
-  const m = UPSTREAM_RE.exec(u);
-  if (!m || Number(m[2]) > 65535) throw new Error(`caddyfile: upstream ${JSON.stringify(u)} must be host:port`);
+export function assertPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`caddyfile: port ${port} is not a TCP port`);
 }
 
 /** Longest path first (so /api/v2 wins over /api), then by path for stable output. */
@@ -59,147 +52,157 @@ export function routeOrder(a: { path: string }, b: { path: string }): number {
   return b.path.length - a.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
-// Why these settings (each measured against Debian's Caddy 2.6.2):
-// - A restarting function (crash → restart ≈0.5 s) costs latency, not errors: dial
-//   errors are retried for every method every 100 ms within lb_try_duration. After a
-//   connection was made, 2.6 retries only GET (its default retry_match), so a POST
-//   is never sent twice.
-// - Active checks on /ping take a hung or dead instance out of rotation.
-// - lb_policy first: the list order is the preference (a redeploy lists the standby
-//   first, so the old container gets no new requests before it is stopped). 2.6's
-//   round_robin can return "no upstreams available" under concurrency while one of
-//   two upstreams is down (measured: 1750 POSTs answered 503).
-// - Passive checks only when there is another upstream to steer to (the standby
-//   during a redeploy). With a single upstream they would hurt: 2.6 does not retry
-//   non-GET requests once every upstream is marked down ("no upstreams available",
-//   caddy#5838, fixed in 2.7.5), so one restart turned >1000 POSTs into instant 503s.
-//   They count proxy errors only, never status codes: a 500 from the function's own
-//   handler is its answer, not a reason to take the route down.
-// - Upstream keep-alive (90 s) stays below the function servers' 150 s idle timeout,
-//   so Caddy, not the function, closes idle connections.
-// - keepalive_idle_conns_per_host 32: without it 2.6.2 keeps Go's default of 2 idle
-//   connections per upstream, so under concurrent load most requests dial a new
-//   connection (and resolve the name through Docker's DNS). Measured with wrk, 32
-//   connections to each example's /ping for 4 s: 500-2000 upstream connections
-//   opened before, 34-83 after; Caddy's CPU per request 33-55 % lower, proxied
-//   throughput 1.6-2.8× (bench/proxy.mjs measures the result).
-function reverseProxy(upstreams: string[]): string[] {
-  const passive = upstreams.length > 1 ? ['\t\t\tfail_duration 2s', '\t\t\tmax_fails 1'] : [];
-  return [
-    `\t\treverse_proxy ${upstreams.join(' ')} {`,
-    '\t\t\tlb_policy first',
-    '\t\t\tlb_try_duration 5s',
-    '\t\t\tlb_try_interval 100ms',
-    '\t\t\thealth_uri /ping',
-    '\t\t\thealth_interval 1s',
-    '\t\t\thealth_timeout 2s',
-    ...passive,
-    '\t\t\ttransport http {',
-    '\t\t\t\tdial_timeout 1s',
-    '\t\t\t\tkeepalive 90s',
-    '\t\t\t\tkeepalive_idle_conns_per_host 32',
-    '\t\t\t}',
-    '\t\t}',
+/**
+ * The upstreams of one function: every running replica, found through Docker's
+ * DNS (the compose service name resolves to each of its containers), so scaling
+ * and rolling updates change what Caddy proxies to without a reload — a reload
+ * closes every idle client keep-alive connection, and a client that does not
+ * retry sees that as an error.
+ * - refresh 500ms: a new replica gets requests within half a second of
+ *   starting (`up` waits that long before it drains an old one); a stopped one
+ *   leaves the list as fast (its address then times out dials, retried).
+ * - Passive health (max_fails 1, fail_duration 1s): an address that refused a
+ *   dial (a replica still starting, or draining after SIGTERM: its server has
+ *   closed its listener) or reset a request is skipped for a second instead of
+ *   being picked again. Status codes never count: a 500 is the handler's answer.
+ * - Retries for 5 s, every 25 ms: a dial error is retried for every method (no
+ *   request was sent); a request that was sent is retried only if it is a GET,
+ *   so a POST is never executed twice. "No upstreams" (every replica down for a
+ *   moment, e.g. the only one restarting) is retried for every method.
+ * - least_conn: a slow handler does not pile requests on one replica.
+ * - dial_timeout 500ms: a replica's address can outlive it for up to `refresh`;
+ *   a dial to an address nobody has any more gets no answer at all, so it must
+ *   give up quickly (local dials take well under a millisecond).
+ * - Upstream keep-alive 90 s, below the function servers' 150 s idle timeout, so
+ *   Caddy, not the function, closes idle connections; 32 idle connections per
+ *   replica (Go's default of 2 made most requests dial anew under load).
+ */
+function reverseProxy(fn: string, indent: string): string[] {
+  const lines = [
+    'reverse_proxy {',
+    `\tdynamic a ${fn} ${FUNCTION_PORT} {`,
+    `\t\trefresh ${DNS_REFRESH_MS}ms`,
+    '\t}',
+    '\tlb_policy least_conn',
+    '\tlb_try_duration 5s',
+    '\tlb_try_interval 25ms',
+    '\tfail_duration 1s',
+    '\tmax_fails 1',
+    '\ttransport http {',
+    '\t\tdial_timeout 500ms',
+    '\t\tkeepalive 90s',
+    '\t\tkeepalive_idle_conns_per_host 32',
+    '\t}',
+    '}',
   ];
+  return lines.map((l) => indent + l);
 }
 
-// The access log (one JSON line per request on stdout) is on unless faaso.yml says
-// `proxy: {access_log: false}`. It is what users expect to see in `logs proxy`, but it
-// is the largest per-request cost left in the proxy. Measured with wrk (32
-// connections, side by side on one 2-core box): Caddy 140 µs of CPU per request
-// without it, 178 µs with it, plus ~65 µs in dockerd and ~40 µs in containerd-shim,
-// which carry every line into Docker's json-file log (~650 bytes per request, not
-// rotated by default); 25 % fewer requests per second through the proxy.
-// Caddy's own messages (startup, reloads, errors) go to stdout either way.
+/**
+ * The access log (one JSON line per request on stdout) is on unless faaso.yml
+ * says `proxy: {access_log: false}`: it is what users look at first in `logs
+ * proxy`, and the largest per-request cost left in the proxy (see README,
+ * Performance). Caddy's own messages go to stdout either way.
+ */
 function accessLog(plan: StackPlan): string[] {
   if (plan.proxy.accessLog === false) return [];
   return ['\tlog {', '\t\toutput stdout', '\t\tformat json', '\t}', ''];
 }
 
-export function renderCaddyfile(plan: StackPlan, opts: CaddyfileOptions = {}): string {
+const HEADER = '# Generated by faaso from faaso.yml: do not edit, changes are overwritten.';
+
+const GLOBAL_OPTIONS = [
+  '{',
+  `\tadmin ${PROXY_ADMIN}`,
+  '\tauto_https off',
+  // In-flight requests get this long to finish when a reload retires the old config.
+  '\tgrace_period 30s',
+  '\tlog {',
+  '\t\toutput stdout',
+  '\t\tformat json',
+  '\t}',
+  '\tservers {',
+  '\t\ttimeouts {',
+  '\t\t\tread_header 10s',
+  '\t\t\tread_body 60s',
+  '\t\t\tidle 2m',
+  '\t\t}',
+  '\t}',
+  '}',
+];
+
+const HEALTH_HANDLER = [`\thandle ${PROXY_HEALTH_PATH} {`, '\t\tskip_log', '\t\trespond "ok" 200', '\t}'];
+
+// The 404 names the path only when it is made of characters that need no JSON
+// escaping (checked by CEL on the very placeholder that is echoed); anything
+// else gets the generic message, so user input never breaks the JSON.
+const NOT_FOUND = [
+  '\t@plainpath expression `{path}.matches("^[A-Za-z0-9._~/-]*$")`',
+  '\thandle @plainpath {',
+  '\t\theader Content-Type application/json',
+  '\t\trespond `\\{"error":"no route for {http.request.uri.path}"\\}` 404',
+  '\t}',
+  '',
+  '\thandle {',
+  '\t\theader Content-Type application/json',
+  '\t\trespond `\\{"error":"no route"\\}` 404',
+  '\t}',
+];
+
+function checkRoutes(plan: StackPlan): void {
   const served = new Set(plan.services.map((s) => s.name));
   const seen = new Map<string, string>();
   for (const r of plan.routes) {
     assertRoutePath(r.path);
     assertFunctionName(r.function);
-    if (!served.has(r.function))
-      throw new Error(`caddyfile: route ${r.path} names ${r.function}, which has no service in the plan`);
+    if (!served.has(r.function)) throw new Error(`caddyfile: route ${r.path} names ${r.function}, which has no service in the plan`);
     // Caddy's path matcher ignores case, so /Sum and /sum would shadow each other.
     const key = r.path.toLowerCase();
-    if (seen.has(key))
-      throw new Error(
-        `caddyfile: route ${r.path} duplicates ${seen.get(key)} (Caddy matches paths case-insensitively)`,
-      );
+    if (seen.has(key)) throw new Error(`caddyfile: route ${r.path} duplicates ${seen.get(key)} (Caddy matches paths case-insensitively)`);
     seen.set(key, r.path);
   }
-  for (const [fn, list] of Object.entries(opts.upstreams ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    assertFunctionName(fn);
-    if (list.length === 0) throw new Error(`caddyfile: upstreams for ${fn} is empty`);
-    list.forEach(assertUpstream);
-    if (new Set(list).size !== list.length) throw new Error(`caddyfile: upstreams for ${fn} repeat an entry`);
-  }
+}
 
+/** The routes: compose/caddy/Caddyfile. */
+export function renderCaddyfile(plan: StackPlan): string {
+  checkRoutes(plan);
   const lines = [
-    '# Generated by faaso from faaso.yml: do not edit, changes are overwritten.',
-    '{',
-    `\tadmin ${PROXY_ADMIN}`,
-    '\tauto_https off',
-    // In-flight requests get this long to finish when a reload retires the old config.
-    '\tgrace_period 30s',
-    '\tlog {',
-    '\t\toutput stdout',
-    '\t\tformat json',
-    '\t}',
-    '\tservers {',
-    '\t\ttimeouts {',
-    '\t\t\tread_header 10s',
-    '\t\t\tread_body 60s',
-    '\t\t\tidle 2m',
-    '\t\t}',
-    '\t}',
-    '}',
+    HEADER,
+    ...GLOBAL_OPTIONS,
     '',
-    // Exactly one site, so one server. When a reload fails to bind its second
-    // server, Caddy 2.6.2 leaves the first one it started serving on the shared
-    // listener with its handlers already cleaned up (503 for part of the traffic
-    // until the proxy restarts). With one server a failed bind starts nothing.
+    // Exactly one site, so one server: when a reload fails to bind a second
+    // server, Caddy can leave the first one it started serving with its
+    // handlers already cleaned up. With one server a failed bind starts nothing.
     `:${PROXY_LISTEN_PORT} {`,
     ...accessLog(plan),
-    `\thandle ${PROXY_HEALTH_PATH} {`,
-    '\t\tskip_log',
-    '\t\trespond "ok" 200',
-    '\t}',
+    ...HEALTH_HANDLER,
   ];
-
-  const routes = [...plan.routes].sort(routeOrder);
-  routes.forEach((r, i) => {
-    const upstreams = opts.upstreams?.[r.function] ?? [`${r.function}:${FUNCTION_PORT}`];
+  [...plan.routes].sort(routeOrder).forEach((r, i) => {
     const matcher = `@route${i + 1}`;
     lines.push('', `\t# ${r.path} -> ${r.function}`);
-    if (r.path === '/') {
-      lines.push(`\t${matcher} path /*`, `\thandle ${matcher} {`);
-    } else {
-      lines.push(`\t${matcher} path ${r.path} ${r.path}/*`, `\thandle ${matcher} {`, `\t\turi strip_prefix ${r.path}`);
-    }
-    lines.push(...reverseProxy(upstreams), '\t}');
+    if (r.path === '/') lines.push(`\t${matcher} path /*`, `\thandle ${matcher} {`);
+    else lines.push(`\t${matcher} path ${r.path} ${r.path}/*`, `\thandle ${matcher} {`, `\t\turi strip_prefix ${r.path}`);
+    lines.push(...reverseProxy(r.function, '\t\t'), '\t}');
   });
+  lines.push('', ...NOT_FOUND, '}');
+  return `${lines.join('\n')}\n`;
+}
 
-  // The 404 names the path only when it is made of characters that need no JSON
-  // escaping (checked by CEL on the very placeholder that is echoed); anything
-  // else gets the generic message, so user input never breaks the JSON.
-  lines.push(
-    '',
-    '\t@plainpath expression `{path}.matches("^[A-Za-z0-9._~/-]*$")`',
-    '\thandle @plainpath {',
-    '\t\theader Content-Type application/json',
-    '\t\trespond `\\{"error":"no route for {http.request.uri.path}"\\}` 404',
-    '\t}',
-    '',
-    '\thandle {',
-    '\t\theader Content-Type application/json',
-    '\t\trespond `\\{"error":"no route"\\}` 404',
-    '\t}',
-    '}',
-  );
+/**
+ * The functions' own ports: compose/caddy/ports.Caddyfile, served by the `ports`
+ * service. Each function's port balances over its replicas exactly like its
+ * routes do, so it keeps answering through scaling and rolling updates. This
+ * config changes only with the set of functions and ports, and the ports service
+ * is then recreated (Docker publishes ports per container), never reloaded. It
+ * listens on the functions' host port numbers inside its container too, so any
+ * port a function may have is free there; its health is Caddy's admin API.
+ */
+export function renderPortsCaddyfile(plan: StackPlan): string {
+  const lines = [HEADER, ...GLOBAL_OPTIONS];
+  for (const s of [...plan.services].sort((a, b) => a.port - b.port)) {
+    assertFunctionName(s.name);
+    assertPort(s.port);
+    lines.push('', `# ${s.name}`, `:${s.port} {`, ...accessLog(plan), ...reverseProxy(s.name, '\t'), '}');
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,166 @@
+// The one executor of a StepPlan: each step becomes its commands (argv builders
+// only), run through the one command runner. The functions phase runs its
+// tracks side by side; when a step fails there, every touched function is put
+// back as it was (steps.ts rollbackTrack) with the previous compose file, and
+// nothing after that phase runs: routes, removals and proxies stay as they were.
+import { UserError } from '../errors.ts';
+import { run, type RunResult } from '../exec/runner.ts';
+import { dockerRm, dockerStop } from '../docker/argv.ts';
+import { STOP_GRACE_SECONDS } from '../function/contract.ts';
+import { failureLine } from '../util/text.ts';
+import { runPool } from '../util/pool.ts';
+import { composeDown, composeRecreate, composeScale, composeUpAll, type ComposeTarget } from './argv.ts';
+import { writeStackFiles, type StackFiles } from './files.ts';
+import { UP_STATES, type ContainerObservation } from './inspect.ts';
+import { observeStack } from './observe.ts';
+import { reloadProxy } from './proxy.ts';
+import { waitReady } from './ready.ts';
+import { DNS_REFRESH_MS } from './render/caddyfile.ts';
+import { rollbackTrack, type Step, type StepPlan } from './steps.ts';
+
+type Log = (line: string) => void;
+
+export interface ExecContext {
+  target: ComposeTarget;
+  /** The new files, written by `write` and `reload-routes` steps. */
+  files: StackFiles;
+  /** The files as they were, put back on a rollback. */
+  previous: Partial<StackFiles>;
+  /** Every container of the project before the plan ran. */
+  before: readonly ContainerObservation[];
+  /** Per function, the config label of its replicas in the previous compose file. */
+  previousConfigs: ReadonlyMap<string, string>;
+  log: Log;
+  /** How long a new replica may take to answer /ping. */
+  readyTimeoutMs?: number;
+  /** Tracks run side by side in the functions phase. */
+  jobs?: number;
+}
+
+/** A step that failed: what it was doing and why, with the logs that explain it. */
+class StepFailure extends Error {
+  constructor(
+    readonly step: Step,
+    message: string,
+    readonly detail = '',
+  ) {
+    super(message);
+  }
+}
+
+/** Long enough for the proxies' DNS view (refreshed every DNS_REFRESH_MS) to include a new replica. */
+export const ROTATE_MS = DNS_REFRESH_MS + 200;
+const READY_TIMEOUT_MS = 60_000;
+
+async function checked(step: Step, argv: string[], what: string): Promise<RunResult> {
+  const r = await run(argv, { timeoutMs: 300_000 });
+  if (r.exitCode !== 0) throw new StepFailure(step, `${what} failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
+  return r;
+}
+
+const short = (ids: readonly string[]): string => ids.map((id) => id.slice(0, 12)).join(', ');
+
+async function runStep(step: Step, ctx: ExecContext): Promise<void> {
+  const { target, log } = ctx;
+  switch (step.kind) {
+    case 'write':
+      return writeStackFiles(target, Object.fromEntries(step.files.map((f) => [f, ctx.files[f]])));
+    case 'remove':
+      if (step.containers.length > 0) await checked(step, dockerRm(...step.containers), `removing ${short(step.containers)}`);
+      return;
+    case 'start':
+      await checked(step, composeScale(target, step.fn, step.scale), `starting ${step.fn} (${step.scale} replica(s))`);
+      return;
+    case 'ready': {
+      const r = await waitReady({ project: target.project, fn: step.fn, config: step.config, except: step.except, count: step.count, timeoutMs: ctx.readyTimeoutMs ?? READY_TIMEOUT_MS });
+      if (!r.ok) throw new StepFailure(step, `${step.fn}: the new replica never became ready: ${r.why}`, r.logs);
+      return;
+    }
+    case 'rotate':
+      await new Promise((res) => setTimeout(res, ROTATE_MS));
+      return;
+    case 'drain':
+      if (step.containers.length === 0) return;
+      log(`${step.fn}: draining ${short(step.containers)}…`);
+      await checked(step, dockerStop(step.containers, STOP_GRACE_SECONDS), `stopping ${short(step.containers)}`);
+      return;
+    case 'reload-routes': {
+      const proxy = (await observeStack(target.project)).find((c) => c.role === 'proxy' && c.status === 'running');
+      if (!proxy) throw new StepFailure(step, 'the proxy is not running');
+      await writeStackFiles(target, { caddyfile: ctx.files.caddyfile });
+      const res = await reloadProxy(proxy.name);
+      if (!res.ok) {
+        if (ctx.previous.caddyfile !== undefined) await writeStackFiles(target, { caddyfile: ctx.previous.caddyfile });
+        throw new UserError(`Caddy refused the new routes: ${res.error}`, 'the previous routes keep serving');
+      }
+      log(`proxy: routes reloaded in ${res.ms} ms`);
+      return;
+    }
+    case 'recreate':
+      log(`${step.service}: recreating it (${step.why}); ${step.service === 'proxy' ? 'routes are' : "the functions' own ports are"} down for a moment…`);
+      await checked(step, composeRecreate(target, step.service), `recreating the ${step.service}`);
+      return;
+    case 'start-all': {
+      const r = await run(composeUpAll(target), { timeoutMs: 600_000 });
+      if (r.exitCode !== 0) {
+        // Nothing was serving before: leave nothing half-started behind.
+        await run(composeDown(target));
+        throw new StepFailure(step, `starting the stack failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
+      }
+      return;
+    }
+  }
+}
+
+async function runTrack(steps: readonly Step[], ctx: ExecContext, aborted: () => boolean): Promise<void> {
+  for (const step of steps) {
+    if (aborted()) return;
+    await runStep(step, ctx);
+  }
+}
+
+/** Puts every touched function back: the previous files, then per function its old replicas back and the new ones out. */
+async function rollBack(plan: StepPlan, ctx: ExecContext): Promise<string[]> {
+  await writeStackFiles(ctx.target, { compose: ctx.previous.compose, env: ctx.previous.env, ports: ctx.previous.ports });
+  const now = await observeStack(ctx.target.project);
+  const tracks = plan.touched.map((fn) => {
+    const before = ctx.before.filter((c) => c.role === 'function' && c.fn === fn && UP_STATES.has(c.status));
+    const mine = now.filter((c) => c.role === 'function' && c.fn === fn).map((c) => ({ id: c.id, running: UP_STATES.has(c.status) }));
+    return rollbackTrack(fn, before, mine, ctx.previousConfigs.get(fn) ?? '');
+  });
+  const results = await runPool(tracks, ctx.jobs ?? 4, (t) => runTrack(t, ctx, () => false));
+  return results.flatMap((r, i) => (r.ok ? [] : [`${plan.touched[i]}: ${(r.error as Error).message}`]));
+}
+
+function describe(err: unknown): string {
+  if (err instanceof StepFailure) return err.detail ? `${err.message}\n${err.detail}` : err.message;
+  return (err as Error)?.message ?? String(err);
+}
+
+export async function executePlan(plan: StepPlan, ctx: ExecContext): Promise<void> {
+  for (const phase of plan.phases) {
+    if (phase.name !== 'functions') {
+      for (const track of phase.tracks) await runTrack(track, ctx, () => false);
+      continue;
+    }
+    let failed = false;
+    const results = await runPool(phase.tracks, ctx.jobs ?? 4, async (track) => {
+      try {
+        await runTrack(track, ctx, () => failed);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    });
+    const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
+    if (errors.length === 0) continue;
+    ctx.log(`rolling back ${plan.touched.join(', ')}…`);
+    const undone = await rollBack(plan, ctx);
+    const bug = errors.find((e) => !(e instanceof StepFailure));
+    if (bug !== undefined) throw bug;
+    throw new UserError(
+      `${errors.map(describe).join('\n')}\nrolled back: the replicas that ran before serve as before${undone.length > 0 ? `, except:\n${undone.join('\n')}` : ''}`,
+      'fix the function (its image passed its tests, so check env and limits in faaso.yml), then run up again',
+    );
+  }
+}
