@@ -6,12 +6,38 @@
 //
 // This file uses no import/require statements, only import(), so it runs the
 // same whether the function's package.json makes .js files CommonJS or ESM.
+//
+// On SIGTERM or SIGINT the server drains instead of dying: the proxy finds
+// replicas through Docker's DNS, which drops one only once its container has
+// stopped, and it retries a request elsewhere only when it could not connect.
+// So the listening socket is closed at once (new connections are refused, which
+// the proxy retries), requests in flight and requests on already-open connections
+// are answered with `Connection: close`, idle connections are closed once quiet,
+// and the process exits when none is left, or after FAASO_DRAIN_SECONDS (default
+// 10) at the latest.
 
 const PORT = Number(process.env.PORT || 3000);
 const MAX_BODY = 16 * 1024 * 1024;
 // Longer than a proxy's idle keep-alive (Caddy: 2 min), so the proxy, not this
 // server, closes idle connections and never reuses one being closed.
 const KEEP_ALIVE_MS = 150_000;
+// During a drain an idle keep-alive connection is closed only after this long
+// without a request, so a client that just got a response and is about to reuse
+// the connection is not cut off as it sends.
+const DRAIN_QUIET_MS = 500;
+const DRAIN_SECONDS_DEFAULT = 10;
+
+/** Set when SIGTERM or SIGINT starts the drain: { start } (performance.now()). */
+let drain = null;
+
+/** FAASO_DRAIN_SECONDS: how long a drain may take at most (0-3600 s). */
+function drainSeconds() {
+  const raw = (process.env.FAASO_DRAIN_SECONDS || '').trim();
+  if (raw === '') return DRAIN_SECONDS_DEFAULT;
+  if (/^[0-9]+(\.[0-9]+)?$/.test(raw) && Number(raw) <= 3600) return Number(raw);
+  console.error(`faaso: FAASO_DRAIN_SECONDS=${JSON.stringify(raw)} is not a number of seconds from 0 to 3600; using ${DRAIN_SECONDS_DEFAULT}`);
+  return DRAIN_SECONDS_DEFAULT;
+}
 
 /** Thrown by req.json() for a body that is not JSON: answered with 400. */
 class BadRequest extends Error {}
@@ -96,6 +122,9 @@ function send(res, [status, headers, body]) {
   delete out['content-length'];
   delete out['transfer-encoding'];
   if (!noBody) out['content-length'] = String(body.length);
+  // During a drain every response is its connection's last: node closes the
+  // connection after it, and the client knows not to send another request on it.
+  if (drain) out.connection = 'close';
   res.writeHead(status, out);
   res.end(noBody ? undefined : body);
 }
@@ -139,22 +168,64 @@ async function healthcheck(http) {
   process.exit(ok ? 0 : 1);
 }
 
+const seconds = (ms) => (ms / 1000).toFixed(1);
+
 async function main() {
   const http = await import('node:http');
   if (process.argv.includes('--healthcheck')) return healthcheck(http);
-  // As PID 1 there are no default signal actions: install them explicitly, and
-  // before the handler's import, which may be slow. Idle keep-alive connections
-  // are closed at once; requests in flight get a moment to finish.
-  let server;
-  const stop = () => {
-    if (!server) process.exit(0);
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 800).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const net = await import('node:net');
 
+  // Open connections, each with { requests: in flight, idleSince: when its last
+  // response was done, bytesRead: socket.bytesRead then, closing }.
+  const conns = new Map();
+  let server;
+
+  // Busy while a request on it is handled, or being read: node emits nothing
+  // before a request's headers are complete, but the socket's byte count moves.
+  const isQuiet = (socket, c, now) =>
+    c.requests === 0 && socket.bytesRead === c.bytesRead && now - Math.max(c.idleSince, drain.start) >= DRAIN_QUIET_MS;
+
+  const closeQuiet = () => {
+    const now = performance.now();
+    for (const [socket, c] of conns) {
+      if (c.closing || !isQuiet(socket, c, now)) continue;
+      c.closing = true;
+      // A FIN, then close: no reset, as an idle connection has nothing left unread.
+      socket.end(() => socket.destroy());
+    }
+  };
+
+  const exitIfDrained = () => {
+    if (!drain || conns.size > 0) return;
+    console.log(`faaso: drained in ${seconds(performance.now() - drain.start)}s`);
+    process.exit(0);
+  };
+
+  const startDrain = (signal, limit) => {
+    if (drain) return; // a second signal changes nothing
+    if (!server || !server.listening) process.exit(0); // still loading: nothing to drain
+    drain = { start: performance.now() };
+    // Stop accepting: new connection attempts are refused from here on. Not
+    // server.close(), which (Node >= 19) also destroys idle connections at once.
+    net.Server.prototype.close.call(server);
+    console.log(`faaso: ${signal}: draining ${conns.size} connection(s)`);
+    setInterval(closeQuiet, 50);
+    setTimeout(() => {
+      console.log(`faaso: drain deadline reached after ${seconds(performance.now() - drain.start)}s, closing ${conns.size} connection(s)`);
+      for (const socket of conns.keys()) socket.destroy();
+      process.exit(0);
+    }, limit * 1000);
+    exitIfDrained();
+  };
+
+  // As PID 1 there are no default signal actions: install them explicitly, and
+  // before the handler's import, which may be slow.
+  const limit = drainSeconds();
+  process.on('SIGTERM', () => startDrain('SIGTERM', limit));
+  process.on('SIGINT', () => startDrain('SIGINT', limit));
+
+  // The handler is loaded before the port is bound: a function whose handler
+  // fails to load never accepts a connection.
   const path = await import('node:path');
   const { pathToFileURL } = await import('node:url');
   const file = path.join(path.dirname(path.resolve(process.argv[1])), 'handler.js');
@@ -162,6 +233,13 @@ async function main() {
   if (!handle) throw new Error(`${file} must export a function handle(req) (or export it as default)`);
 
   server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, async (req, res) => {
+    const c = conns.get(req.socket);
+    c.requests += 1;
+    res.on('close', () => {
+      c.requests -= 1;
+      c.idleSince = performance.now();
+      c.bytesRead = req.socket.bytesRead;
+    });
     let reply;
     try {
       const raw = await readBody(req);
@@ -170,6 +248,7 @@ async function main() {
         return send(res, jsonError(413, `request body larger than ${MAX_BODY} bytes`));
       }
       if (req.method === 'GET' && (req.url === '/ping' || req.url.startsWith('/ping?'))) {
+        if (drain) return send(res, jsonError(503, 'draining')); // health checks: send no more traffic here
         return send(res, [200, { 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('pong')]);
       }
       reply = await toReply(await handle(makeRequest(req, raw)));
@@ -181,6 +260,13 @@ async function main() {
       }
     }
     if (!res.headersSent && !res.destroyed) send(res, reply);
+  });
+  server.on('connection', (socket) => {
+    conns.set(socket, { requests: 0, idleSince: performance.now(), bytesRead: 0, closing: false });
+    socket.on('close', () => {
+      conns.delete(socket);
+      exitIfDrained();
+    });
   });
   server.listen(PORT, '0.0.0.0', () => console.log(`faaso: node function listening on 0.0.0.0:${PORT}`));
 }

@@ -3,6 +3,14 @@
 Standard library only. GET /ping answers "pong" without calling the handler;
 every other request goes to handle(req). `server.py --healthcheck` exits 0 iff
 the running server answers GET /ping with 200.
+
+On SIGTERM or SIGINT the server drains instead of dying: the proxy finds replicas
+through Docker's DNS, which drops one only once its container has stopped, and it
+retries a request elsewhere only when it could not connect. So the listening socket
+is closed at once (new connections are refused, which the proxy retries), requests
+in flight and requests on already-open connections are answered with
+`Connection: close`, idle connections are closed once quiet, and the process exits
+when none is left, or after FAASO_DRAIN_SECONDS (default 10) at the latest.
 """
 
 import glob
@@ -11,8 +19,11 @@ import http.server
 import importlib
 import json
 import os
+import re
+import selectors
 import signal
 import site
+import socket
 import sys
 import threading
 import time
@@ -22,6 +33,23 @@ import urllib.parse
 PORT = int(os.environ.get("PORT", "3000"))
 MAX_BODY = 16 * 1024 * 1024
 APP_DIR = os.path.dirname(os.path.abspath(__file__))
+# During a drain an idle keep-alive connection is closed only after this long
+# without a request, so a client that just got a response and is about to reuse
+# the connection is not cut off as it sends.
+DRAIN_QUIET = 0.5
+DRAIN_SECONDS_DEFAULT = 10.0
+
+
+def drain_seconds():
+    """FAASO_DRAIN_SECONDS: how long a drain may take at most (0-3600 s)."""
+    raw = os.environ.get("FAASO_DRAIN_SECONDS", "").strip()
+    if raw == "":
+        return DRAIN_SECONDS_DEFAULT
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", raw) and float(raw) <= 3600:
+        return float(raw)
+    print(f"faaso: FAASO_DRAIN_SECONDS={json.dumps(raw)} is not a number of seconds from 0 to 3600; using {DRAIN_SECONDS_DEFAULT:g}",
+          file=sys.stderr, flush=True)
+    return DRAIN_SECONDS_DEFAULT
 
 
 class BadRequest(Exception):
@@ -122,11 +150,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # no access log; errors are logged below
         pass
 
+    def handle_one_request(self):
+        # Between requests a connection is idle: wait for the next request's first
+        # byte here, so the drain can tell an idle connection (which it may close)
+        # from one whose request is being read or handled (which it must not).
+        try:
+            if not self.rfile.peek(1):
+                self.close_connection = True  # EOF: the client (or the drain) closed it
+                return
+        except OSError:  # idle longer than `timeout`, or reset by the client
+            self.close_connection = True
+            return
+        self.server.conns.busy(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.conns.idle(self.connection)
+
+    def _read_exactly(self, length):
+        data = self.rfile.read(length)
+        if len(data) < length:  # never hand a handler a truncated body
+            raise ConnectionResetError("the connection closed in the middle of the request body")
+        return data
+
     def _read_body(self):
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
             parts, size = [], 0
             while True:
                 line = self.rfile.readline(1024)
+                if not line:
+                    raise ConnectionResetError("the connection closed in the middle of the request body")
                 length = int(line.split(b";")[0].strip() or b"0", 16)
                 if length == 0:
                     while self.rfile.readline(1024).strip():  # trailers
@@ -135,21 +188,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 size += length
                 if size > MAX_BODY:
                     return None
-                parts.append(self.rfile.read(length))
+                parts.append(self._read_exactly(length))
                 self.rfile.readline(1024)
         length = int(self.headers.get("content-length") or 0)
         if length > MAX_BODY:
             return None
-        return self.rfile.read(length) if length > 0 else b""
+        return self._read_exactly(length) if length > 0 else b""
 
     def _dispatch(self):
-        self.server.track(+1)
-        try:
-            self._serve()
-        finally:
-            self.server.track(-1)
-
-    def _serve(self):
         try:
             raw = self._read_body()
         except ValueError:
@@ -159,6 +205,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return self._send(*json_error(413, f"request body larger than {MAX_BODY} bytes"))
         if self.command == "GET" and urllib.parse.urlsplit(self.path).path == "/ping":
+            if self.server.draining:  # health checks: send no more traffic here
+                return self._send(*json_error(503, "draining"))
             return self._send(200, {"content-type": "text/plain; charset=utf-8"}, b"pong")
         headers = {}
         for key, value in self.headers.items():
@@ -182,9 +230,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _send(self, status, headers, data):
         self.send_response(status)
         no_body = status in (204, 304) or 100 <= status < 200
+        draining = self.server.draining
         for key, value in headers.items():
-            if key != "content-length":
+            if key != "content-length" and not (draining and key == "connection"):
                 self.send_header(key, value)
+        if draining:
+            # The connection's last response (send_header also sets close_connection):
+            # the client must not send another request on it.
+            self.send_header("connection", "close")
         if not no_body:
             self.send_header("content-length", str(len(data)))
         self.end_headers()
@@ -192,15 +245,95 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True  # open keep-alive connections must not delay exit
-    request_queue_size = 128
-    active = 0  # requests being handled, so a stop can let them finish
-    _lock = threading.Lock()
+class Connections:
+    """The server's open connections, each idle (since when) or busy (a request is
+    being read or handled), so a drain knows which ones it may close."""
 
-    def track(self, delta):
-        with self._lock:
-            self.active += delta
+    def __init__(self):
+        self.changed = threading.Condition()  # notified when a connection closes
+        self._idle_since = {}  # socket -> time.monotonic() it went idle; None while busy
+        self._closing = set()  # sockets the drain has shut down
+
+    def __len__(self):
+        with self.changed:
+            return len(self._idle_since)
+
+    def opened(self, sock):
+        with self.changed:
+            self._idle_since[sock] = time.monotonic()
+
+    def busy(self, sock):
+        with self.changed:
+            self._idle_since[sock] = None
+
+    def idle(self, sock):
+        with self.changed:
+            self._idle_since[sock] = time.monotonic()
+
+    def closed(self, sock):
+        with self.changed:
+            self._idle_since.pop(sock, None)
+            self._closing.discard(sock)
+            self.changed.notify_all()
+
+    def close_idle(self, quiet_since, quiet):
+        """Closes every connection idle for `quiet` seconds, counted from its last
+        response or from `quiet_since` (the drain's start), whichever is later."""
+        now = time.monotonic()
+        with self.changed:
+            for sock, idle_since in self._idle_since.items():
+                if idle_since is not None and sock not in self._closing and now - max(idle_since, quiet_since) >= quiet:
+                    self._shutdown(sock)
+
+    def close_all(self):
+        with self.changed:
+            for sock in self._idle_since:
+                if sock not in self._closing:
+                    self._shutdown(sock)
+
+    def _shutdown(self, sock):
+        # shutdown() sends a FIN (not a reset: an idle connection has nothing left
+        # unread) and wakes the connection's thread, which sees EOF and closes the
+        # socket itself.
+        self._closing.add(sock)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already reset by the client
+            pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a drain that reaches its deadline does not wait for them
+    request_queue_size = 128
+    draining = False  # set once, when a drain starts; read by the connection threads
+
+    def __init__(self, *args, **kwargs):
+        self.conns = Connections()
+        super().__init__(*args, **kwargs)
+
+    def accept(self):
+        """Accepts one pending connection and serves it on a thread of its own."""
+        try:
+            request, client_address = self.get_request()
+        except OSError:  # gone before the accept, or out of file descriptors
+            return
+        try:
+            self.process_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+            self.shutdown_request(request)
+
+    def process_request(self, request, client_address):
+        self.conns.opened(request)  # counted from the accept on
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        # Runs on the connection's thread once it is done: the connection counts as
+        # open until its socket is actually closed.
+        try:
+            super().shutdown_request(request)
+        finally:
+            self.conns.closed(request)
 
     def handle_error(self, request, client_address):
         # A client dropping a keep-alive connection is normal, not worth a traceback.
@@ -229,6 +362,44 @@ def healthcheck():
         return 1
 
 
+def serve_until_signal(server, wakeup):
+    """Accepts connections until SIGTERM or SIGINT arrives; returns its name.
+
+    The signal number comes from the wakeup socket (signal.set_wakeup_fd): it is
+    written the moment the signal arrives, whichever thread the signal interrupts,
+    and a connection that was ready in the same instant is still accepted."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(server.socket, selectors.EVENT_READ)
+        selector.register(wakeup, selectors.EVENT_READ)
+        while True:
+            ready = {key.fileobj for key, _ in selector.select()}
+            if server.socket in ready:
+                server.accept()
+            if wakeup in ready:
+                for signum in wakeup.recv(64):
+                    if signum in (signal.SIGTERM, signal.SIGINT):
+                        return signal.Signals(signum).name
+
+
+def drain(server, signame, limit):
+    """Stops accepting; returns once no connection is left, or after `limit` seconds."""
+    start = time.monotonic()
+    server.draining = True  # from now on every response carries Connection: close
+    server.server_close()  # new connection attempts are refused from here on
+    conns = server.conns
+    print(f"faaso: {signame}: draining {len(conns)} connection(s)", flush=True)
+    with conns.changed:
+        while len(conns):
+            elapsed = time.monotonic() - start
+            if elapsed >= limit:
+                print(f"faaso: drain deadline reached after {elapsed:.1f}s, closing {len(conns)} connection(s)", flush=True)
+                conns.close_all()
+                return
+            conns.close_idle(quiet_since=start, quiet=DRAIN_QUIET)
+            conns.changed.wait(min(0.05, limit - elapsed))
+    print(f"faaso: drained in {time.monotonic() - start:.1f}s", flush=True)
+
+
 HANDLE = None
 
 
@@ -237,30 +408,36 @@ def main():
     if "--healthcheck" in sys.argv[1:]:
         sys.exit(healthcheck())
 
-    def stop(signum, frame):
-        raise SystemExit(0)
+    serving = False
+
+    def on_signal(signum, frame):
+        # Before the server is set up there is nothing to drain: exit at once. From
+        # then on serve_until_signal() picks the signal up, and a second one during
+        # the drain changes nothing.
+        if not serving:
+            raise SystemExit(0)
 
     # As PID 1 there are no default signal actions: install them explicitly, and
     # before the handler's import, which may be slow.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    limit = drain_seconds()
     use_venv()
     module = importlib.import_module("handler")
     handle = getattr(module, "handle", None)
     if not callable(handle):
         sys.exit(f"faaso: {os.path.join(APP_DIR, 'handler.py')} must define a function handle(req)")
     HANDLE = handle
+    # The port is bound only now: a function whose handler fails to load never
+    # accepts a connection.
+    wakeup, wakeup_write = socket.socketpair()
+    wakeup_write.setblocking(False)
+    signal.set_wakeup_fd(wakeup_write.fileno(), warn_on_full_buffer=False)
+    serving = True
     server = Server(("0.0.0.0", PORT), Handler)
+    server.socket.setblocking(False)  # select() said ready, but the client may be gone
     print(f"faaso: python function listening on 0.0.0.0:{PORT}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-        # Let requests in flight finish (briefly), then exit with the daemon threads.
-        for _ in range(40):
-            if server.active <= 0:
-                break
-            time.sleep(0.02)
+    drain(server, serve_until_signal(server, wakeup), limit)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ require "http/client"
 require "json"
 require "./request"
 require "./response"
+require "./drain"
 
 module Faaso
   def self.port : Int32
@@ -39,27 +40,29 @@ module Faaso
   end
 
   def self.serve(port : Int32) : Nil
+    limit = Drain.limit
+    server = HTTP::Server.new { |ctx| handle_context(ctx) }
     # Under `docker run` we are PID 1, which gets no default signal actions:
     # without explicit traps `docker stop` would wait 10 s and SIGKILL us.
-    # Exiting at once also drops idle keep-alive connections.
+    # SIGTERM and SIGINT start a drain (see drain.cr).
     {Signal::TERM, Signal::INT}.each do |sig|
-      sig.trap do
-        STDOUT.puts "faaso: #{sig} received, exiting"
-        STDOUT.flush
-        exit 0
-      end
+      sig.trap { Drain.start(server, sig, limit) }
     end
-
-    server = HTTP::Server.new { |ctx| handle_context(ctx) }
     address = server.bind_tcp("0.0.0.0", port)
     STDOUT.puts "faaso: crystal function listening on http://#{address}"
     STDOUT.flush
-    server.listen
+    # listen returns once a drain has closed the server (which may even have
+    # happened already, while the line above was written); the drain exits the
+    # process when it is done.
+    server.listen unless server.closed?
+    sleep
   end
 
   def self.handle_context(ctx : HTTP::Server::Context) : Nil
     http = ctx.request
     if http.method == "GET" && http.path == "/ping"
+      # Draining: health checks must send no more traffic here.
+      return write(ctx.response, error_response(503, "draining")) if Drain.draining?
       return write(ctx.response, Response.new(200, "pong"))
     end
     response = begin
@@ -81,6 +84,10 @@ module Faaso
   def self.write(res : HTTP::Server::Response, response : Response) : Nil
     res.status_code = response.status
     response.headers.each { |name, value| res.headers[name] = value }
+    # During a drain every response is its connection's last: the request
+    # processor closes the connection after it, and the client knows not to send
+    # another request on it.
+    res.headers["Connection"] = "close" if Drain.draining?
     body = response.body
     res.content_length = body.bytesize
     case body
