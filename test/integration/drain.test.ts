@@ -28,9 +28,24 @@ interface Example {
 }
 
 const examples: Example[] = [
-  { fn: 'sum', runtime: 'python', post: { body: '{"numbers": [1, 2, 3.5]}', want: { sum: 6.5 } }, get: { path: '/?a=1&b=2', want: { sum: 3 } } },
-  { fn: 'multiply', runtime: 'node', post: { body: '{"factors": ["0.1", "0.2", 3]}', want: { product: '0.06' } }, get: { path: '/?a=6&b=7', want: { product: '42' } } },
-  { fn: 'hello', runtime: 'crystal', post: { body: '{"name": "Bob"}', want: { greeting: 'Hello, Bob!' } }, get: { path: '/?name=Ada', want: 'Hello, Ada!' } },
+  {
+    fn: 'sum',
+    runtime: 'python',
+    post: { body: '{"numbers": [1, 2, 3.5]}', want: { sum: 6.5 } },
+    get: { path: '/?a=1&b=2', want: { sum: 3 } },
+  },
+  {
+    fn: 'multiply',
+    runtime: 'node',
+    post: { body: '{"factors": ["0.1", "0.2", 3]}', want: { product: '0.06' } },
+    get: { path: '/?a=6&b=7', want: { product: '42' } },
+  },
+  {
+    fn: 'hello',
+    runtime: 'crystal',
+    post: { body: '{"name": "Bob"}', want: { greeting: 'Hello, Bob!' } },
+    get: { path: '/?name=Ada', want: 'Hello, Ada!' },
+  },
 ];
 
 const images = new Map<string, string>();
@@ -93,9 +108,12 @@ class Conn {
     for (;;) {
       const parsed = this.parse();
       if (parsed) return parsed;
-      if (this.errors.length > 0) throw new Error(`connection failed before a complete response: ${this.errors[0]!.message}`);
-      if (this.endedAt !== undefined) throw new Error(`connection closed before a complete response (got ${JSON.stringify(this.buf.toString())})`);
-      if (Date.now() > deadline) throw new Error(`no complete response within ${timeoutMs} ms (got ${JSON.stringify(this.buf.toString())})`);
+      if (this.errors.length > 0)
+        throw new Error(`connection failed before a complete response: ${this.errors[0]!.message}`);
+      if (this.endedAt !== undefined)
+        throw new Error(`connection closed before a complete response (got ${JSON.stringify(this.buf.toString())})`);
+      if (Date.now() > deadline)
+        throw new Error(`no complete response within ${timeoutMs} ms (got ${JSON.stringify(this.buf.toString())})`);
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, 100);
@@ -113,7 +131,8 @@ class Conn {
       const i = line.indexOf(':');
       headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
     }
-    const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : status === 204 ? 0 : undefined;
+    const length =
+      headers['content-length'] !== undefined ? Number(headers['content-length']) : status === 204 ? 0 : undefined;
     const start = end + 4;
     if (length === undefined ? this.endedAt === undefined : this.buf.length < start + length) return undefined;
     const stop = length === undefined ? this.buf.length : start + length;
@@ -124,7 +143,8 @@ class Conn {
 }
 
 const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: fn\r\n${extra}\r\n`;
-const postHead = (length: number) => `POST / HTTP/1.1\r\nHost: fn\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const postHead = (length: number) =>
+  `POST / HTTP/1.1\r\nHost: fn\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 /** How a fresh connection attempt ends: 'refused', 'accepted' (then closed by us at once), or another error code. */
 function tryConnect(host: string): Promise<string> {
@@ -138,7 +158,9 @@ function tryConnect(host: string): Promise<string> {
       socket.destroy();
       resolve('timeout');
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'refused' : String(err.code)));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'ECONNREFUSED' ? 'refused' : String(err.code)),
+    );
   });
 }
 
@@ -155,13 +177,25 @@ interface Running {
   ip: string;
 }
 
-async function start(ex: Example, opts: { env?: Record<string, string>; init?: boolean; mount?: [string, string] } = {}): Promise<Running> {
+async function start(
+  ex: Example,
+  opts: { env?: Record<string, string>; init?: boolean; mount?: [string, string] } = {},
+): Promise<Running> {
   const name = `faaso-it-drain-${ex.fn}-${process.pid}-${++seq}`;
   const port = await freePort();
   containers.add(name);
   const argv = ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:3000`];
   // Hardened as faaso runs functions; no HEALTHCHECK, whose probes would be extra connections.
-  argv.push('--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--no-healthcheck');
+  argv.push(
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--no-healthcheck',
+  );
   if (opts.init) argv.push('--init');
   for (const [k, v] of Object.entries(opts.env ?? {})) argv.push('-e', `${k}=${v}`);
   if (opts.mount) argv.push('-v', `${opts.mount[0]}:${opts.mount[1]}:ro`);
@@ -232,7 +266,12 @@ for (const ex of examples) {
       try {
         await ready(c);
         // Three keep-alive connections, each with one request answered already.
-        const [reuse, ping, idle, late] = [await Conn.open(c.ip), await Conn.open(c.ip), await Conn.open(c.ip), await Conn.open(c.ip)];
+        const [reuse, ping, idle, late] = [
+          await Conn.open(c.ip),
+          await Conn.open(c.ip),
+          await Conn.open(c.ip),
+          await Conn.open(c.ip),
+        ];
         for (const conn of [reuse, ping, idle, late]) {
           conn.send(get(ex.get.path));
           const r = await conn.reply();
@@ -300,7 +339,9 @@ for (const ex of examples) {
         assert.ok(drained, out);
         assert.not.match(out, /deadline/);
         assert.ok(exitedAfter < 5000, `exited ${exitedAfter} ms after the SIGTERM: the 5 s deadline, not the drain`);
-        process.stdout.write(`    ${ex.runtime}${init ? ' (tini)' : ''}: idle connection closed after ${idle.endedAt! - t0} ms, drained in ${drained![1]}s, exited ${exitedAfter} ms after SIGTERM\n`);
+        process.stdout.write(
+          `    ${ex.runtime}${init ? ' (tini)' : ''}: idle connection closed after ${idle.endedAt! - t0} ms, drained in ${drained![1]}s, exited ${exitedAfter} ms after SIGTERM\n`,
+        );
       } finally {
         await remove(c.name);
       }
@@ -329,7 +370,9 @@ for (const ex of examples) {
         assert.ok(deadline, out);
         assert.is(out.match(/draining/g)?.length, 1, out);
         assert.ok(exitedAfter < 3000, `exited ${exitedAfter} ms after the SIGTERM, with a 1 s deadline`);
-        process.stdout.write(`    ${ex.runtime}: deadline line after ${deadline![1]}s, exited ${exitedAfter} ms after SIGTERM\n`);
+        process.stdout.write(
+          `    ${ex.runtime}: deadline line after ${deadline![1]}s, exited ${exitedAfter} ms after SIGTERM\n`,
+        );
       } finally {
         clearInterval(drip);
         slow.socket.destroy();
@@ -348,7 +391,11 @@ for (const ex of examples) {
       assert.is(await exitCode(c.name), 0);
       const exitedAfter = Date.now() - t0;
       const out = await logs(c.name);
-      assert.is(out.match(/FAASO_DRAIN_SECONDS="soon" is not a number of seconds from 0 to 3600; using 10/g)?.length, 1, out);
+      assert.is(
+        out.match(/FAASO_DRAIN_SECONDS="soon" is not a number of seconds from 0 to 3600; using 10/g)?.length,
+        1,
+        out,
+      );
       assert.match(out, /faaso: SIGINT: draining 0 connection\(s\)\nfaaso: drained in 0\.0s/);
       assert.ok(exitedAfter < 2000, `an idle server exited ${exitedAfter} ms after SIGINT`);
     } finally {
@@ -382,7 +429,10 @@ for (const ex of examples) {
 // throughout (crystal's handler is compiled in, so only python and node).
 const broken: Record<string, { file: string; text: string }> = {
   python: { file: 'handler.py', text: 'import time\n\ntime.sleep(1.5)\nraise RuntimeError("broken on purpose")\n' },
-  node: { file: 'handler.js', text: "await new Promise((r) => setTimeout(r, 1500));\nthrow new Error('broken on purpose');\nexport function handle() {}\n" },
+  node: {
+    file: 'handler.js',
+    text: "await new Promise((r) => setTimeout(r, 1500));\nthrow new Error('broken on purpose');\nexport function handle() {}\n",
+  },
 };
 
 for (const ex of examples.filter((e) => broken[e.runtime])) {
