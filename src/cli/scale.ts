@@ -10,7 +10,7 @@ import { setReplicas } from '../stack/config/edit.ts';
 import { readStackFile } from '../stack/config/load.ts';
 import { REPLICAS_MAX, REPLICAS_MIN, STACK_FILE } from '../stack/config/rules.ts';
 import { listFunctionNames } from '../function/load.ts';
-import { observeStack } from '../stack/observe.ts';
+import { settledStack } from '../stack/settle.ts';
 import { prepareStack } from '../stack/prepare.ts';
 import { functionRows, rowHealthy } from '../stack/table.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -24,10 +24,14 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(args, { help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help) return 0;
   const [name, count, ...extra] = positionals;
-  if (!name || count === undefined || extra.length > 0) throw new UserError('name one function and a number of replicas', `usage: ${USAGE}`);
+  if (!name || count === undefined || extra.length > 0)
+    throw new UserError('name one function and a number of replicas', `usage: ${USAGE}`);
   const replicas = Number(count);
   if (!/^[0-9]+$/.test(count) || replicas < REPLICAS_MIN || replicas > REPLICAS_MAX) {
-    throw new UserError(`replicas: must be an integer from ${REPLICAS_MIN} to ${REPLICAS_MAX} (got ${JSON.stringify(count)})`, `usage: ${USAGE}`);
+    throw new UserError(
+      `replicas: must be an integer from ${REPLICAS_MIN} to ${REPLICAS_MAX} (got ${JSON.stringify(count)})`,
+      `usage: ${USAGE}`,
+    );
   }
   const project = await openProject();
   const root = project.settings.root;
@@ -37,7 +41,10 @@ export async function main(args: string[]): Promise<number> {
   // The edit is checked (and the images required) before it is saved: a mistake leaves faaso.yml as it was.
   const stack = await prepareStack(project, { build: false, stackText: text }, log);
   if (!stack.plan.services.some((s) => s.name === name)) {
-    throw new UserError(`${STACK_FILE}: no route serves ${JSON.stringify(name)}`, `route it first, e.g. "/${name}: ${name}" under routes`);
+    throw new UserError(
+      `${STACK_FILE}: no route serves ${JSON.stringify(name)}`,
+      `route it first, e.g. "/${name}: ${name}" under routes`,
+    );
   }
   const file = path.join(root, STACK_FILE);
   const mode = (await fs.stat(file)).mode & 0o777;
@@ -49,7 +56,9 @@ export async function main(args: string[]): Promise<number> {
     if (text !== before) await writeFileAtomic(file, before, { mode });
     throw err;
   }
-  const row = functionRows(stack.plan, await observeStack(stack.target.project), Date.now()).find((r) => r.function === name)!;
+  const row = functionRows(stack.plan, await settledStack(stack.target.project), Date.now()).find(
+    (r) => r.function === name,
+  )!;
   log(`${name}: ${replicas} replica(s), ${row.health}`);
   return rowHealthy(row) ? 0 : 1;
 }

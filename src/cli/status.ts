@@ -38,7 +38,13 @@ export async function main(args: string[]): Promise<number> {
   const proxyUrl = `http://${config.bind}:${config.proxy.port}`;
   const portsUrl = `${config.functions.length} port(s) on ${config.bind}`;
   if (values.json) {
-    log(JSON.stringify({ proxy: proxyState(proxy, proxyUrl), ports: proxyState(ports, portsUrl), functions: rows }, null, 2));
+    log(
+      JSON.stringify(
+        { proxy: proxyState(proxy, proxyUrl), ports: proxyState(ports, portsUrl), functions: rows },
+        null,
+        2,
+      ),
+    );
   } else {
     log(
       renderTable(

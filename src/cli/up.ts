@@ -6,7 +6,7 @@ import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
 import { applyStack } from '../stack/apply.ts';
 import type { StackDiff } from '../stack/diff.ts';
-import { observeStack } from '../stack/observe.ts';
+import { settledStack } from '../stack/settle.ts';
 import { functionRows, renderTable, rowHealthy } from '../stack/table.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
@@ -37,7 +37,7 @@ export async function main(args: string[]): Promise<number> {
   await ensureEngine({ buildx: false });
   const stack = await prepareStack(project, { build: !values['no-build'] }, log);
   const { diff } = await applyStack(stack, log);
-  const rows = functionRows(stack.plan, await observeStack(stack.target.project), Date.now());
+  const rows = functionRows(stack.plan, await settledStack(stack.target.project), Date.now());
   log('');
   log(
     renderTable(
@@ -46,6 +46,8 @@ export async function main(args: string[]): Promise<number> {
     ),
   );
   const took = ((Date.now() - started) / 1000).toFixed(1);
-  log(`\nstack ${stack.target.project}: ${summarizeDiff(diff)} in ${took}s; proxy on http://${stack.plan.bind}:${stack.plan.proxy.port}`);
+  log(
+    `\nstack ${stack.target.project}: ${summarizeDiff(diff)} in ${took}s; proxy on http://${stack.plan.bind}:${stack.plan.proxy.port}`,
+  );
   return rows.every(rowHealthy) ? 0 : 1;
 }

@@ -26,7 +26,13 @@ export const dockerRmi = (ref: string): string[] => ['docker', 'rmi', ref];
 export const dockerRm = (...names: string[]): string[] => ['docker', 'rm', '-f', ...names];
 export const dockerStart = (container: string): string[] => ['docker', 'start', container];
 /** SIGTERM, then SIGKILL after `graceSeconds`; several containers stop side by side. */
-export const dockerStop = (containers: readonly string[], graceSeconds: number): string[] => ['docker', 'stop', '-t', String(graceSeconds), ...containers];
+export const dockerStop = (containers: readonly string[], graceSeconds: number): string[] => [
+  'docker',
+  'stop',
+  '-t',
+  String(graceSeconds),
+  ...containers,
+];
 export const dockerUnpause = (container: string): string[] => ['docker', 'unpause', container];
 export const dockerRestart = (container: string, stopSeconds: number): string[] => [
   'docker',

@@ -27,15 +27,22 @@ function wantedPorts(s: PreparedStack, diff: StackDiff): PortWanted[] {
   const wanted: PortWanted[] = [];
   if (diff.fresh || diff.proxyChanged) wanted.push({ port: s.plan.proxy.port, bind: s.plan.bind, field: 'proxy.port' });
   if (diff.fresh || diff.portsChanged) {
-    for (const f of s.plan.services) wanted.push({ port: f.port, bind: s.plan.bind, field: `functions.${f.name}.port` });
+    for (const f of s.plan.services)
+      wanted.push({ port: f.port, bind: s.plan.bind, field: `functions.${f.name}.port` });
   }
   return wanted;
 }
 
 /** Caddy checks new routes in the running proxy, unless it is about to be replaced by another image. */
-function checkerFor(s: PreparedStack, observed: readonly ContainerObservation[], diff: StackDiff, previous: Partial<StackFiles>): CaddyCheck {
+function checkerFor(
+  s: PreparedStack,
+  observed: readonly ContainerObservation[],
+  diff: StackDiff,
+  previous: Partial<StackFiles>,
+): CaddyCheck {
   const proxy = observed.find((c) => c.role === 'proxy');
-  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker({ image: s.plan.proxy.image });
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
+    return caddyChecker({ image: s.plan.proxy.image });
   return caddyChecker({ container: proxy.name }, previous.caddyfile);
 }
 

@@ -26,7 +26,17 @@ export function composeScale(t: ComposeTarget, service: string, scale: number): 
 
 /** Recreates one of the proxies from the file and waits until it is healthy. */
 export function composeRecreate(t: ComposeTarget, service: string, waitSeconds = 120): string[] {
-  return compose(t, 'up', '-d', '--no-deps', '--force-recreate', '--wait', '--wait-timeout', String(waitSeconds), service);
+  return compose(
+    t,
+    'up',
+    '-d',
+    '--no-deps',
+    '--force-recreate',
+    '--wait',
+    '--wait-timeout',
+    String(waitSeconds),
+    service,
+  );
 }
 
 /** The whole stack, first start: every function healthy before the proxy starts. */
@@ -50,7 +60,6 @@ export function listProjectContainers(project: string): string[] {
 export function inspectContainers(ids: readonly string[]): string[] {
   return ['docker', 'inspect', ...ids];
 }
-
 
 /** Where the proxy reads its routes (the generated folder is mounted read-only on /etc/faaso/caddy). */
 export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';

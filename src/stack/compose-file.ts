@@ -44,7 +44,13 @@ export function readComposeServices(composeText: string, file: string): ComposeS
     const labels = labelsOf(def.labels);
     const role = labels['faaso.role'] ?? '';
     const scale = typeof def.scale === 'number' && Number.isInteger(def.scale) && def.scale >= 0 ? def.scale : 1;
-    out.push({ service, role, fn: role === 'function' ? labels['faaso.function'] || service : '', config: labels['faaso.config'] ?? '', replicas: scale });
+    out.push({
+      service,
+      role,
+      fn: role === 'function' ? labels['faaso.function'] || service : '',
+      config: labels['faaso.config'] ?? '',
+      replicas: scale,
+    });
   }
   return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
 }

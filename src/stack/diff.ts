@@ -37,7 +37,8 @@ export interface StackDiff {
   strays: ContainerObservation[];
 }
 
-const byNumber = (a: ContainerObservation, b: ContainerObservation): number => a.number - b.number || (a.id < b.id ? -1 : 1);
+const byNumber = (a: ContainerObservation, b: ContainerObservation): number =>
+  a.number - b.number || (a.id < b.id ? -1 : 1);
 
 export function diffFunction(s: ServicePlan, mine: readonly ContainerObservation[]): FunctionDiff {
   const config = serviceFingerprint(s);
@@ -61,9 +62,17 @@ export function diffStack(plan: StackPlan, observed: readonly ContainerObservati
   const planned = new Set(plan.services.map((s) => s.name));
   const functions = [...plan.services]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((s) => diffFunction(s, fnContainers.filter((c) => c.fn === s.name && c.service === s.name)));
+    .map((s) =>
+      diffFunction(
+        s,
+        fnContainers.filter((c) => c.fn === s.name && c.service === s.name),
+      ),
+    );
   const removedNames = [...new Set(fnContainers.map((c) => c.fn).filter((fn) => !planned.has(fn)))].sort();
-  const removed = removedNames.map((fn) => ({ fn, containers: fnContainers.filter((c) => c.fn === fn).sort(byNumber) }));
+  const removed = removedNames.map((fn) => ({
+    fn,
+    containers: fnContainers.filter((c) => c.fn === fn).sort(byNumber),
+  }));
   const fresh = !proxy || proxy.status !== 'running';
   const proxyPort = `${plan.bind}:${plan.proxy.port}`;
   // A proxy started before faaso labelled its limits has no label: recreated only if faaso.yml sets limits.
@@ -73,6 +82,8 @@ export function diffStack(plan: StackPlan, observed: readonly ContainerObservati
     !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort) || limitsChanged);
   const portsChanged = !ports || ports.status !== 'running' || ports.config !== portsFingerprint(plan);
   // Function containers outside their function's service (a standby of an older faaso).
-  const strays = fnContainers.filter((c) => planned.has(c.fn) && c.service !== c.fn).concat(observed.filter((c) => c.role === 'standby'));
+  const strays = fnContainers
+    .filter((c) => planned.has(c.fn) && c.service !== c.fn)
+    .concat(observed.filter((c) => c.role === 'standby'));
   return { fresh, functions, removed, proxyChanged, portsChanged, strays };
 }

@@ -54,7 +54,8 @@ const READY_TIMEOUT_MS = 60_000;
 
 async function checked(step: Step, argv: string[], what: string): Promise<RunResult> {
   const r = await run(argv, { timeoutMs: 300_000 });
-  if (r.exitCode !== 0) throw new StepFailure(step, `${what} failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
+  if (r.exitCode !== 0)
+    throw new StepFailure(step, `${what} failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
   return r;
 }
 
@@ -66,13 +67,21 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
     case 'write':
       return writeStackFiles(target, Object.fromEntries(step.files.map((f) => [f, ctx.files[f]])));
     case 'remove':
-      if (step.containers.length > 0) await checked(step, dockerRm(...step.containers), `removing ${short(step.containers)}`);
+      if (step.containers.length > 0)
+        await checked(step, dockerRm(...step.containers), `removing ${short(step.containers)}`);
       return;
     case 'start':
       await checked(step, composeScale(target, step.fn, step.scale), `starting ${step.fn} (${step.scale} replica(s))`);
       return;
     case 'ready': {
-      const r = await waitReady({ project: target.project, fn: step.fn, config: step.config, except: step.except, count: step.count, timeoutMs: ctx.readyTimeoutMs ?? READY_TIMEOUT_MS });
+      const r = await waitReady({
+        project: target.project,
+        fn: step.fn,
+        config: step.config,
+        except: step.except,
+        count: step.count,
+        timeoutMs: ctx.readyTimeoutMs ?? READY_TIMEOUT_MS,
+      });
       if (!r.ok) throw new StepFailure(step, `${step.fn}: the new replica never became ready: ${r.why}`, r.logs);
       return;
     }
@@ -97,7 +106,9 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
       return;
     }
     case 'recreate':
-      log(`${step.service}: recreating it (${step.why}); ${step.service === 'proxy' ? 'routes are' : "the functions' own ports are"} down for a moment…`);
+      log(
+        `${step.service}: recreating it (${step.why}); ${step.service === 'proxy' ? 'routes are' : "the functions' own ports are"} down for a moment…`,
+      );
       await checked(step, composeRecreate(target, step.service), `recreating the ${step.service}`);
       return;
     case 'start-all': {
@@ -105,7 +116,11 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
       if (r.exitCode !== 0) {
         // Nothing was serving before: leave nothing half-started behind.
         await run(composeDown(target));
-        throw new StepFailure(step, `starting the stack failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
+        throw new StepFailure(
+          step,
+          `starting the stack failed: ${failureLine(r)}`,
+          r.stderr.trim().split('\n').slice(-6).join('\n'),
+        );
       }
       return;
     }
@@ -121,11 +136,17 @@ async function runTrack(steps: readonly Step[], ctx: ExecContext, aborted: () =>
 
 /** Puts every touched function back: the previous files, then per function its old replicas back and the new ones out. */
 async function rollBack(plan: StepPlan, ctx: ExecContext): Promise<string[]> {
-  await writeStackFiles(ctx.target, { compose: ctx.previous.compose, env: ctx.previous.env, ports: ctx.previous.ports });
+  await writeStackFiles(ctx.target, {
+    compose: ctx.previous.compose,
+    env: ctx.previous.env,
+    ports: ctx.previous.ports,
+  });
   const now = await observeStack(ctx.target.project);
   const tracks = plan.touched.map((fn) => {
     const before = ctx.before.filter((c) => c.role === 'function' && c.fn === fn && UP_STATES.has(c.status));
-    const mine = now.filter((c) => c.role === 'function' && c.fn === fn).map((c) => ({ id: c.id, running: UP_STATES.has(c.status) }));
+    const mine = now
+      .filter((c) => c.role === 'function' && c.fn === fn)
+      .map((c) => ({ id: c.id, running: UP_STATES.has(c.status) }));
     return rollbackTrack(fn, before, mine, ctx.previousConfigs.get(fn) ?? '');
   });
   const results = await runPool(tracks, ctx.jobs ?? 4, (t) => runTrack(t, ctx, () => false));

@@ -58,7 +58,10 @@ export async function renderStack(
 ): Promise<StackFiles> {
   const caddyfile = renderCaddyfile(s.plan);
   const ports = renderPortsCaddyfile(s.plan);
-  for (const [text, what] of [[caddyfile, ROUTES_CADDYFILE], [ports, PORTS_CADDYFILE]] as const) {
+  for (const [text, what] of [
+    [caddyfile, ROUTES_CADDYFILE],
+    [ports, PORTS_CADDYFILE],
+  ] as const) {
     const verdict = await check(text);
     if (!verdict.ok) {
       throw new UserError(

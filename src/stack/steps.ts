@@ -7,7 +7,7 @@
 // address that refuses a connection. So an update never reloads Caddy:
 //   start  — compose creates the new replica beside the old ones;
 //   ready  — faaso polls its /ping until it answers;
-//   rotate — faaso waits until the proxies' DNS view (refreshed every 500 ms)
+//   rotate — faaso waits until the proxies' DNS view (refreshed every 100 ms)
 //            includes it;
 //   drain  — `docker stop`: the old replica's server stops accepting, finishes
 //            what it has in flight, closes its idle connections and exits, and
@@ -73,7 +73,11 @@ export function functionTrack(d: FunctionDiff): Step[] {
   const startNew = (count: number): void => {
     running += count;
     started += count;
-    steps.push({ kind: 'start', fn, scale: running }, { kind: 'ready', fn, config: d.config, except, count: started }, { kind: 'rotate', fn });
+    steps.push(
+      { kind: 'start', fn, scale: running },
+      { kind: 'ready', fn, config: d.config, except, count: started },
+      { kind: 'rotate', fn },
+    );
   };
   const retire = (ids: string[]): void => {
     running -= ids.length;
@@ -101,11 +105,21 @@ export function functionTrack(d: FunctionDiff): Step[] {
 /** The whole plan: functions first (new ones ready before a route names them), then routes, then what is no longer routed, then the proxies. */
 export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
   if (diff.fresh) {
-    return { phases: [{ name: 'start', tracks: [[{ kind: 'write', files: ['compose', 'env', 'caddyfile', 'ports'] }, { kind: 'start-all' }]] }], touched: [] };
+    return {
+      phases: [
+        {
+          name: 'start',
+          tracks: [[{ kind: 'write', files: ['compose', 'env', 'caddyfile', 'ports'] }, { kind: 'start-all' }]],
+        },
+      ],
+      touched: [],
+    };
   }
   const phases: Phase[] = [];
   const strays = diff.strays.map((c) => c.id);
-  const start: Step[] = [{ kind: 'write', files: ['compose', 'env', ...(diff.portsChanged ? (['ports'] as const) : [])] }];
+  const start: Step[] = [
+    { kind: 'write', files: ['compose', 'env', ...(diff.portsChanged ? (['ports'] as const) : [])] },
+  ];
   if (strays.length > 0) start.push({ kind: 'remove', fn: '', containers: strays });
   phases.push({ name: 'start', tracks: [start] });
 
@@ -114,11 +128,15 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
   if (routesChanged) phases.push({ name: 'routes', tracks: [[{ kind: 'reload-routes' }]] });
   const retire = diff.removed.map(({ fn, containers }) => {
     const ids = containers.map((c) => c.id);
-    return [{ kind: 'drain', fn, containers: ids }, { kind: 'remove', fn, containers: ids }] as Step[];
+    return [
+      { kind: 'drain', fn, containers: ids },
+      { kind: 'remove', fn, containers: ids },
+    ] as Step[];
   });
   if (retire.length > 0) phases.push({ name: 'retire', tracks: retire });
   const proxies: Step[] = [];
-  if (diff.portsChanged) proxies.push({ kind: 'recreate', service: 'ports', why: 'the functions or their ports changed' });
+  if (diff.portsChanged)
+    proxies.push({ kind: 'recreate', service: 'ports', why: 'the functions or their ports changed' });
   if (diff.proxyChanged) proxies.push({ kind: 'recreate', service: 'proxy', why: 'its image, port or limits changed' });
   if (proxies.length > 0) phases.push({ name: 'proxies', tracks: [proxies] });
   const touched = diff.functions.filter((f) => f.kind !== 'same').map((f) => f.service.name);
@@ -132,7 +150,12 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
  * replaced are started again from the previous compose file (the executor puts
  * it back first), so they carry `oldConfig`.
  */
-export function rollbackTrack(fn: string, before: readonly { id: string }[], now: readonly { id: string; running: boolean }[], oldConfig: string): Step[] {
+export function rollbackTrack(
+  fn: string,
+  before: readonly { id: string }[],
+  now: readonly { id: string; running: boolean }[],
+  oldConfig: string,
+): Step[] {
   const had = new Set(before.map((c) => c.id));
   const kept = now.filter((c) => had.has(c.id) && c.running);
   const created = now.filter((c) => !had.has(c.id)).map((c) => c.id);
@@ -149,6 +172,7 @@ export function rollbackTrack(fn: string, before: readonly { id: string }[], now
       { kind: 'rotate', fn },
     );
   }
-  if (created.length > 0) steps.push({ kind: 'drain', fn, containers: created }, { kind: 'remove', fn, containers: created });
+  if (created.length > 0)
+    steps.push({ kind: 'drain', fn, containers: created }, { kind: 'remove', fn, containers: created });
   return steps;
 }

@@ -11,5 +11,10 @@ import type { ExpectedService } from './state.ts';
 export function expectedServices(composeText: string, file: string): ExpectedService[] {
   return readComposeServices(composeText, file)
     .filter((s) => s.role === 'function' || s.role === 'proxy' || s.role === 'ports')
-    .map((s) => ({ service: s.service, fn: s.fn, role: s.role as ExpectedService['role'], replicas: s.role === 'function' ? s.replicas : 1 }));
+    .map((s) => ({
+      service: s.service,
+      fn: s.fn,
+      role: s.role as ExpectedService['role'],
+      replicas: s.role === 'function' ? s.replicas : 1,
+    }));
 }

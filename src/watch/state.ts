@@ -112,7 +112,6 @@ export function backoffMs(level: number, t: Pick<WatchThresholds, 'backoffBaseMs
   return Math.min(t.backoffBaseMs * 2 ** Math.max(0, level - 1), t.backoffMaxMs);
 }
 
-
 /** Serving as far as Docker can tell: running, and healthy (or no healthcheck). */
 export function isHealthy(
   c: ContainerObservation | undefined,

@@ -25,6 +25,11 @@ const KEEP_ALIVE_MS = 150_000;
 // without a request, so a client that just got a response and is about to reuse
 // the connection is not cut off as it sends.
 const DRAIN_QUIET_MS = 500;
+// Once drained, the process stays up this long, refusing connections, before it
+// exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+// address that refuses is skipped at once, where one that is gone (the container
+// stopped) would keep a request waiting for its dial timeout.
+const DRAIN_LINGER_MS = 250;
 const DRAIN_SECONDS_DEFAULT = 10;
 
 /** Set when SIGTERM or SIGINT starts the drain: { start } (performance.now()). */
@@ -196,9 +201,10 @@ async function main() {
   };
 
   const exitIfDrained = () => {
-    if (!drain || conns.size > 0) return;
+    if (!drain || drain.done || conns.size > 0) return;
+    drain.done = true;
     console.log(`faaso: drained in ${seconds(performance.now() - drain.start)}s`);
-    process.exit(0);
+    setTimeout(() => process.exit(0), DRAIN_LINGER_MS);
   };
 
   const startDrain = (signal, limit) => {
@@ -248,7 +254,8 @@ async function main() {
         return send(res, jsonError(413, `request body larger than ${MAX_BODY} bytes`));
       }
       if (req.method === 'GET' && (req.url === '/ping' || req.url.startsWith('/ping?'))) {
-        if (drain) return send(res, jsonError(503, 'draining')); // health checks: send no more traffic here
+        // Even while draining: the request reached a server that still answers,
+        // and a client calling /ping through a proxy must not see a failure.
         return send(res, [200, { 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('pong')]);
       }
       reply = await toReply(await handle(makeRequest(req, raw)));

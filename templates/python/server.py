@@ -37,6 +37,11 @@ APP_DIR = os.path.dirname(os.path.abspath(__file__))
 # without a request, so a client that just got a response and is about to reuse
 # the connection is not cut off as it sends.
 DRAIN_QUIET = 0.5
+# Once drained, the process stays up this long, refusing connections, before it
+# exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+# address that refuses is skipped at once, where one that is gone (the container
+# stopped) would keep a request waiting for its dial timeout.
+DRAIN_LINGER = 0.25
 DRAIN_SECONDS_DEFAULT = 10.0
 
 
@@ -205,8 +210,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return self._send(*json_error(413, f"request body larger than {MAX_BODY} bytes"))
         if self.command == "GET" and urllib.parse.urlsplit(self.path).path == "/ping":
-            if self.server.draining:  # health checks: send no more traffic here
-                return self._send(*json_error(503, "draining"))
+            # Even while draining: the request reached a server that still answers,
+            # and a client calling /ping through a proxy must not see a failure.
             return self._send(200, {"content-type": "text/plain; charset=utf-8"}, b"pong")
         headers = {}
         for key, value in self.headers.items():
@@ -398,6 +403,7 @@ def drain(server, signame, limit):
             conns.close_idle(quiet_since=start, quiet=DRAIN_QUIET)
             conns.changed.wait(min(0.05, limit - elapsed))
     print(f"faaso: drained in {time.monotonic() - start:.1f}s", flush=True)
+    time.sleep(DRAIN_LINGER)
 
 
 HANDLE = None

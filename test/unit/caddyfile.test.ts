@@ -61,7 +61,10 @@ test("the functions' own ports render the golden ports.Caddyfile: one site per p
   assert.match(text, /# sum\n:8101 \{\n\tlog \{/);
   const quiet = renderPortsCaddyfile({ ...fixturePlan(), proxy: { ...fixturePlan().proxy, accessLog: false } });
   assert.not.match(quiet.split('\n}\n').slice(1).join(''), /output stdout/);
-  assert.throws(() => renderPortsCaddyfile({ ...fixturePlan(), services: [{ ...service('sum'), port: 0 }] }), /caddyfile: port/);
+  assert.throws(
+    () => renderPortsCaddyfile({ ...fixturePlan(), services: [{ ...service('sum'), port: 0 }] }),
+    /caddyfile: port/,
+  );
 });
 
 test('same plan in another order: same bytes', () => {
@@ -88,10 +91,17 @@ test('longest prefix first: /api/v2 is matched before /api', () => {
 
 test("a function's replicas come from Docker's DNS (no reload to scale or update), with passive health and retries", () => {
   for (const text of [renderCaddyfile(fixturePlan()), renderPortsCaddyfile(fixturePlan())]) {
-    assert.is(text.match(/reverse_proxy \{\n\t*dynamic a sum 3000 \{\n\t*refresh 500ms\n/g)?.length, 1);
+    assert.is(text.match(/reverse_proxy \{\n\t*dynamic a sum 3000 \{\n\t*refresh 100ms\n/g)?.length, 1);
     assert.is(text.match(/dynamic a [a-z]+ 3000 \{/g)?.length, 3);
-    assert.is(DNS_REFRESH_MS, 500);
-    for (const line of ['lb_policy least_conn', 'lb_try_duration 5s', 'lb_try_interval 25ms', 'fail_duration 1s', 'max_fails 1', 'dial_timeout 500ms']) {
+    assert.is(DNS_REFRESH_MS, 100);
+    for (const line of [
+      'lb_policy least_conn',
+      'lb_try_duration 5s',
+      'lb_try_interval 25ms',
+      'fail_duration 1s',
+      'max_fails 1',
+      'dial_timeout 100ms',
+    ]) {
       assert.is(text.split('\n').filter((l) => l.trim() === line).length, 3, line);
     }
     // Active checks do not run for dynamic upstreams, and status codes never count as failures.

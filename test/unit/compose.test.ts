@@ -87,7 +87,12 @@ test('the fingerprint: image, env, limits and health command replace replicas; r
   const base = goldenPlan().services.find((x) => x.name === 'sum')!;
   const fp = serviceFingerprint(base);
   assert.is(serviceFingerprint({ ...base, replicas: 7, parallelism: 1, port: 9999, paths: ['/x'] }), fp);
-  for (const change of [{ image: 'x:1' }, { env: { A: '1' } }, { limits: { ...base.limits, memory: '64m' } }, { healthcheck: ['true'] }]) {
+  for (const change of [
+    { image: 'x:1' },
+    { env: { A: '1' } },
+    { limits: { ...base.limits, memory: '64m' } },
+    { healthcheck: ['true'] },
+  ]) {
     assert.is.not(serviceFingerprint({ ...base, ...change }), fp, JSON.stringify(change));
   }
 });
@@ -146,7 +151,10 @@ test('the ports listener: every function port published as itself on bind, the p
   assert.is(p.image, 'faaso/caddy:5a6b7c8d9e0f');
   assert.equal(p.command, ['caddy', 'run', '--config', '/etc/faaso/caddy/ports.Caddyfile', '--adapter', 'caddyfile']);
   const ports = plan.services.map((s) => s.port).sort((a, b) => a - b);
-  assert.equal(p.ports, ports.map((n) => `127.0.0.1:${n}:${n}`));
+  assert.equal(
+    p.ports,
+    ports.map((n) => `127.0.0.1:${n}:${n}`),
+  );
   assert.ok(p.ports.includes('127.0.0.1:8101:8101'));
   assert.equal(p.volumes, ['./caddy:/etc/faaso/caddy:ro']);
   assert.equal(Object.keys(p.depends_on), ['hello', 'multiply', 'sum']);

@@ -21,12 +21,18 @@ test('an existing replicas value is replaced, nothing else moves', () => {
 
 test('a flow mapping gets the key before its brace; nothing else moves', () => {
   assert.is(setReplicas(FILE, 'multiply', 4), FILE.replace('{port: 8102}', '{port: 8102, replicas: 4 }'));
-  assert.is(setReplicas('routes: {/a: a}\nfunctions:\n  a: {}\n', 'a', 2), 'routes: {/a: a}\nfunctions:\n  a: { replicas: 2}\n');
+  assert.is(
+    setReplicas('routes: {/a: a}\nfunctions:\n  a: {}\n', 'a', 2),
+    'routes: {/a: a}\nfunctions:\n  a: { replicas: 2}\n',
+  );
 });
 
 test('a block mapping without the key gets one line, at its indentation, after a trailing comment', () => {
   const text = 'routes:\n  /a: a\nfunctions:\n    a:\n        port: 9000   # mine\n    b:\n        port: 9001\n';
-  assert.is(setReplicas(text, 'a', 3), text.replace('port: 9000   # mine\n', 'port: 9000   # mine\n        replicas: 3\n'));
+  assert.is(
+    setReplicas(text, 'a', 3),
+    text.replace('port: 9000   # mine\n', 'port: 9000   # mine\n        replicas: 3\n'),
+  );
 });
 
 test('a function without settings, and a file without functions:', () => {
@@ -37,9 +43,18 @@ test('a function without settings, and a file without functions:', () => {
 });
 
 test('a file that is not a mapping, or functions that are not: a user error, nothing written', () => {
-  assert.throws(() => setReplicas('- a\n', 'sum', 2), (e: unknown) => e instanceof UserError && /must be a mapping/.test(e.message));
-  assert.throws(() => setReplicas('routes: {}\nfunctions: [a]\n', 'sum', 2), (e: unknown) => e instanceof UserError && /functions: must be a mapping/.test(e.message));
-  assert.throws(() => setReplicas('routes: {}\nfunctions:\n  sum: 3\n', 'sum', 2), (e: unknown) => e instanceof UserError && /functions\.sum: must be a mapping/.test(e.message));
+  assert.throws(
+    () => setReplicas('- a\n', 'sum', 2),
+    (e: unknown) => e instanceof UserError && /must be a mapping/.test(e.message),
+  );
+  assert.throws(
+    () => setReplicas('routes: {}\nfunctions: [a]\n', 'sum', 2),
+    (e: unknown) => e instanceof UserError && /functions: must be a mapping/.test(e.message),
+  );
+  assert.throws(
+    () => setReplicas('routes: {}\nfunctions:\n  sum: 3\n', 'sum', 2),
+    (e: unknown) => e instanceof UserError && /functions\.sum: must be a mapping/.test(e.message),
+  );
 });
 
 test.run();

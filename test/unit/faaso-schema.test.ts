@@ -23,7 +23,8 @@ const re = (pattern: string): RegExp => new RegExp(pattern, 'u');
 
 test('the schema is draft 2020-12, closed at every level, routes required', () => {
   assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update]) assert.is(s.additionalProperties, false);
+  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update])
+    assert.is(s.additionalProperties, false);
   assert.equal(schema.required, ['routes']);
   assert.is(schema.properties.routes.minProperties, 1);
   assert.match(schema.description, /# yaml-language-server: \$schema=\.\/schemas\/faaso\.schema\.json/);
@@ -46,9 +47,15 @@ test('same patterns and limits as the validator', () => {
   assert.equal([defs.port.minimum, defs.port.maximum], [PORT_MIN, PORT_MAX]);
   assert.equal([deploy.cpus.minimum, deploy.cpus.maximum], [rules.CPUS_MIN, rules.CPUS_MAX]);
   assert.equal([deploy.pids.minimum, deploy.pids.maximum], [rules.PIDS_MIN, rules.PIDS_MAX]);
-  assert.equal([deploy.replicas.minimum, deploy.replicas.maximum, deploy.replicas.default], [rules.REPLICAS_MIN, rules.REPLICAS_MAX, 1]);
+  assert.equal(
+    [deploy.replicas.minimum, deploy.replicas.maximum, deploy.replicas.default],
+    [rules.REPLICAS_MIN, rules.REPLICAS_MAX, 1],
+  );
   const parallelism = deploy.update.properties.parallelism;
-  assert.equal([parallelism.minimum, parallelism.maximum, parallelism.default], [rules.REPLICAS_MIN, rules.REPLICAS_MAX, rules.DEFAULT_PARALLELISM]);
+  assert.equal(
+    [parallelism.minimum, parallelism.maximum, parallelism.default],
+    [rules.REPLICAS_MIN, rules.REPLICAS_MAX, rules.DEFAULT_PARALLELISM],
+  );
   // The proxy's limits are read by the same readers as a function's.
   const proxy = schema.properties.proxy.properties;
   for (const k of ['memory', 'cpus', 'pids'])

@@ -458,15 +458,52 @@ test('pids: an integer from 16 to 65536', () => {
 });
 
 test('replicas: 1 to 32, default 1; update.parallelism: 1 to the replicas, default 1', () => {
-  const c = valid({ routes: ROUTES, functions: { sum: { replicas: 32, update: { parallelism: 4 } }, hello: { replicas: 1 } } });
-  assert.equal(c.functions.map((f) => [f.name, f.replicas, f.parallelism]), [['hello', 1, 1], ['multiply', 1, 1], ['sum', 32, 4]]);
-  assert.equal(valid({ routes: ROUTES, functions: { sum: { update: null, replicas: null } } }).functions[2]!.replicas, 1);
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 33 } } }, 'functions.sum.replicas', /^must be from 1 to 32 \(got 33\)$/);
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 0 } } }, 'functions.sum.replicas', /^must be from 1 to 32 \(got 0\)$/);
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 'one' } } }, 'functions.sum.replicas', /must be a number of replicas, an integer from 1 to 32 \(got a string\)/);
-  oneProblem({ routes: ROUTES, functions: { sum: { replicas: 2, update: { parallelism: 3 } } } }, 'functions.sum.update.parallelism', /must not exceed replicas \(2\)/);
-  oneProblem({ routes: ROUTES, functions: { sum: { update: 2 } } }, 'functions.sum.update', /must be a mapping such as "\{parallelism: 1\}"/);
-  oneProblem({ routes: ROUTES, functions: { sum: { update: { paralelism: 1 } } } }, 'functions.sum.update.paralelism', /did you mean "parallelism"/);
+  const c = valid({
+    routes: ROUTES,
+    functions: { sum: { replicas: 32, update: { parallelism: 4 } }, hello: { replicas: 1 } },
+  });
+  assert.equal(
+    c.functions.map((f) => [f.name, f.replicas, f.parallelism]),
+    [
+      ['hello', 1, 1],
+      ['multiply', 1, 1],
+      ['sum', 32, 4],
+    ],
+  );
+  assert.equal(
+    valid({ routes: ROUTES, functions: { sum: { update: null, replicas: null } } }).functions[2]!.replicas,
+    1,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 33 } } },
+    'functions.sum.replicas',
+    /^must be from 1 to 32 \(got 33\)$/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 0 } } },
+    'functions.sum.replicas',
+    /^must be from 1 to 32 \(got 0\)$/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 'one' } } },
+    'functions.sum.replicas',
+    /must be a number of replicas, an integer from 1 to 32 \(got a string\)/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { replicas: 2, update: { parallelism: 3 } } } },
+    'functions.sum.update.parallelism',
+    /must not exceed replicas \(2\)/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { update: 2 } } },
+    'functions.sum.update',
+    /must be a mapping such as "\{parallelism: 1\}"/,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { update: { paralelism: 1 } } } },
+    'functions.sum.update.paralelism',
+    /did you mean "parallelism"/,
+  );
 });
 
 test('env: the same rules as function.yml, PORT and FAASO_* reserved', () => {
@@ -679,7 +716,11 @@ test("the repository's own faaso.yml routes the three examples", async () => {
 });
 
 test("a function port cannot be 2019, the admin API's port inside the ports listener", () => {
-  oneProblem({ routes: ROUTES, functions: { sum: { port: 2019 } } }, 'functions.sum.port', /port 2019 is already used by Caddy's admin API inside faaso's ports listener/);
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { port: 2019 } } },
+    'functions.sum.port',
+    /port 2019 is already used by Caddy's admin API inside faaso's ports listener/,
+  );
 });
 
 test.run();

@@ -65,5 +65,10 @@ const infra = (p: StackPlan, role: 'proxy' | 'ports', config: string, published:
 /** The running proxy and ports listener that match `p`. */
 export const proxies = (p: StackPlan): ContainerObservation[] => [
   infra(p, 'proxy', proxyFingerprint(p), [`${p.bind}:${p.proxy.port}`]),
-  infra(p, 'ports', portsFingerprint(p), p.services.map((s) => `${p.bind}:${s.port}`)),
+  infra(
+    p,
+    'ports',
+    portsFingerprint(p),
+    p.services.map((s) => `${p.bind}:${s.port}`),
+  ),
 ];

@@ -38,7 +38,8 @@ function stepsFor(next: ServicePlan[], running: ReturnType<typeof replica>[], ro
   return planSteps(diffStack(p, [...proxies(p), ...running]), routesChanged);
 }
 
-const onlyFunctions = (p: ReturnType<typeof planSteps>) => p.phases.find((ph) => ph.name === 'functions')?.tracks.map((t) => t.map(line)) ?? [];
+const onlyFunctions = (p: ReturnType<typeof planSteps>) =>
+  p.phases.find((ph) => ph.name === 'functions')?.tracks.map((t) => t.map(line)) ?? [];
 
 test('fresh: every file, then one compose up of the whole stack', () => {
   const p = planSteps(diffStack(plan([svc('sum')]), []), true);
@@ -69,7 +70,10 @@ test('a new function: started, ready, in rotation before the routes are reloaded
 test('a function no longer routed: routes reloaded first, then its replicas drain and go', () => {
   const sum = svc('sum');
   const gone = svc('gone', { replicas: 2 });
-  const p = planSteps(diffStack(plan([sum]), [...proxies(plan([sum])), replica(sum, 1), replica(gone, 1), replica(gone, 2)]), true);
+  const p = planSteps(
+    diffStack(plan([sum]), [...proxies(plan([sum])), replica(sum, 1), replica(gone, 1), replica(gone, 2)]),
+    true,
+  );
   assert.equal(phases(p), [
     ['start', [['write compose,env']]],
     ['routes', [['reload-routes']]],
@@ -89,7 +93,9 @@ test('scale up 1 → 3: two new replicas beside the one that runs; no reload, no
 
 test('scale down 3 → 1: the highest numbers drain, then go', () => {
   const sum = svc('sum', { replicas: 1 });
-  assert.equal(onlyFunctions(stepsFor([sum], [replica(sum, 1), replica(sum, 2), replica(sum, 3)])), [['drain sum 3,2', 'remove sum 3,2']]);
+  assert.equal(onlyFunctions(stepsFor([sum], [replica(sum, 1), replica(sum, 2), replica(sum, 3)])), [
+    ['drain sum 3,2', 'remove sum 3,2'],
+  ]);
 });
 
 test('a new image on 3 replicas, parallelism 1: one new ready and in rotation before each old one drains', () => {
@@ -97,9 +103,21 @@ test('a new image on 3 replicas, parallelism 1: one new ready and in rotation be
   const next = { ...old, image: '127.0.0.1:5000/sum:bbbbbbbbbbbb', hash: 'bbbbbbbbbbbb' };
   assert.equal(onlyFunctions(stepsFor([next], [replica(old, 1), replica(old, 2), replica(old, 3)])), [
     [
-      'start sum 4', 'ready sum 1', 'rotate sum', 'drain sum 3', 'remove sum 3',
-      'start sum 4', 'ready sum 2', 'rotate sum', 'drain sum 2', 'remove sum 2',
-      'start sum 4', 'ready sum 3', 'rotate sum', 'drain sum 1', 'remove sum 1',
+      'start sum 4',
+      'ready sum 1',
+      'rotate sum',
+      'drain sum 3',
+      'remove sum 3',
+      'start sum 4',
+      'ready sum 2',
+      'rotate sum',
+      'drain sum 2',
+      'remove sum 2',
+      'start sum 4',
+      'ready sum 3',
+      'rotate sum',
+      'drain sum 1',
+      'remove sum 1',
     ],
   ]);
 });
@@ -108,21 +126,43 @@ test('parallelism 2: two at a time, the last batch smaller', () => {
   const old = svc('sum', { replicas: 3, parallelism: 2 });
   const next = { ...old, env: { NEW: '1' } };
   assert.equal(onlyFunctions(stepsFor([next], [replica(old, 1), replica(old, 2), replica(old, 3)])), [
-    ['start sum 5', 'ready sum 2', 'rotate sum', 'drain sum 3,2', 'remove sum 3,2', 'start sum 4', 'ready sum 3', 'rotate sum', 'drain sum 1', 'remove sum 1'],
+    [
+      'start sum 5',
+      'ready sum 2',
+      'rotate sum',
+      'drain sum 3,2',
+      'remove sum 3,2',
+      'start sum 4',
+      'ready sum 3',
+      'rotate sum',
+      'drain sum 1',
+      'remove sum 1',
+    ],
   ]);
 });
 
 test('a redeploy of one replica: the new one answers and is in rotation before the old one drains', () => {
   const old = svc('sum');
   const next = { ...old, limits: { ...old.limits, memory: '128m' } };
-  assert.equal(onlyFunctions(stepsFor([next], [replica(old, 1)])), [['start sum 2', 'ready sum 1', 'rotate sum', 'drain sum 1', 'remove sum 1']]);
+  assert.equal(onlyFunctions(stepsFor([next], [replica(old, 1)])), [
+    ['start sum 2', 'ready sum 1', 'rotate sum', 'drain sum 1', 'remove sum 1'],
+  ]);
 });
 
 test('update and scale up at once: first up to the new number, then the old ones replaced', () => {
   const old = svc('sum');
   const next = { ...old, replicas: 3, env: { NEW: '1' } };
   assert.equal(onlyFunctions(stepsFor([next], [replica(old, 1)])), [
-    ['start sum 3', 'ready sum 2', 'rotate sum', 'start sum 4', 'ready sum 3', 'rotate sum', 'drain sum 1', 'remove sum 1'],
+    [
+      'start sum 3',
+      'ready sum 2',
+      'rotate sum',
+      'start sum 4',
+      'ready sum 3',
+      'rotate sum',
+      'drain sum 1',
+      'remove sum 1',
+    ],
   ]);
 });
 
@@ -156,13 +196,19 @@ test('stopped replicas are removed before anything else; functions run side by s
 test('a route change alone: one reload, no function touched', () => {
   const sum = svc('sum');
   const p = stepsFor([{ ...sum, paths: ['/sum', '/add'] }], [replica(sum, 1)], true);
-  assert.equal(phases(p), [['start', [['write compose,env']]], ['routes', [['reload-routes']]]]);
+  assert.equal(phases(p), [
+    ['start', [['write compose,env']]],
+    ['routes', [['reload-routes']]],
+  ]);
 });
 
 test('a new proxy image or port: the proxy recreated last (and the ports listener with a new image)', () => {
   const sum = svc('sum');
   const before = plan([sum]);
-  const p = planSteps(diffStack({ ...before, proxy: { ...before.proxy, image: 'faaso/caddy:2' } }, [...proxies(before), replica(sum, 1)]), false);
+  const p = planSteps(
+    diffStack({ ...before, proxy: { ...before.proxy, image: 'faaso/caddy:2' } }, [...proxies(before), replica(sum, 1)]),
+    false,
+  );
   assert.equal(phases(p).at(-1), ['proxies', [['recreate ports', 'recreate proxy']]]);
 });
 
@@ -193,12 +239,34 @@ test('rollback of a drained old replica that still exists stopped: removed, then
     { id: 'o2', running: false },
     { id: 'n1', running: true },
   ];
-  assert.equal(rollbackTrack('sum', before, now, 'c').map(line), ['remove sum o2', 'start sum 3', 'ready sum 1', 'rotate sum', 'drain sum n1', 'remove sum n1']);
+  assert.equal(rollbackTrack('sum', before, now, 'c').map(line), [
+    'remove sum o2',
+    'start sum 3',
+    'ready sum 1',
+    'rotate sum',
+    'drain sum n1',
+    'remove sum n1',
+  ]);
 });
 
 test('rollback of a function this up added, or scaled down: only what it made goes, what it removed comes back', () => {
-  assert.equal(rollbackTrack('new', [], [{ id: 'n1', running: true }, { id: 'n2', running: true }], '').map(line), ['drain new n1,n2', 'remove new n1,n2']);
-  assert.equal(rollbackTrack('sum', [{ id: 'o1' }, { id: 'o2' }], [{ id: 'o1', running: true }], 'c').map(line), ['start sum 2', 'ready sum 1', 'rotate sum']);
+  assert.equal(
+    rollbackTrack(
+      'new',
+      [],
+      [
+        { id: 'n1', running: true },
+        { id: 'n2', running: true },
+      ],
+      '',
+    ).map(line),
+    ['drain new n1,n2', 'remove new n1,n2'],
+  );
+  assert.equal(rollbackTrack('sum', [{ id: 'o1' }, { id: 'o2' }], [{ id: 'o1', running: true }], 'c').map(line), [
+    'start sum 2',
+    'ready sum 1',
+    'rotate sum',
+  ]);
   assert.equal(rollbackTrack('sum', [{ id: 'o1' }], [{ id: 'o1', running: true }], 'c'), []);
 });
 

@@ -53,7 +53,11 @@ function textEdit(text: string, doc: Document, fn: string, replicas: number): st
   if (indent < 0) return null;
   if (isNull(settings)) {
     if (settings !== undefined) return null;
-    return appendToBlockMap(text, functions, `${' '.repeat(indent)}${fn}:\n${' '.repeat(indent * 2)}replicas: ${replicas}`);
+    return appendToBlockMap(
+      text,
+      functions,
+      `${' '.repeat(indent)}${fn}:\n${' '.repeat(indent * 2)}replicas: ${replicas}`,
+    );
   }
   if (!isMap(settings)) return null;
   const current = settings.get('replicas', true);

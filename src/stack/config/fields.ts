@@ -80,7 +80,14 @@ export function readUpdate(raw: unknown, field: string, p: Problems): { parallel
     return {};
   }
   checkKnownKeys(raw, UPDATE_KEYS, field, p);
-  const parallelism = readInteger(raw.parallelism, fieldPath(field, 'parallelism'), p, REPLICAS_MIN, REPLICAS_MAX, 'a number of replicas');
+  const parallelism = readInteger(
+    raw.parallelism,
+    fieldPath(field, 'parallelism'),
+    p,
+    REPLICAS_MIN,
+    REPLICAS_MAX,
+    'a number of replicas',
+  );
   return parallelism === undefined ? {} : { parallelism };
 }
 

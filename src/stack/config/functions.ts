@@ -24,7 +24,12 @@ export interface DeployContext {
 }
 
 function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problems): DeploySettings {
-  const defaults: DeploySettings = { env: {}, limits: { ...DEFAULT_LIMITS }, replicas: 1, parallelism: DEFAULT_PARALLELISM };
+  const defaults: DeploySettings = {
+    env: {},
+    limits: { ...DEFAULT_LIMITS },
+    replicas: 1,
+    parallelism: DEFAULT_PARALLELISM,
+  };
   if (isAbsent(raw)) return defaults;
   if (!isMapping(raw)) {
     p.add(base, `must be a mapping of settings (${DEPLOY_KEYS.join(', ')}); got ${typeName(raw)}`);
@@ -38,7 +43,10 @@ function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problem
   const replicas = readReplicas(raw.replicas, fieldPath(base, 'replicas'), p) ?? 1;
   const { parallelism = DEFAULT_PARALLELISM } = readUpdate(raw.update, fieldPath(base, 'update'), p);
   if (parallelism > replicas) {
-    p.add(fieldPath(fieldPath(base, 'update'), 'parallelism'), `must not exceed replicas (${replicas}): an update replaces at most every replica at once`);
+    p.add(
+      fieldPath(fieldPath(base, 'update'), 'parallelism'),
+      `must not exceed replicas (${replicas}): an update replaces at most every replica at once`,
+    );
   }
   return { port, env, limits, replicas, parallelism };
 }

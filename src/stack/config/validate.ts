@@ -6,7 +6,14 @@ import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, t
 import { readBind, readLimits, readPort, readRegistry } from './fields.ts';
 import { readDeploySettings, type DeploySettings } from './functions.ts';
 import { readRoutes } from './routes.ts';
-import { DEFAULT_BIND, DEFAULT_LIMITS, DEFAULT_PARALLELISM, DEFAULT_PROXY_PORT, PROXY_KEYS, STACK_KEYS } from './rules.ts';
+import {
+  DEFAULT_BIND,
+  DEFAULT_LIMITS,
+  DEFAULT_PARALLELISM,
+  DEFAULT_PROXY_PORT,
+  PROXY_KEYS,
+  STACK_KEYS,
+} from './rules.ts';
 import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, CADDY_ADMIN_PORT } from './ports.ts';
 import type { FunctionDeployConfig, Limits, StackConfig } from '../types.ts';
 

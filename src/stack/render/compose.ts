@@ -6,7 +6,14 @@ import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { byCodeUnit } from '../../util/fields.ts';
 // One definition of the ports and the health path, shared with the Caddyfile renderer.
 import { FUNCTION_PORT, PING_PATH, STOP_GRACE_SECONDS } from '../../function/contract.ts';
-import { PORTS_CADDYFILE, PROXY_ADMIN, PROXY_HEALTH_PATH, PROXY_LISTEN_PORT, renderPortsCaddyfile, ROUTES_CADDYFILE } from './caddyfile.ts';
+import {
+  PORTS_CADDYFILE,
+  PROXY_ADMIN,
+  PROXY_HEALTH_PATH,
+  PROXY_LISTEN_PORT,
+  renderPortsCaddyfile,
+  ROUTES_CADDYFILE,
+} from './caddyfile.ts';
 import { DEFAULT_LIMITS, PORTS_SERVICE, PROXY_SERVICE, STACK_FILE } from '../config/rules.ts';
 import { CADDY_ADMIN_PORT } from '../config/ports.ts';
 import type { Limits, ServicePlan, StackPlan } from '../types.ts';
@@ -141,7 +148,14 @@ export function portsFingerprint(plan: StackPlan): string {
 const sortedServices = (plan: StackPlan): ServicePlan[] =>
   [...plan.services].sort((a, b) => byCodeUnit(a.name, b.name));
 
-const caddyRun = (file: string): string[] => ['caddy', 'run', '--config', `${CADDY_CONFIG_DIR}/${file}`, '--adapter', 'caddyfile'];
+const caddyRun = (file: string): string[] => [
+  'caddy',
+  'run',
+  '--config',
+  `${CADDY_CONFIG_DIR}/${file}`,
+  '--adapter',
+  'caddyfile',
+];
 
 /** Started by compose once every function is healthy (plain `docker compose up` too). */
 const afterFunctions = (plan: StackPlan): Record<string, unknown> =>

@@ -14,6 +14,11 @@ module Faaso
     # request, so a client that just got a response and is about to reuse the
     # connection is not cut off as it sends.
     QUIET           = 500.milliseconds
+    # Once drained, the process stays up this long, refusing connections, before
+    # it exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+    # address that refuses is skipped at once, where one that is gone (the
+    # container stopped) would keep a request waiting for its dial timeout.
+    LINGER = 250.milliseconds
     DEFAULT_SECONDS = 10
 
     # An open connection: idle since when, or nil while a request on it is being
@@ -74,6 +79,7 @@ module Faaso
         elapsed = Time.monotonic - started
         if @@connections.empty?
           say "faaso: drained in #{"%.1f" % elapsed.total_seconds}s"
+          sleep LINGER
           exit 0
         end
         if elapsed >= limit

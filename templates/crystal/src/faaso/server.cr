@@ -61,8 +61,8 @@ module Faaso
   def self.handle_context(ctx : HTTP::Server::Context) : Nil
     http = ctx.request
     if http.method == "GET" && http.path == "/ping"
-      # Draining: health checks must send no more traffic here.
-      return write(ctx.response, error_response(503, "draining")) if Drain.draining?
+      # Even while draining: the request reached a server that still answers,
+      # and a client calling /ping through a proxy must not see a failure.
       return write(ctx.response, Response.new(200, "pong"))
     end
     response = begin
