@@ -3,9 +3,10 @@
 // count bound is hit), and count every outcome. By default it never retries:
 // a reset, a refused or timed-out connection, a non-2xx status or a wrong body
 // is a failure, as it is for a client that does not retry (wrk, a cron job, a
-// webhook sender). With `retryClosed`, a GET whose reused connection was closed
+// webhook sender). With `retryClosed`, a GET whose connection was closed or reset
 // before any response byte is sent again on a new one (RFC 9110 §9.2.2 allows
-// it; browsers and Go do it), and every such retry is counted apart.
+// it for idempotent requests; browsers, curl and Go do it for a reused one), and
+// every such resend is counted apart.
 import http from 'node:http';
 
 export interface Target {
@@ -27,7 +28,7 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Pause between a worker's requests (a gentler, steadier loop). */
   pauseMs?: number;
-  /** Resend a GET whose reused connection closed before any response, up to this many times (default 0: never). */
+  /** Resend a GET whose connection closed or reset before any response, up to this many times (default 0: never). */
   retryClosed?: number;
 }
 
@@ -50,9 +51,11 @@ export interface LoadRun {
 }
 
 const MAX_MS = 120_000;
+/** A connection that died before any response byte: the request may not even have been read. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'socket hang up']);
 const MAX_REQUESTS = 1_000_000;
 
-type Outcome = { status: number; body: string } | { error: string; beforeResponse: boolean; reused: boolean };
+type Outcome = { status: number; body: string } | { error: string; beforeResponse: boolean };
 
 function send(agent: http.Agent, t: Target, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -70,7 +73,6 @@ function send(agent: http.Agent, t: Target, timeoutMs: number): Promise<Outcome>
           resolve({
             error: (err as NodeJS.ErrnoException).code ?? err.message,
             beforeResponse: false,
-            reused: req.reusedSocket,
           }),
         );
       },
@@ -78,7 +80,7 @@ function send(agent: http.Agent, t: Target, timeoutMs: number): Promise<Outcome>
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (answered) return;
-      resolve({ error: err.code ?? err.message, beforeResponse: true, reused: req.reusedSocket });
+      resolve({ error: err.code ?? err.message, beforeResponse: true });
     });
     req.end(t.body);
   });
@@ -108,15 +110,8 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
       const t = list[(i + n) % list.length]!;
       const started = performance.now();
       let out = await send(agent, t, opts.timeoutMs ?? 15_000);
-      for (
-        let r = 0;
-        r < (opts.retryClosed ?? 0) &&
-        'error' in out &&
-        out.beforeResponse &&
-        out.reused &&
-        (t.method ?? 'GET') === 'GET';
-        r++
-      ) {
+      const lost = (o: Outcome): boolean => 'error' in o && o.beforeResponse && CONNECTION_LOST.has(o.error);
+      for (let r = 0; r < (opts.retryClosed ?? 0) && lost(out) && (t.method ?? 'GET') === 'GET'; r++) {
         counts.retried++;
         out = await send(agent, t, opts.timeoutMs ?? 15_000);
       }

@@ -1,5 +1,5 @@
 // faaso's Caddy proxy on the real engine: the image from images/caddy, hardened
-// like production, serving a Caddyfile rendered by src/runner/caddyfile.ts in front
+// like production, serving a Caddyfile rendered by src/stack/render/caddyfile.ts in front
 // of real function containers on a user-defined network. Routing, prefix strip,
 // JSON 404, health, access logs, validate-before-write, reloads (also under load)
 // and an upstream restart under load.
@@ -15,7 +15,8 @@ import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { reloadProxy, validateCaddyfile } from '../../src/stack/proxy.ts';
 import type { Route, StackPlan } from '../../src/stack/types.ts';
 import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
-import { loadGet, p50, pmax, rawRequest, type Res } from './http-load.ts';
+import { rawRequest } from './helpers.ts';
+import { describeLoad, startLoad } from '../../bench/lib/http-load.ts';
 
 const test = suite('caddy');
 
@@ -78,6 +79,8 @@ function plan(routes: Route[]): StackPlan {
     limits: { memory: '256m', cpus: 1, pids: 256 },
     healthcheck: [],
     paths: [],
+    replicas: 1,
+    parallelism: 1,
   }));
   return { project: 'faaso', bind: '127.0.0.1', proxy: { port: 8080, image: proxyImage }, services, routes };
 }
@@ -97,8 +100,6 @@ async function writeAtomically(text: string): Promise<void> {
 
 /** Raw request to the proxy. */
 const raw = (p: string, opts: { method?: string; body?: string } = {}) => rawRequest(proxyPort, p, opts);
-
-const sumOk = (r: Res) => r.status === 200 && r.body === '{"sum": 3}';
 
 async function health(name: string): Promise<string> {
   return docker('inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', name);
@@ -170,15 +171,17 @@ test.after(async () => {
   if (dir) await fsp.rm(dir, { recursive: true, force: true });
 });
 
-test('the golden fixture is valid for Caddy 2.6.2 and already in `caddy fmt` layout', async () => {
-  const fixture = fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'caddy', 'Caddyfile'), 'utf8');
-  assert.equal(await validateCaddyfile({ image: proxyImage }, fixture), { ok: true });
-  assert.match(await docker('run', '--rm', proxyImage, 'caddy', 'version'), /^v?2\.6\.2\b/);
-  const fmt = await run(['docker', 'run', '--rm', '-i', '--network', 'none', proxyImage, 'caddy', 'fmt', '-'], {
-    input: fixture,
-  });
-  assert.is(fmt.exitCode, 0, fmt.stderr);
-  assert.fixture(fmt.stdout, fixture);
+test('the golden fixtures are valid for Caddy 2.11 and already in `caddy fmt` layout', async () => {
+  assert.match(await docker('run', '--rm', proxyImage, 'caddy', 'version'), /^v?2\.11\.\d+\b/);
+  for (const name of ['Caddyfile', 'ports.Caddyfile']) {
+    const fixture = fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'caddy', name), 'utf8');
+    assert.equal(await validateCaddyfile({ image: proxyImage }, fixture), { ok: true }, name);
+    const fmt = await run(['docker', 'run', '--rm', '-i', '--network', 'none', proxyImage, 'caddy', 'fmt', '-'], {
+      input: fixture,
+    });
+    assert.is(fmt.exitCode, 0, fmt.stderr);
+    assert.fixture(fmt.stdout, fixture);
+  }
 });
 
 test('the proxy runs as uid 10001 with no capabilities and no-new-privileges', async () => {
@@ -308,7 +311,11 @@ test('reloads under a steady request loop: 0 failed requests on an untouched rou
   const text = renderCaddyfile(plan([...BASE_ROUTES, { path: '/hello2', function: 'echo' }]));
   assert.equal(await validateCaddyfile({ container: NAME('proxy') }, text), { ok: true });
   await writeAtomically(text);
-  const running = loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 2000, 4, sumOk);
+  // A reload closes every idle client keep-alive connection (Caddy 2.11 as 2.6): a
+  // client that resends a GET on such a connection (browsers, curl and Go do) sees
+  // no failure; the resends are counted. Hence faaso reloads only for new routes.
+  const sum = { url: `http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, check: (b: string) => b === '{"sum": 3}' };
+  const running = startLoad([sum], { concurrency: 4, retryClosed: 3 });
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setTimeout(r, 300));
@@ -316,40 +323,39 @@ test('reloads under a steady request loop: 0 failed requests on an untouched rou
     assert.ok(r.ok, r.error);
     times.push(r.ms);
   }
-  const stats = await running;
-  log(
-    `reload under load: ${times.join(', ')} ms; 2000 GETs, ${stats.failed.length} failed; retried once after the connection was reset: ${stats.retriedReused} reused, ${stats.retriedFresh} fresh; p50 ${p50(stats.latencies).toFixed(1)} ms, max ${pmax(stats.latencies).toFixed(0)} ms`,
-  );
-  assert.equal(stats.failed, []);
-  assert.is(stats.ok, 2000);
-  // A reload resets each open keep-alive connection at most once, and a fresh one rarely.
-  assert.ok(stats.retriedReused <= 4 * times.length, `retried ${stats.retriedReused} reused`);
-  assert.ok(stats.retriedFresh <= 2 * times.length, `retried ${stats.retriedFresh} fresh`);
+  await new Promise((r) => setTimeout(r, 300));
+  const stats = await running.stop();
+  log(`reload under load (${times.join(', ')} ms): ${describeLoad(stats)}`);
+  assert.is(stats.failed, 0, JSON.stringify(stats.errors));
+  assert.ok(stats.ok > 200, 'the load barely ran');
+  // A reload closes each open keep-alive connection once, and may reset one it was accepting.
+  assert.ok(stats.retried <= 2 * 4 * times.length, `resent ${stats.retried}`);
   assert.is((await raw('/hello2/x')).status, 200);
 });
 
-test('an upstream restarting under load costs latency, not errors (GET)', async () => {
-  const running = loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 1500, 4, sumOk);
+test('an upstream restarting under load costs latency, not errors, for a client that never retries', async () => {
+  const sum = { url: `http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, check: (b: string) => b === '{"sum": 3}' };
+  const running = startLoad([sum], { concurrency: 4 });
   await new Promise((r) => setTimeout(r, 300));
   await docker('restart', '-t', '5', NAME('sum'));
-  const stats = await running;
-  log(
-    `sum restarted under load: 1500 GETs, ${stats.failed.length} failed, ${stats.retriedReused + stats.retriedFresh} client retries, max latency ${pmax(stats.latencies).toFixed(0)} ms`,
-  );
-  assert.equal(stats.failed, []);
-  // The proxy absorbs the restart: client connections to it are never reset.
-  assert.is(stats.retriedReused + stats.retriedFresh, 0);
+  await new Promise((r) => setTimeout(r, 500));
+  const stats = await running.stop();
+  log(`sum restarted under load: ${describeLoad(stats)}`);
+  // The proxy absorbs the restart: a dial refused (or to nobody) is retried until the server is back.
+  assert.is(stats.failed, 0, JSON.stringify(stats.errors));
   await waitFor('sum healthy again', async () => (await health(NAME('sum'))) === 'healthy', 30_000);
 });
 
 test('latency: through the proxy vs direct (informational)', async () => {
-  const via = await loadGet(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`, 500, 1, sumOk);
-  const direct = await loadGet(`http://127.0.0.1:${directPort}/?a=1&b=2`, 500, 1, sumOk);
-  assert.equal(via.failed, []);
-  assert.equal(direct.failed, []);
-  log(
-    `p50 sequential keep-alive GET: proxy ${p50(via.latencies).toFixed(2)} ms, direct ${p50(direct.latencies).toFixed(2)} ms`,
-  );
+  const measure = async (url: string) => {
+    const run = startLoad([{ url, check: (b) => b === '{"sum": 3}' }], { concurrency: 1, maxRequests: 500 });
+    await waitFor('500 requests', async () => run.now().ok + run.now().failed >= 500, 30_000);
+    return run.stop();
+  };
+  const via = await measure(`http://127.0.0.1:${proxyPort}/sum?a=1&b=2`);
+  const direct = await measure(`http://127.0.0.1:${directPort}/?a=1&b=2`);
+  assert.is(via.failed + direct.failed, 0);
+  log(`p50 sequential keep-alive GET: proxy ${via.p50Ms.toFixed(2)} ms, direct ${direct.p50Ms.toFixed(2)} ms`);
 });
 
 test.run();

@@ -19,12 +19,12 @@ const dirs: string[] = [];
 type Json = any;
 
 /** compose/ as faaso writes it: docker-compose.yml, .env and a caddy/ folder. */
-async function composeDir(plan: StackPlan, opts: Parameters<typeof renderCompose>[1] = {}): Promise<string> {
+async function composeDir(plan: StackPlan): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faaso-composecfg-'));
   dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'caddy'));
   await writeFileAtomic(path.join(dir, 'caddy', 'Caddyfile'), ':8080 {\n\trespond "dummy"\n}\n');
-  await writeFileAtomic(path.join(dir, 'docker-compose.yml'), renderCompose(plan, opts));
+  await writeFileAtomic(path.join(dir, 'docker-compose.yml'), renderCompose(plan));
   await writeFileAtomic(path.join(dir, '.env'), renderComposeEnv(plan));
   return dir;
 }
@@ -69,12 +69,24 @@ test('compose v2 reads the project name from .env, resolves ./caddy next to the 
   assert.is(r.code, 0, r.err);
   const c: Json = JSON.parse(r.out);
   assert.is(c.name, 'faaso');
-  assert.equal(Object.keys(c.services).sort(), ['hello', 'multiply', 'proxy', 'sum']);
+  assert.equal(Object.keys(c.services).sort(), ['hello', 'multiply', 'ports', 'proxy', 'sum']);
   const sum = c.services.sum;
   // Strings stay strings ("yes" is not a boolean); "$" is literal (compose prints it re-escaped as "$$").
   assert.equal(sum.environment, { COUNT: '10', HOME_REF: '$$HOME', ON: 'yes', PRICE: '$$5' });
-  assert.equal(sum.ports, [
-    { mode: 'ingress', host_ip: '127.0.0.1', target: 3000, published: '8101', protocol: 'tcp' },
+  // Replicas: compose's own scale; no published port (the ports listener publishes it).
+  assert.equal([sum.scale, sum.ports, sum.stop_grace_period], [3, undefined, '12s']);
+  assert.ok(
+    c.services.ports.ports.some(
+      (p: Json) => p.host_ip === '127.0.0.1' && p.published === '8101' && p.target === 8101 && p.protocol === 'tcp',
+    ),
+  );
+  assert.equal(c.services.ports.command, [
+    'caddy',
+    'run',
+    '--config',
+    '/etc/faaso/caddy/ports.Caddyfile',
+    '--adapter',
+    'caddyfile',
   ]);
   assert.equal(
     [sum.init, sum.read_only, sum.restart, sum.cap_drop, sum.security_opt, sum.tmpfs],
@@ -104,35 +116,12 @@ test('compose v2 reads the project name from .env, resolves ./caddy next to the 
     "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /__faaso/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '",
   );
   assert.is(c.networks.faaso.name, 'faaso_faaso');
-  for (const svc of ['sum', 'proxy'])
+  for (const svc of ['sum', 'proxy', 'ports'])
     assert.equal(
       c.services[svc].logging,
       { driver: 'json-file', options: { 'max-file': '3', 'max-size': '10m' } },
       svc,
     );
-});
-
-test('compose v2 accepts the file with a standby service', async () => {
-  const p = plan();
-  const next = {
-    ...p.services.find((s) => s.name === 'sum')!,
-    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
-    hash: 'aaaaaaaaaaaa',
-  };
-  const dir = await composeDir(p, { standby: [next] });
-  const r = await compose([
-    'docker',
-    'compose',
-    '-f',
-    path.join(dir, 'docker-compose.yml'),
-    'config',
-    '--format',
-    'json',
-  ]);
-  assert.is(r.code, 0, r.err);
-  const c: Json = JSON.parse(r.out);
-  assert.is(c.services.sum_standby.image, '127.0.0.1:5000/sum:aaaaaaaaaaaa');
-  assert.is(c.services.sum_standby.ports, undefined);
 });
 
 test('compose v1 (docker-compose 1.29) accepts the file too, when installed', async () => {
@@ -142,13 +131,7 @@ test('compose v1 (docker-compose 1.29) accepts the file too, when installed', as
     console.log('  (docker-compose v1 not on PATH: skipped; apt-get install -y docker-compose to check it)');
     return;
   }
-  const p = plan();
-  const next = {
-    ...p.services.find((s) => s.name === 'sum')!,
-    image: '127.0.0.1:5000/sum:aaaaaaaaaaaa',
-    hash: 'aaaaaaaaaaaa',
-  };
-  for (const dir of [await composeDir(p), await composeDir(p, { standby: [next] })]) {
+  for (const dir of [await composeDir(plan())]) {
     const file = path.join(dir, 'docker-compose.yml');
     const q = await compose(['docker-compose', '-f', file, 'config', '-q']);
     assert.is(q.code, 0, q.err);
@@ -158,7 +141,9 @@ test('compose v1 (docker-compose 1.29) accepts the file too, when installed', as
     const sum = c.services.sum;
     // PyYAML is YAML 1.1: an unquoted yes/ON would have become a boolean here.
     assert.equal(sum.environment, { COUNT: '10', HOME_REF: '$$HOME', ON: 'yes', PRICE: '$$5' });
-    assert.equal(sum.ports, ['127.0.0.1:8101:3000/tcp']);
+    // v1 reads `scale` as v2 does (deploy.replicas would need --compatibility).
+    assert.equal([sum.scale, sum.ports], [3, undefined]);
+    assert.ok(c.services.ports.ports.includes('127.0.0.1:8101:8101/tcp'), JSON.stringify(c.services.ports.ports));
     assert.equal(c.services.proxy.depends_on.sum, { condition: 'service_healthy' });
     assert.equal(c.services.proxy.volumes, [`${path.join(dir, 'caddy')}:/etc/faaso/caddy:ro`]);
   }

@@ -4,6 +4,7 @@ import fs from 'fs-extra';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/exec/runner.ts';
 
@@ -136,4 +137,30 @@ export async function removeFunctionImages(names: readonly string[], registry = 
     if (await pingRegistry(registry))
       for (const tag of await listTags(registry, name)) await deleteTag(registry, name, tag);
   }
+}
+
+export interface Res {
+  status: number;
+  body: string;
+  type: string;
+}
+
+/** Raw request: the path goes out exactly as written (fetch would normalise it). */
+export function rawRequest(port: number, p: string, opts: { method?: string; body?: string } = {}): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: p, method: opts.method ?? 'GET', agent: false, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(opts.body);
+  });
 }
