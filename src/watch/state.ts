@@ -66,7 +66,7 @@ export interface ReplicaMemory {
 }
 
 export interface WatchMemory {
-  /** By replicaKey(): each replica on its own. */
+  /** By replicaKey(): each replica on its own, and each service's missing replicas. */
   replicas: Record<string, ReplicaMemory>;
   /** null before the first check. */
   stackDown: boolean | null;
@@ -87,17 +87,31 @@ export interface ReplicaRef {
   replica?: number;
 }
 
-export type WatchAction = ReplicaRef &
-  (
-    | /** Replicas missing: `docker compose up -d --no-deps --no-recreate SERVICE` creates them from the file's scale. */
-      { kind: 'create'; reason: string }
-      /** Dead: `docker rm -f` it, then create as above. */
-    | { kind: 'replace'; container: string; reason: string }
-    /** Exited or created: `docker start`. */
-    | { kind: 'start'; container: string; reason: string }
-    /** Hung: unpause if paused, then `docker restart -t N`. */
-    | { kind: 'restart'; container: string; unpause: boolean; reason: string }
-  );
+/** Replicas missing: `docker compose up -d --no-deps --no-recreate SERVICE` creates them from the file's scale. */
+export interface CreateAction extends ReplicaRef {
+  kind: 'create';
+  reason: string;
+}
+/** Dead: `docker rm -f` it, then create as above. */
+export interface ReplaceAction extends ReplicaRef {
+  kind: 'replace';
+  container: string;
+  reason: string;
+}
+/** Exited or created: `docker start`. */
+export interface StartAction extends ReplicaRef {
+  kind: 'start';
+  container: string;
+  reason: string;
+}
+/** Hung: unpause if paused, then `docker restart -t N`. */
+export interface RestartAction extends ReplicaRef {
+  kind: 'restart';
+  container: string;
+  unpause: boolean;
+  reason: string;
+}
+export type WatchAction = CreateAction | ReplaceAction | StartAction | RestartAction;
 
 export type WatchEventKind =
   'crashed' | 'failing' | 'crash-looping' | 'recovered' | 'up-in-progress' | 'up-finished' | 'stack-down' | 'stack-up';
