@@ -1,5 +1,5 @@
 // npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]:
-// keep the stack's functions (and its proxy) alive; see src/runner/watch.ts.
+// keep every replica of the stack's functions (and its two proxies) alive; see src/watch/watch.ts.
 // Docker does not need to be up when it starts: as a service it waits for it.
 import fs from 'node:fs';
 import { UserError } from '../errors.ts';

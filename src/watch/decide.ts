@@ -8,17 +8,19 @@
 // start one that was stopped or removed. That is the watcher's job, and it must
 // never spin on a function that keeps failing: after `crashRestarts` restarts
 // (Docker's or ours) it backs off for 30 s, 60 s, … 5 min, reporting once per period.
+//
+// Each replica is watched, healed and backed off on its own (replicas.ts says
+// which containers and what they are called): one hung or crash-looping replica
+// is restarted or left alone while its siblings keep serving, untouched.
+import { replicaKey, slotsOf, type Slot } from './replicas.ts';
 import {
   backoffMs,
-  containerFor,
   DEFAULT_THRESHOLDS,
-  isHealthy,
   UP_STATES,
   type CheckInput,
   type ContainerObservation,
   type Decision,
-  type ExpectedService,
-  type ServiceMemory,
+  type ReplicaMemory,
   type WatchAction,
   type WatchEvent,
   type WatchEventKind,
@@ -27,8 +29,19 @@ import {
 } from './state.ts';
 
 export * from './state.ts';
+export {
+  brokenReplicas,
+  brokenSummary,
+  isHealthy,
+  labelOf,
+  replicaKey,
+  slotsOf,
+  watchedContainers,
+  type BrokenReplica,
+  type Slot,
+} from './replicas.ts';
 
-const freshService = (): ServiceMemory => ({
+const fresh = (): ReplicaMemory => ({
   containerId: null,
   restartCount: 0,
   failingChecks: 0,
@@ -39,7 +52,6 @@ const freshService = (): ServiceMemory => ({
   dockerSinceLoop: 0,
   oursSinceLoop: 0,
   problem: false,
-  deferred: false,
 });
 
 const seconds = (ms: number): string =>
@@ -54,30 +66,30 @@ function exitInfo(c: ContainerObservation | undefined): string {
 const paren = (s: string): string => (s ? ` (${s})` : '');
 const comma = (s: string): string => (s ? `, ${s}` : '');
 
-interface ServiceResult {
-  memory: ServiceMemory;
+interface SlotResult {
+  memory: ReplicaMemory;
   events: WatchEvent[];
   action?: WatchAction;
 }
 
-function decideService(
-  e: ExpectedService,
+function decideSlot(
+  slot: Slot,
   input: CheckInput,
-  prev: ServiceMemory | undefined,
+  prev: ReplicaMemory | undefined,
   quiet: boolean,
   t: WatchThresholds,
-): ServiceResult {
+): SlotResult {
   const { now } = input;
-  const m: ServiceMemory = prev ? { ...prev, restarts: [...prev.restarts] } : freshService();
+  const { ref, container: c } = slot;
+  const m: ReplicaMemory = prev ? { ...prev, restarts: [...prev.restarts] } : fresh();
   const events: WatchEvent[] = [];
   const say = (kind: WatchEventKind, message: string): void => {
-    events.push({ service: e.service, kind, message });
+    events.push({ ...ref, kind, message });
   };
-  const c = containerFor(e.service, input.observed);
 
   // 1. Restarts Docker's policy did since the last check. A new container of a
-  // known service starts at 0, so all its restarts are new; the first sight of
-  // a service only sets the baseline.
+  // known replica starts at 0, so all its restarts are new; the first sight of
+  // a replica only sets the baseline.
   const crashed = !prev || !c ? 0 : Math.max(0, c.id === m.containerId ? c.restarts - m.restartCount : c.restarts);
   for (let i = 0; i < crashed; i++) m.restarts.push(now);
   m.attempts += crashed;
@@ -88,7 +100,7 @@ function decideService(
   m.restarts = m.restarts.filter((at) => now - at < t.crashWindowMs);
   const inWindow = `${plural(m.restarts.length, 'restart')} in the last ${seconds(t.crashWindowMs)}`;
 
-  const enterLoop = (why: string): ServiceResult => {
+  const enterLoop = (why: string): SlotResult => {
     m.level += 1;
     const period = backoffMs(m.level, t);
     m.until = now + period;
@@ -105,10 +117,11 @@ function decideService(
 
   // 2. Serving: forget the trouble, backoff included. Incidents that healed
   // are not a loop; a real crash loop never gets as far as a passed probe.
-  if (isHealthy(c, t)) {
+  if (slot.healthy) {
     if (crashed > 0) say('crashed', `crashed → restarted by Docker, healthy again${paren(inWindow)}`);
-    else if (m.problem) say('recovered', 'healthy again');
-    return { memory: { ...freshService(), containerId: m.containerId, restartCount: m.restartCount }, events };
+    else if (m.problem)
+      say('recovered', c || slot.wanted === 1 ? 'healthy again' : `all ${slot.wanted} replicas healthy again`);
+    return { memory: { ...fresh(), containerId: m.containerId, restartCount: m.restartCount }, events };
   }
 
   // 3. Backing off: watch, never act, say nothing.
@@ -123,22 +136,26 @@ function decideService(
     m.problem = true;
   }
 
-  // 5. What the container needs.
+  // 5. What the container needs (or the service: its missing replicas).
   let want: WatchAction | undefined;
   const failing = (what: string): void => {
     m.failingChecks += 1;
     if (m.failingChecks === 1 && t.unhealthyChecks > 1) say('failing', `${what} (check 1 of ${t.unhealthyChecks})`);
     if (m.failingChecks >= t.unhealthyChecks) {
       const reason = t.unhealthyChecks > 1 ? `${what} ${t.unhealthyChecks} checks in a row` : what;
-      want = { kind: 'restart', service: e.service, container: c!.id, unpause: c!.status === 'paused', reason };
+      want = { ...ref, kind: 'restart', container: c!.id, unpause: c!.status === 'paused', reason };
     }
   };
-  if (!c) want = { kind: 'create', service: e.service, force: false, reason: 'missing' };
-  else if (c.status === 'dead') want = { kind: 'create', service: e.service, force: true, reason: 'dead' };
+  if (!c) {
+    if (slot.missing > 0) {
+      const reason = slot.wanted === 1 ? 'missing' : `${slot.missing} of ${slot.wanted} replicas missing`;
+      want = { ...ref, kind: 'create', reason };
+    }
+  } else if (c.status === 'dead') want = { ...ref, kind: 'replace', container: c.id, reason: 'dead' };
   else if (c.status === 'exited')
-    want = { kind: 'start', service: e.service, container: c.id, reason: `stopped${paren(exitInfo(c))}` };
+    want = { ...ref, kind: 'start', container: c.id, reason: `stopped${paren(exitInfo(c))}` };
   else if (c.status === 'created')
-    want = { kind: 'start', service: e.service, container: c.id, reason: 'created but never started' };
+    want = { ...ref, kind: 'start', container: c.id, reason: 'created but never started' };
   else if (c.status === 'paused') failing('paused');
   else if (
     c.status === 'running' &&
@@ -148,14 +165,7 @@ function decideService(
   else m.failingChecks = 0; // starting, restarting (Docker is on it), removing
   if (!want) return { memory: m, events };
 
-  // 6. Hands off while `up` works: a fresh standby means a redeploy of this
-  // function, a just-written compose file means services being (re)created.
-  const standby = input.observed.find((o) => o.role === 'standby' && e.fn !== '' && o.fn === e.fn);
-  if (standby && now - standby.createdAt < t.standbyGraceMs) {
-    if (!m.deferred) say('deferred', `redeploy in progress (${standby.service} exists): not touching it`);
-    m.deferred = true;
-    return { memory: m, events };
-  }
+  // 6. Hands off while a just-written compose file settles: `up` is creating services.
   if (quiet) return { memory: m, events };
 
   // 7. Acting again on something our last actions did not cure is a loop too.
@@ -174,20 +184,36 @@ function decideService(
   m.failingChecks = 0;
   // `docker start` and `docker restart` reset RestartCount; a new container starts at 0.
   m.restartCount = 0;
-  if (want.kind === 'create') m.containerId = null;
+  if (want.kind === 'create' || want.kind === 'replace') m.containerId = null;
   m.problem = true;
   return { memory: m, events, action: want };
 }
 
 /**
- * One check. A stack with no container up at all was stopped on purpose
- * (`down.mjs`, `docker compose stop`) or never started: the watcher waits for
- * `up` instead of resurrecting it.
+ * One check. While `up` holds its lock it drains, stops and removes replicas on
+ * purpose: no action at all, said once per `up`. A stack with no container up
+ * at all was stopped on purpose (`down.mjs`, `docker compose stop`) or never
+ * started: the watcher waits for `up` instead of resurrecting it.
  */
 export function decide(input: CheckInput, memory: WatchMemory, t: WatchThresholds = DEFAULT_THRESHOLDS): Decision {
+  const up = input.upInProgress;
+  if (up) {
+    const events: WatchEvent[] =
+      memory.upPid === up.pid
+        ? []
+        : [
+            {
+              service: null,
+              kind: 'up-in-progress',
+              message: `\`up\` (pid ${up.pid}) is applying changes: holding off`,
+            },
+          ];
+    return { actions: [], events, memory: { ...memory, upPid: up.pid } };
+  }
   const events: WatchEvent[] = [];
   const actions: WatchAction[] = [];
-  const down = !input.observed.some((c) => c.role !== 'standby' && UP_STATES.has(c.status));
+  if (memory.upPid !== null) events.push({ service: null, kind: 'up-finished', message: '`up` finished: watching' });
+  const down = !input.observed.some((c) => UP_STATES.has(c.status));
   if (down) {
     if (memory.stackDown !== true)
       events.push({
@@ -195,18 +221,19 @@ export function decide(input: CheckInput, memory: WatchMemory, t: WatchThreshold
         kind: 'stack-down',
         message: 'no container is running: stack is down, waiting for `up` (starting nothing)',
       });
-    return { actions, events, memory: { services: memory.services, stackDown: true } };
+    return { actions, events, memory: { replicas: memory.replicas, stackDown: true, upPid: null } };
   }
   if (memory.stackDown === true)
     events.push({ service: null, kind: 'stack-up', message: 'stack is running again: watching' });
   const quiet = input.now - input.composeChangedAt < t.settleMs;
-  const services: Record<string, ServiceMemory> = {};
+  const replicas: Record<string, ReplicaMemory> = {};
   const expected = [...input.expected].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-  for (const e of expected) {
-    const r = decideService(e, input, memory.services[e.service], quiet, t);
-    services[e.service] = r.memory;
+  for (const slot of expected.flatMap((e) => slotsOf(e, input.observed, t))) {
+    const key = replicaKey(slot.ref);
+    const r = decideSlot(slot, input, memory.replicas[key], quiet, t);
+    replicas[key] = r.memory;
     events.push(...r.events);
     if (r.action) actions.push(r.action);
   }
-  return { actions, events, memory: { services, stackDown: false } };
+  return { actions, events, memory: { replicas, stackDown: false, upPid: null } };
 }

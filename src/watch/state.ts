@@ -1,17 +1,19 @@
 // What the watcher knows: the services it keeps alive, what Docker reports about
 // their containers, its thresholds, and its memory between checks. Pure; the
-// decisions themselves are in watch-decide.ts.
+// decisions themselves are in decide.ts, which replicas it looks after in replicas.ts.
 
-import { UP_STATES, type ContainerObservation } from '../stack/inspect.ts';
+import type { ContainerObservation } from '../stack/inspect.ts';
 
 export { UP_STATES, type ContainerObservation } from '../stack/inspect.ts';
 
 /** A service of the generated compose file that the watcher keeps alive. */
 export interface ExpectedService {
   service: string;
-  /** faaso.function label ('' for the proxy). */
+  /** faaso.function label ('' for the proxies). */
   fn: string;
-  role: 'function' | 'proxy';
+  role: 'function' | 'proxy' | 'ports';
+  /** Containers the service wants (the file's `scale`; 1 for the proxies). */
+  replicas: number;
 }
 
 export interface WatchThresholds {
@@ -29,8 +31,6 @@ export interface WatchThresholds {
   /** First backoff period; doubles per period up to backoffMaxMs. */
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** A standby container younger than this means `up` is redeploying that function: hands off. */
-  standbyGraceMs: number;
   /** The compose file changed less than this ago: `up` is at work, take no action. */
   settleMs: number;
 }
@@ -42,11 +42,11 @@ export const DEFAULT_THRESHOLDS: Readonly<WatchThresholds> = {
   crashWindowMs: 60_000,
   backoffBaseMs: 30_000,
   backoffMaxMs: 300_000,
-  standbyGraceMs: 180_000,
   settleMs: 10_000,
 };
 
-export interface ServiceMemory {
+/** What the watcher remembers of one replica (or of a service's missing replicas) between checks. */
+export interface ReplicaMemory {
   /** Container seen last time (null: none), and its RestartCount then. */
   containerId: string | null;
   restartCount: number;
@@ -63,32 +63,63 @@ export interface ServiceMemory {
   oursSinceLoop: number;
   /** Something was reported and no "healthy again" followed yet. */
   problem: boolean;
-  /** "redeploy in progress" already said. */
-  deferred: boolean;
 }
 
 export interface WatchMemory {
-  services: Record<string, ServiceMemory>;
+  /** By replicaKey(): each replica on its own, and each service's missing replicas. */
+  replicas: Record<string, ReplicaMemory>;
   /** null before the first check. */
   stackDown: boolean | null;
+  /** The `up` we are holding off for (its "holding off" said), null when none. */
+  upPid: number | null;
 }
 
-export const emptyMemory = (): WatchMemory => ({ services: {}, stackDown: null });
+export const emptyMemory = (): WatchMemory => ({ replicas: {}, stackDown: null, upPid: null });
 
-export type WatchAction =
-  /** No container (or a dead one): `docker compose up -d --no-deps [--force-recreate] SERVICE`. */
-  | { kind: 'create'; service: string; force: boolean; reason: string }
-  /** Exited or created: `docker start`. */
-  | { kind: 'start'; service: string; container: string; reason: string }
-  /** Hung: unpause if paused, then `docker restart -t N`. */
-  | { kind: 'restart'; service: string; container: string; unpause: boolean; reason: string };
+/**
+ * Who an action or event is about: a compose service, and the container number
+ * of one of its replicas when the service wants several (the label then shows
+ * it, as `docker compose ps` does: sum-2). Absent for a service that wants one,
+ * and for a service's missing replicas.
+ */
+export interface ReplicaRef {
+  service: string;
+  replica?: number;
+}
+
+/** Replicas missing: `docker compose up -d --no-deps --no-recreate SERVICE` creates them from the file's scale. */
+export interface CreateAction extends ReplicaRef {
+  kind: 'create';
+  reason: string;
+}
+/** Dead: `docker rm -f` it, then create as above. */
+export interface ReplaceAction extends ReplicaRef {
+  kind: 'replace';
+  container: string;
+  reason: string;
+}
+/** Exited or created: `docker start`. */
+export interface StartAction extends ReplicaRef {
+  kind: 'start';
+  container: string;
+  reason: string;
+}
+/** Hung: unpause if paused, then `docker restart -t N`. */
+export interface RestartAction extends ReplicaRef {
+  kind: 'restart';
+  container: string;
+  unpause: boolean;
+  reason: string;
+}
+export type WatchAction = CreateAction | ReplaceAction | StartAction | RestartAction;
 
 export type WatchEventKind =
-  'crashed' | 'failing' | 'crash-looping' | 'recovered' | 'deferred' | 'stack-down' | 'stack-up';
+  'crashed' | 'failing' | 'crash-looping' | 'recovered' | 'up-in-progress' | 'up-finished' | 'stack-down' | 'stack-up';
 
 export interface WatchEvent {
   /** null for stack-wide events. */
   service: string | null;
+  replica?: number;
   kind: WatchEventKind;
   message: string;
 }
@@ -99,6 +130,8 @@ export interface CheckInput {
   now: number;
   /** mtime of the compose file, ms. */
   composeChangedAt: number;
+  /** The `up` holding compose/.faaso-up.lock, if one is at work: it drains and removes replicas on purpose. */
+  upInProgress: { pid: number } | null;
 }
 
 export interface Decision {
@@ -110,43 +143,4 @@ export interface Decision {
 /** Backoff period `level` (1-based): base, 2×base, 4×base, … capped at max. */
 export function backoffMs(level: number, t: Pick<WatchThresholds, 'backoffBaseMs' | 'backoffMaxMs'>): number {
   return Math.min(t.backoffBaseMs * 2 ** Math.max(0, level - 1), t.backoffMaxMs);
-}
-
-/** Serving as far as Docker can tell: running, and healthy (or no healthcheck). */
-export function isHealthy(
-  c: ContainerObservation | undefined,
-  t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS,
-): boolean {
-  if (!c || c.status !== 'running') return false;
-  if (c.health === 'none') return true;
-  return c.health === 'healthy' && !c.pingFailed && !(t.earlyProbeFailures && c.failingStreak > 0);
-}
-
-/** The container serving a service: a running one if there are several (compose scale leftovers). */
-export function containerFor(
-  service: string,
-  observed: readonly ContainerObservation[],
-): ContainerObservation | undefined {
-  const mine = observed.filter((c) => c.service === service && c.role !== 'standby');
-  return mine.find((c) => UP_STATES.has(c.status)) ?? mine[0];
-}
-
-/** Why each expected service is not serving (empty: all is well). */
-export function brokenServices(
-  expected: readonly ExpectedService[],
-  observed: readonly ContainerObservation[],
-  t: Pick<WatchThresholds, 'earlyProbeFailures'> = DEFAULT_THRESHOLDS,
-): { service: string; why: string }[] {
-  return expected.flatMap((e) => {
-    const c = containerFor(e.service, observed);
-    if (isHealthy(c, t)) return [];
-    const why = !c
-      ? 'missing'
-      : c.status !== 'running'
-        ? c.status
-        : c.health === 'healthy'
-          ? `failing probes (${c.failingStreak})`
-          : c.health;
-    return [{ service: e.service, why }];
-  });
 }

@@ -1,6 +1,7 @@
-// The watcher's shell: every interval, read the compose file, observe the
-// project's containers (one `docker ps` + one `docker inspect`), let
-// watch-decide.ts choose, carry the actions out and print what happened.
+// The watcher's shell: every interval, read the compose file and `up`'s lock,
+// observe the project's containers (one `docker ps` + one `docker inspect`),
+// ping each function replica, let decide.ts choose, carry the actions out and
+// print what happened.
 // It survives Docker going away, the compose file vanishing (down), and stops
 // cleanly on abort (SIGINT/SIGTERM) after the action at hand.
 import fs from 'node:fs/promises';
@@ -8,10 +9,12 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
 import { COMPOSE_FILE, type ComposeTarget } from '../stack/argv.ts';
+import { upInProgress } from '../stack/lock.ts';
 import { actionArgv, actionVerb } from './argv.ts';
 import { observeContainers } from '../stack/observe.ts';
 import {
-  brokenServices,
+  brokenReplicas,
+  brokenSummary,
   decide,
   emptyMemory,
   UP_STATES,
@@ -108,7 +111,9 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
       throw new UserError(`no stack: ${shown} does not exist`, 'run npx zx scripts/up.mjs first');
     throw new UserError(`cannot read ${shown}: ${first.error}`, 'regenerate it: npx zx scripts/compose.mjs');
   }
-  const names = first.expected.map((e) => e.service).join(', ') || 'no services';
+  const names =
+    first.expected.map((e) => (e.replicas === 1 ? e.service : `${e.service} ×${e.replicas}`)).join(', ') ||
+    'no services';
   emit({
     service: null,
     kind: 'watching',
@@ -151,9 +156,19 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
     }
     if (dockerDown) emit({ service: null, kind: 'docker-back', message: 'Docker is reachable again: watching' });
     dockerDown = false;
-    const observed = await probeFunctions(seen.containers, Math.min(PING_TIMEOUT_MS, opts.intervalMs));
+    const holder = await upInProgress(target);
+    // While `up` works nothing is acted upon: no need to ping replicas it may be draining.
+    const observed = holder
+      ? seen.containers
+      : await probeFunctions(seen.containers, Math.min(PING_TIMEOUT_MS, opts.intervalMs));
     const decision = decide(
-      { expected: stack.expected, observed, now: Date.now(), composeChangedAt: stack.changedAt },
+      {
+        expected: stack.expected,
+        observed,
+        now: Date.now(),
+        composeChangedAt: stack.changedAt,
+        upInProgress: holder ? { pid: holder.pid } : null,
+      },
       memory,
       t,
     );
@@ -161,8 +176,9 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
     for (const e of decision.events) emit(e);
     let acted = 0;
     for (const a of decision.actions) {
-      // Finish the action at hand on SIGINT/SIGTERM, start no new one.
-      if (opts.signal?.aborted) break;
+      // Finish the action at hand on SIGINT/SIGTERM, start no new one; nor
+      // once `up` has started meanwhile (the next check says so).
+      if (opts.signal?.aborted || (await upInProgress(target))) break;
       const started = Date.now();
       let failure = '';
       for (const step of actionArgv(target, a)) {
@@ -174,17 +190,18 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
       }
       const took = (Date.now() - started) / 1000;
       acted += 1;
+      const who = { service: a.service, ...(a.replica !== undefined ? { replica: a.replica } : {}) };
       emit(
         failure
           ? {
-              service: a.service,
+              ...who,
               kind: 'action-failed',
               message: `${a.reason} → ${a.kind} failed after ${took.toFixed(1)}s: ${failure}`,
               seconds: took,
               ok: false,
             }
           : {
-              service: a.service,
+              ...who,
               kind: 'action',
               message: `${a.reason} → ${actionVerb(a)} (${took.toFixed(1)}s)`,
               seconds: took,
@@ -221,7 +238,7 @@ export async function watchStack(opts: WatchOptions): Promise<number> {
 const transitional = (c: ContainerObservation | undefined): boolean =>
   !!c && (c.status === 'restarting' || c.status === 'created' || (c.status === 'running' && c.health === 'starting'));
 
-/** --once: wait (bounded) for what was started or is settling, then 0 if all is healthy, else 1. */
+/** --once: wait (bounded) for what was started or is settling, then 0 if every wanted replica is healthy, else 1. */
 async function finishOnce(
   result: { expected: ExpectedService[]; acted: number; observed: ContainerObservation[] } | null,
   opts: WatchOptions,
@@ -231,23 +248,21 @@ async function finishOnce(
   const { expected } = result;
   let observed = result.observed;
   const deadline = Date.now() + (opts.settleTimeoutMs ?? 30_000);
-  let broken = brokenServices(expected, observed, opts.thresholds);
-  const settling = (): boolean =>
-    result.acted > 0 ||
-    broken.some((b) => transitional(observed.find((c) => c.service === b.service && c.role !== 'standby')));
-  const down = !observed.some((c) => c.role !== 'standby' && UP_STATES.has(c.status));
+  let broken = brokenReplicas(expected, observed, opts.thresholds);
+  const settling = (): boolean => result.acted > 0 || broken.some((b) => transitional(b.container));
+  const down = !observed.some((c) => UP_STATES.has(c.status));
   while (!down && broken.length > 0 && settling() && Date.now() < deadline && !opts.signal?.aborted) {
     await sleep(1000, opts.signal);
     const seen = await observeContainers(opts.target.project);
     if (!seen.ok) break;
     observed = seen.containers;
-    broken = brokenServices(expected, observed, opts.thresholds);
+    broken = brokenReplicas(expected, observed, opts.thresholds);
   }
   if (broken.length === 0) return 0;
   emit({
     service: null,
     kind: 'summary',
-    message: `not healthy: ${broken.map((b) => `${b.service} (${b.why})`).join(', ')}`,
+    message: brokenSummary(broken),
     ok: false,
   });
   return 1;

@@ -1,12 +1,16 @@
 // The watcher against the real engine, on a stack of its own (compose project
 // faaso-it-watch in a temp folder, never the real `faaso` stack): sum (the
-// built image) + the proxy, rendered by the runner's own renderers, plus a
-// `crashy` service whose command exits at once. Each fault a function can
-// suffer, with the time until it serves again:
+// built image, one replica), trio (the same image, three replicas), the proxy
+// and the ports listener, rendered by faaso's own renderers, plus a `crashy`
+// service whose command exits at once. Each fault a function can suffer, with
+// the time until it serves again:
 //   kill -9 of its process (Docker's restart policy; watch reports it),
 //   docker pause and a SIGSTOPped server (hung: watch restarts it),
 //   docker stop (manual: watch starts it), docker rm -f (watch recreates it),
-//   a crash loop (watch backs off and reports it, the healthy one undisturbed).
+//   a crash loop (watch backs off and reports it, the healthy one undisturbed);
+// and for one of trio's replicas: a SIGSTOPped server (only that container is
+// restarted, the other two keep serving), docker rm -f (one replica created),
+// a stop while `up` holds its lock (left alone until `up` is done).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +21,12 @@ import { isMapping } from '../../src/util/fields.ts';
 import { parseYaml } from '../../src/util/yaml.ts';
 import { Document } from 'yaml';
 import { ensureInfraImage } from '../../src/images/infra.ts';
-import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from '../../src/stack/render/compose.ts';
 import { planStack } from '../../src/stack/plan.ts';
 import type { StackConfig } from '../../src/stack/types.ts';
 import { run } from '../../src/exec/runner.ts';
+import { LOCK_FILE } from '../../src/stack/lock.ts';
 import { RESTART_STOP_SECONDS } from '../../src/watch/argv.ts';
 import { PING_TIMEOUT_MS } from '../../src/watch/watch.ts';
 import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
@@ -31,6 +36,7 @@ const test = suite('watch');
 const PROJECT = 'faaso-it-watch';
 const SUM_IMAGE = '127.0.0.1:5000/sum:latest';
 const HEALTHCHECK = ['/usr/bin/python3', '/app/server.py', '--healthcheck'];
+const TRIO_REPLICAS = 3;
 const INTERVAL_S = 1;
 const THRESHOLD = 2;
 /*
@@ -48,11 +54,18 @@ const ACTION_S = RESTART_STOP_SECONDS + 3;
 const START_S = 5;
 /** From the fault to the watcher's "→ restarted" line. */
 const HANG_RESTART_S = THRESHOLD * (INTERVAL_S + PING_S + CHECK_S) + ACTION_S;
+/** While `up` holds its lock: THRESHOLD checks' time, in which an unheld watcher would have acted. */
+const HOLD_S = THRESHOLD * (INTERVAL_S + PING_S + CHECK_S);
+/** watch's own actions end in their duration ("→ created (0.4s)"). */
+const ACTION_LINE = / → (created|recreated|started|restarted|unpaused and restarted) \(\d+\.\ds\)$/;
+/** From a removal to the watcher's "→ created" line: the next check sees it, the action (one `compose up`) follows. */
+const MISSING_CREATE_S = INTERVAL_S + PING_S + CHECK_S + ACTION_S;
 const log = (l: string) => process.stdout.write(`  ${l}\n`);
 
 let root = '';
 let composeDir = '';
 let sumPort = 0;
+let trioPort = 0;
 let proxyPort = 0;
 let env: Record<string, string> = {};
 /** A `docker` first on the watcher's PATH that fails like an engine that went away while this file exists. */
@@ -95,6 +108,56 @@ async function container(
   return { id: id.slice(0, 12), status, health, restarts: Number(restarts) };
 }
 
+interface Replica {
+  id: string;
+  number: number;
+  status: string;
+  health: string;
+  restarts: number;
+  ip: string;
+}
+
+/** Every container of a service, by compose's container number. */
+async function replicas(service: string): Promise<Replica[]> {
+  const ids = (
+    await docker(
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--filter',
+      `label=com.docker.compose.service=${service}`,
+    )
+  )
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length === 0) return [];
+  const out = await docker(
+    'inspect',
+    '--format',
+    '{{.Id}} {{index .Config.Labels "com.docker.compose.container-number"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+    ...ids,
+  );
+  return out
+    .split('\n')
+    .map((l) => {
+      const [id = '', number = '0', status = '', health = '', restarts = '0', ip = ''] = l.split(' ');
+      return { id: id.slice(0, 12), number: Number(number), status, health, restarts: Number(restarts), ip };
+    })
+    .sort((a, b) => a.number - b.number);
+}
+
+/** A replica's own /ping at its container address, as watch probes it (the host reaches Docker's bridge networks). */
+async function answersAt(ip: string, timeoutMs = 500): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${ip}:3000/ping`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.text();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
 async function serving(port = sumPort, p = '/ping'): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(500) });
@@ -122,6 +185,50 @@ async function healedIncident(): Promise<void> {
   if (incidentAt > 0) await line(/ sum: .*healthy again/, incidentAt, 30_000);
 }
 
+/**
+ * Like healedIncident, for trio: all its replicas running, healthy and answering
+ * at their own address, and the previous incident's "healthy again" said.
+ */
+let trioIncident: { at: number; label: RegExp } | null = null;
+async function healedTrio(): Promise<Replica[]> {
+  let now: Replica[] = [];
+  await waitFor(
+    `${TRIO_REPLICAS} trio replicas healthy`,
+    async () => {
+      now = (await replicas('trio')).filter((r) => r.status === 'running' && r.health === 'healthy');
+      return now.length === TRIO_REPLICAS && (await Promise.all(now.map((r) => answersAt(r.ip)))).every(Boolean);
+    },
+    30_000,
+  );
+  if (trioIncident) await line(trioIncident.label, trioIncident.at, 30_000);
+  return now;
+}
+
+/** Pings each replica's own address every 200 ms until stopped; their failures, and the slowest answer. */
+function keepPinging(rs: Replica[]): () => Promise<{ pings: number; failed: string[]; slowestMs: number }> {
+  let stop = false;
+  const failed: string[] = [];
+  let pings = 0;
+  let slowestMs = 0;
+  const loops = rs.map(async (r) => {
+    while (!stop) {
+      const started = Date.now();
+      // Docker's own probe gives a replica 2 s (HEALTHCHECK_TIMING) before it counts as a failure.
+      const ok = await answersAt(r.ip, 2000);
+      const took = Date.now() - started;
+      pings += 1;
+      slowestMs = Math.max(slowestMs, took);
+      if (!ok) failed.push(`trio-${r.number} at ${new Date(started).toISOString()} (${took} ms)`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  });
+  return async () => {
+    stop = true;
+    await Promise.all(loops);
+    return { pings, failed, slowestMs };
+  };
+}
+
 /** Signals the function's server process: the child of the container's init (tini). */
 async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> {
   const script = `for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -${signal} "$pid"; done; true`;
@@ -131,21 +238,35 @@ async function signalServer(id: string, signal: 'KILL' | 'STOP'): Promise<void> 
   await docker('exec', ...(signal === 'KILL' ? ['-d'] : []), id, 'sh', '-c', script);
 }
 
-/** sum + proxy through the runner's renderers; `crashy` (same image, exits at once) added to the compose text. */
+/**
+ * sum, trio (3 replicas), the proxy and the ports listener through faaso's
+ * renderers; `crashy` (sum's service, but exiting at once) added to the compose text.
+ */
 async function writeStack(withCrashy: boolean): Promise<void> {
+  const limits = { memory: '128m', cpus: 0.5, pids: 64 };
   const config: StackConfig = {
     file: 'faaso.yml',
     bind: '127.0.0.1',
     proxy: { port: proxyPort },
     registry: '127.0.0.1:5000',
-    routes: [{ path: '/sum', function: 'sum' }],
-    functions: [{ name: 'sum', port: sumPort, env: {}, limits: { memory: '128m', cpus: 0.5, pids: 64 } }],
+    routes: [
+      { path: '/sum', function: 'sum' },
+      { path: '/trio', function: 'trio' },
+    ],
+    functions: [
+      { name: 'sum', port: sumPort, env: {}, limits, replicas: 1, parallelism: 1 },
+      { name: 'trio', port: trioPort, env: {}, limits, replicas: TRIO_REPLICAS, parallelism: 1 },
+    ],
   };
   const proxyImage = await ensureInfraImage(REPO, 'caddy', log);
+  const image = { hash: 'latest', image: SUM_IMAGE, healthcheck: HEALTHCHECK };
   const plan = {
     ...planStack(
       config,
-      new Map([['sum', { hash: 'latest', image: SUM_IMAGE, healthcheck: HEALTHCHECK }]]),
+      new Map([
+        ['sum', image],
+        ['trio', image],
+      ]),
       proxyImage,
     ),
     project: PROJECT,
@@ -154,13 +275,13 @@ async function writeStack(withCrashy: boolean): Promise<void> {
   if (withCrashy) {
     const doc = parseYaml(text, 'docker-compose.yml') as { services: Record<string, Record<string, unknown>> };
     const sum = doc.services.sum!;
-    const { ports: _ports, ...rest } = sum;
-    assert.ok(isMapping(rest.labels));
-    doc.services.crashy = { ...rest, command: ['/bin/false'], labels: { ...rest.labels, 'faaso.function': 'crashy' } };
+    assert.ok(isMapping(sum.labels));
+    doc.services.crashy = { ...sum, command: ['/bin/false'], labels: { ...sum.labels, 'faaso.function': 'crashy' } };
     text = new Document(doc).toString();
   }
   await fs.mkdir(path.join(composeDir, 'caddy'), { recursive: true });
   await fs.writeFile(path.join(composeDir, 'caddy', 'Caddyfile'), renderCaddyfile(plan));
+  await fs.writeFile(path.join(composeDir, 'caddy', 'ports.Caddyfile'), renderPortsCaddyfile(plan));
   await fs.writeFile(path.join(composeDir, '.env'), renderComposeEnv(plan));
   await fs.writeFile(path.join(composeDir, 'docker-compose.yml'), text);
   // As if `up` wrote it a while ago: the watcher holds still for 10 s after a change.
@@ -234,11 +355,14 @@ test.before(async () => {
   );
   fakePath = `${path.join(root, 'bin')}:${process.env.PATH}`;
   sumPort = await freePort();
+  trioPort = await freePort();
   proxyPort = await freePort();
   await writeStack(false);
   const started = Date.now();
   await docker(...composeArgs('up', '-d', '--wait', '--wait-timeout', '60'));
-  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (sum on :${sumPort}, proxy on :${proxyPort})`);
+  log(
+    `stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (sum on :${sumPort}, trio ×${TRIO_REPLICAS} on :${trioPort}, proxy on :${proxyPort})`,
+  );
 });
 
 async function cleanup(): Promise<void> {
@@ -267,7 +391,7 @@ test('--once on a healthy stack: only the startup line, exit 0; bad flags are us
   const r = await runScript('watch', ['--once'], env);
   assert.is(r.code, 0, r.output);
   assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
-  assert.match(r.stdout, /checking once: proxy, sum \(/);
+  assert.match(r.stdout, /checking once: ports, proxy, sum, trio ×3 \(/);
   const bad = await runScript('watch', ['--interval', '0'], env);
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /--interval: expected a number ≥ 0\.2, got "0"/);
@@ -292,12 +416,17 @@ test('--once --json: a stopped function is started and waited for; one JSON obje
   measured.push(`--once after docker stop: healthy again, exit 0, in ${((Date.now() - since) / 1000).toFixed(1)}s`);
 });
 
-test('a stack stopped on purpose (compose stop) is left down: --once says so, starts nothing, exit 1', async () => {
+test('a stack stopped on purpose (compose stop) is left down: --once says so, starts nothing (no replica), exit 1', async () => {
   await docker(...composeArgs('stop', '-t', '1'));
   const r = await runScript('watch', ['--once'], env);
   assert.is(r.code, 1, r.output);
   assert.match(r.stdout, /stack faaso-it-watch: no container is running: stack is down/);
+  assert.not.match(r.stdout, / → /);
   assert.is((await container('sum'))!.status, 'exited');
+  assert.equal(
+    (await replicas('trio')).map((t) => t.status),
+    ['exited', 'exited', 'exited'],
+  );
   await docker(...composeArgs('up', '-d', '--wait', '--wait-timeout', '60'));
 });
 
@@ -308,7 +437,7 @@ test('watch starts; crashy (missing) is created, then reported as crash-looping 
   watcher = startWatcher(['--interval', String(INTERVAL_S), '--unhealthy-threshold', String(THRESHOLD)], {
     PATH: fakePath,
   });
-  await line(/watching every 1s: crashy, proxy, sum/, since, 20_000);
+  await line(/watching every 1s: crashy, ports, proxy, sum, trio ×3 /, since, 20_000);
   await line(/ crashy: missing → created \(/, since, 20_000);
   const loop = await line(/ crashy: crash-looping: .* → leaving it alone for 30s$/, since, 30_000);
   measured.push(`crash loop recognised ${((loop.at - since) / 1000).toFixed(1)}s after watch started`);
@@ -427,15 +556,107 @@ test('crashy: still crash-looping after its first period, reported once, never a
   const second = await line(/ crashy: still crash-looping: .* → leaving it alone for 1min$/, first.at, 60_000);
   measured.push(`crashy: second report ${((second.at - first.at) / 1000).toFixed(1)}s after the first`);
   const crashy = watcher!.lines.filter((l) => / crashy: /.test(l.text)).map((l) => l.text.replace(/^\S+ /, ''));
-  // watch's own actions end in their duration ("→ created (0.4s)"); "crashed →
-  // restarted by Docker" lines report Docker's restarts, seen at whichever check.
-  assert.is(
-    crashy.filter((l) => / → (created|recreated|started|restarted|unpaused and restarted) \(\d+\.\ds\)$/.test(l))
-      .length,
-    1,
-    crashy.join('\n'),
-  );
+  // Only watch's own action lines count: "crashed → restarted by Docker" lines
+  // report Docker's restarts, seen at whichever check.
+  assert.is(crashy.filter((l) => ACTION_LINE.test(l)).length, 1, crashy.join('\n'));
   assert.is(crashy.filter((l) => /crash-looping/.test(l)).length, 2, crashy.join('\n'));
+});
+
+test(`one trio replica hung (SIGSTOP): exactly that container restarted within ${HANG_RESTART_S} s, the two others untouched and answering`, async () => {
+  await healedIncident();
+  const before = await healedTrio();
+  const victim = before[1]!;
+  const others = before.filter((r) => r.id !== victim.id);
+  const label = `trio-${victim.number}`;
+  const stopPinging = keepPinging(others);
+  const since = Date.now();
+  trioIncident = { at: since, label: new RegExp(` ${label}: healthy again$`) };
+  await signalServer(victim.id, 'STOP');
+  const failing = await line(new RegExp(` ${label}: unhealthy \\(check 1 of 2\\)$`), since, 30_000);
+  const restarted = await line(new RegExp(` ${label}: unhealthy 2 checks in a row → restarted \\(`), since, 30_000);
+  const after = await healedTrio();
+  const pinged = await stopPinging();
+  measured.push(
+    `trio replica SIGSTOP → first failing check ${((failing.at - since) / 1000).toFixed(1)}s, restart done ${((restarted.at - since) / 1000).toFixed(1)}s, serving ${((Date.now() - since) / 1000).toFixed(1)}s; the other two: ${pinged.pings} pings, ${pinged.failed.length} failed, slowest ${pinged.slowestMs} ms`,
+  );
+  assert.ok((restarted.at - since) / 1000 <= HANG_RESTART_S, `restarted after ${(restarted.at - since) / 1000}s`);
+  // Restarted in place (`docker restart` keeps the container); the others are the same containers, never restarted.
+  assert.equal(
+    after.map((r) => r.id),
+    before.map((r) => r.id),
+  );
+  for (const o of others) assert.is(after.find((r) => r.id === o.id)!.restarts, 0, `trio-${o.number} restarts`);
+  assert.equal(pinged.failed, [], 'the other replicas kept answering their /ping');
+  assert.ok(pinged.pings >= 2 * others.length, `only ${pinged.pings} pings`);
+  // watch said nothing about them, and never acted on the service as a whole.
+  const said = watcher!.lines.filter((l) => l.at >= since && / trio(-\d+)?: /.test(l.text)).map((l) => l.text);
+  assert.equal(
+    said.filter((l) => !l.includes(` ${label}: `)),
+    [],
+    said.join('\n'),
+  );
+  assert.is(said.filter((l) => / → /.test(l)).length, 1, said.join('\n'));
+});
+
+test(`docker rm -f of one trio replica: one replica created (within ${MISSING_CREATE_S} s), back to ${TRIO_REPLICAS} serving`, async () => {
+  const before = await healedTrio();
+  const victim = before[0]!;
+  await docker('rm', '-f', victim.id);
+  const since = Date.now();
+  trioIncident = { at: since, label: / trio: all 3 replicas healthy again$/ };
+  const created = await line(/ trio: 1 of 3 replicas missing → created \(/, since, 30_000);
+  const after = await healedTrio();
+  measured.push(
+    `trio replica docker rm -f → created ${((created.at - since) / 1000).toFixed(1)}s, ${TRIO_REPLICAS} serving again ${((Date.now() - since) / 1000).toFixed(1)}s`,
+  );
+  assert.ok((created.at - since) / 1000 <= MISSING_CREATE_S, `created after ${(created.at - since) / 1000}s`);
+  assert.is(after.length, TRIO_REPLICAS);
+  // The two that stayed are the same containers (--no-recreate), the new one has a new number.
+  for (const o of before.slice(1))
+    assert.ok(
+      after.some((r) => r.id === o.id && r.restarts === 0),
+      `trio-${o.number}`,
+    );
+  assert.not.ok(after.some((r) => r.id === victim.id));
+  const actions = watcher!.lines.filter((l) => l.at >= since && / trio(-\d+)?: .* → /.test(l.text));
+  assert.is(actions.length, 1, actions.map((l) => l.text).join('\n'));
+  assert.ok(await serving(trioPort), 'trio answers on its own port');
+});
+
+test('while `up` holds its lock: no action (a stopped trio replica stays stopped), said once; released: said once, then healed', async () => {
+  const before = await healedTrio();
+  const victim = before.at(-1)!;
+  const label = `trio-${victim.number}`;
+  const lock = path.join(composeDir, LOCK_FILE);
+  const since = Date.now();
+  // Held by a live process, as `up` holds it: this test's own.
+  await fs.writeFile(lock, JSON.stringify({ pid: process.pid, since }));
+  await line(
+    new RegExp(` stack ${PROJECT}: \`up\` \\(pid ${process.pid}\\) is applying changes: holding off$`),
+    since,
+    10_000,
+  );
+  await docker('stop', '-t', '1', victim.id);
+  // Left alone for as long as THRESHOLD checks take: without the lock it would be started at the first.
+  await new Promise((r) => setTimeout(r, HOLD_S * 1000));
+  assert.is((await replicas('trio')).find((r) => r.id === victim.id)!.status, 'exited');
+  const released = Date.now();
+  await fs.rm(lock);
+  await line(/ stack faaso-it-watch: `up` finished: watching$/, released, 10_000);
+  const started = await line(new RegExp(` ${label}: stopped \\(exit code \\d+\\) → started \\(`), released, 15_000);
+  trioIncident = { at: started.at, label: new RegExp(` ${label}: healthy again$`) };
+  await healedTrio();
+  const held = watcher!.lines.filter((l) => l.at >= since && l.at < released).map((l) => l.text);
+  assert.equal(
+    held.filter((l) => ACTION_LINE.test(l)),
+    [],
+    held.join('\n'),
+  );
+  assert.is(held.filter((l) => /is applying changes: holding off$/.test(l)).length, 1, held.join('\n'));
+  assert.is(watcher!.lines.filter((l) => l.at >= since && /`up` finished/.test(l.text)).length, 1);
+  measured.push(
+    `\`up\` lock held ${((released - since) / 1000).toFixed(1)}s: nothing done; released → trio replica started ${((started.at - released) / 1000).toFixed(1)}s later`,
+  );
 });
 
 test('SIGTERM: a clean exit, no stack trace', async () => {

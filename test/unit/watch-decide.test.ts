@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   backoffMs,
-  brokenServices,
+  brokenReplicas,
+  brokenSummary,
   decide,
   DEFAULT_THRESHOLDS,
   emptyMemory,
@@ -13,23 +14,27 @@ import {
   type WatchMemory,
   type WatchThresholds,
 } from '../../src/watch/decide.ts';
+import { formatEvent } from '../../src/watch/format.ts';
 
 const test = suite('watch-decide');
 
 const T0 = Date.parse('2026-11-25T20:00:00Z');
 const S = 1000;
-const SUM: ExpectedService = { service: 'sum', fn: 'sum', role: 'function' };
-const PROXY: ExpectedService = { service: 'proxy', fn: '', role: 'proxy' };
+const SUM: ExpectedService = { service: 'sum', fn: 'sum', role: 'function', replicas: 1 };
+const PROXY: ExpectedService = { service: 'proxy', fn: '', role: 'proxy', replicas: 1 };
 const t = (over: Partial<WatchThresholds> = {}): WatchThresholds => ({ ...DEFAULT_THRESHOLDS, settleMs: 0, ...over });
 
 function c(over: Partial<ContainerObservation> = {}): ContainerObservation {
   const service = over.service ?? 'sum';
+  const number = over.number ?? 1;
+  const proxies = service === 'proxy' || service === 'ports';
   return {
-    id: `id-${service}`,
-    name: `faaso-${service}-1`,
+    id: number === 1 ? `id-${service}` : `id-${service}-${number}`,
+    name: `faaso-${service}-${number}`,
     service,
-    role: service === 'proxy' ? 'proxy' : 'function',
-    fn: service === 'proxy' ? '' : service,
+    number,
+    role: proxies ? service : 'function',
+    fn: proxies ? '' : service,
     status: 'running',
     health: 'healthy',
     failingStreak: 0,
@@ -42,6 +47,7 @@ function c(over: Partial<ContainerObservation> = {}): ContainerObservation {
     hash: '',
     config: '',
     published: [],
+    ip: '',
     pingUrl: null,
     pingFailed: false,
     ...over,
@@ -59,7 +65,14 @@ class Watcher {
   ) {}
   check(now: number, observed: ContainerObservation[], over: Partial<CheckInput> = {}): Decision {
     const d = decide(
-      { expected: this.expected, observed: [proxy, ...observed], now, composeChangedAt: 0, ...over },
+      {
+        expected: this.expected,
+        observed: [proxy, ...observed],
+        now,
+        composeChangedAt: 0,
+        upInProgress: null,
+        ...over,
+      },
       this.memory,
       this.th,
     );
@@ -74,16 +87,14 @@ test('all healthy: no action, no event; a first sight only sets the baseline (re
   const d = w.check(T0, [c({ restarts: 7 })]);
   assert.equal(d.actions, []);
   assert.equal(d.events, []);
-  assert.is(w.memory.services.sum!.restartCount, 7);
+  assert.is(w.memory.replicas.sum!.restartCount, 7);
   assert.equal(w.check(T0 + 5 * S, [c({ restarts: 7 })]).events, []);
 });
 
-test('missing → compose create; dead → forced recreate; exited → docker start with the exit code; created → start', () => {
-  assert.equal(new Watcher().check(T0, []).actions, [
-    { kind: 'create', service: 'sum', force: false, reason: 'missing' },
-  ]);
+test('missing → compose create; dead → removed and recreated; exited → docker start with the exit code; created → start', () => {
+  assert.equal(new Watcher().check(T0, []).actions, [{ kind: 'create', service: 'sum', reason: 'missing' }]);
   assert.equal(new Watcher().check(T0, [c({ status: 'dead', exitCode: 1 })]).actions, [
-    { kind: 'create', service: 'sum', force: true, reason: 'dead' },
+    { kind: 'replace', service: 'sum', container: 'id-sum', reason: 'dead' },
   ]);
   assert.equal(new Watcher().check(T0, [c({ status: 'exited', exitCode: 143, health: 'unhealthy' })]).actions, [
     { kind: 'start', service: 'sum', container: 'id-sum', reason: 'stopped (exit code 143)' },
@@ -97,10 +108,25 @@ test('missing → compose create; dead → forced recreate; exited → docker st
   ]);
 });
 
-test('the proxy is kept alive like a function', () => {
+test('the proxy and the ports listener are kept alive like a function', () => {
+  const PORTS: ExpectedService = { service: 'ports', fn: '', role: 'ports', replicas: 1 };
   const w = new Watcher();
-  const d = decide({ expected: [SUM, PROXY], observed: [c()], now: T0, composeChangedAt: 0 }, w.memory, t());
-  assert.equal(d.actions, [{ kind: 'create', service: 'proxy', force: false, reason: 'missing' }]);
+  const d = decide(
+    { expected: [SUM, PROXY, PORTS], observed: [c()], now: T0, composeChangedAt: 0, upInProgress: null },
+    w.memory,
+    t(),
+  );
+  assert.equal(d.actions, [
+    { kind: 'create', service: 'ports', reason: 'missing' },
+    { kind: 'create', service: 'proxy', reason: 'missing' },
+  ]);
+  const w2 = new Watcher(t({ unhealthyChecks: 1 }), [SUM, PROXY, PORTS]);
+  assert.equal(w2.check(T0, [c(), c({ service: 'ports', health: 'unhealthy' })]).actions, [
+    { kind: 'restart', service: 'ports', container: 'id-ports', unpause: false, reason: 'unhealthy' },
+  ]);
+  assert.equal(w2.check(T0 + S, [c(), c({ service: 'ports', status: 'exited' })]).actions, [
+    { kind: 'start', service: 'ports', container: 'id-ports', reason: 'stopped (exit code 0)' },
+  ]);
 });
 
 test('restarting (Docker is on it), starting and removing: no action', () => {
@@ -123,7 +149,7 @@ test('unhealthy: reported on the first check, restarted on the Nth in a row', ()
   assert.equal(d3.actions, [
     { kind: 'restart', service: 'sum', container: 'id-sum', unpause: false, reason: 'unhealthy 3 checks in a row' },
   ]);
-  assert.is(w.memory.services.sum!.failingChecks, 0);
+  assert.is(w.memory.replicas.sum!.failingChecks, 0);
 });
 
 test('a healthy check (or another container) in between starts the count again', () => {
@@ -133,7 +159,7 @@ test('a healthy check (or another container) in between starts the count again',
   w.check(T0 + 1 * S, [c()]);
   assert.equal(w.check(T0 + 2 * S, [sick]).actions, []);
   w.check(T0 + 3 * S, [c({ id: 'other', health: 'unhealthy' })]);
-  assert.is(w.memory.services.sum!.failingChecks, 1);
+  assert.is(w.memory.replicas.sum!.failingChecks, 1);
   assert.is(w.check(T0 + 4 * S, [c({ id: 'other', health: 'unhealthy' })]).actions[0]!.kind, 'restart');
 });
 
@@ -223,7 +249,7 @@ test('crash loop under Docker: 3 restarts in 60 s → reported once and left alo
       message: 'crash-looping: 3 restarts in the last 1min, exit code 1 → leaving it alone for 30s',
     },
   ]);
-  assert.is(w.memory.services.sum!.until, T0 + 32 * S);
+  assert.is(w.memory.replicas.sum!.until, T0 + 32 * S);
   // Even a stopped container is left alone during the period.
   for (let i = 3; i < 32; i++) {
     const r = w.check(T0 + i * S, looping(3 + i, i % 2 ? 'exited' : 'restarting'));
@@ -278,7 +304,7 @@ test('after a period with no restart by Docker: one retry; failing again → the
   const w = new Watcher(t({ crashRestarts: 3 }));
   w.check(T0, [c()]);
   for (let i = 1; i <= 3; i++) w.check(T0 + i * S, [c({ status: 'restarting', restarts: i, exitCode: 2 })]);
-  assert.is(w.memory.services.sum!.level, 1);
+  assert.is(w.memory.replicas.sum!.level, 1);
   const stopped = c({ status: 'exited', restarts: 3, exitCode: 2 });
   assert.equal(w.check(T0 + 20 * S, [stopped]).actions, []);
   const retry = w.check(T0 + 34 * S, [stopped]);
@@ -331,10 +357,10 @@ test('recovery: a healthy check resets everything, backoff included; a new loop 
   const w = new Watcher();
   w.check(T0, [c()]);
   for (let i = 1; i <= 3; i++) w.check(T0 + i * S, [c({ status: 'restarting', restarts: i })]);
-  assert.is(w.memory.services.sum!.level, 1);
+  assert.is(w.memory.replicas.sum!.level, 1);
   const back = w.check(T0 + 10 * S, [c({ restarts: 3 })]);
   assert.equal(back.events, [{ service: 'sum', kind: 'recovered', message: 'healthy again' }]);
-  assert.equal(w.memory.services.sum!, {
+  assert.equal(w.memory.replicas.sum!, {
     containerId: 'id-sum',
     restartCount: 3,
     failingChecks: 0,
@@ -345,14 +371,13 @@ test('recovery: a healthy check resets everything, backoff included; a new loop 
     dockerSinceLoop: 0,
     oursSinceLoop: 0,
     problem: false,
-    deferred: false,
   });
   // Acting again right away (no backoff left), and a new loop gets the first period again.
   assert.is(w.check(T0 + 11 * S, [c({ status: 'exited', restarts: 3 })]).actions[0]!.kind, 'start');
   // Our start at 11 s and Docker's two restarts make three: the first period again.
   for (let i = 1; i <= 2; i++) w.check(T0 + (20 + i) * S, [c({ status: 'restarting', restarts: i })]);
-  assert.is(w.memory.services.sum!.level, 1);
-  assert.is(w.memory.services.sum!.until, T0 + 52 * S);
+  assert.is(w.memory.replicas.sum!.level, 1);
+  assert.is(w.memory.replicas.sum!.until, T0 + 52 * S);
 });
 
 test('incidents that each healed do not add up to a loop', () => {
@@ -376,6 +401,7 @@ test('stack down (nothing running, e.g. after down.mjs): said once, nothing star
       observed: [c({ status: 'exited' }), c({ service: 'proxy', status: 'exited' })],
       now: T0 + S,
       composeChangedAt: 0,
+      upInProgress: null,
     },
     w.memory,
     t(),
@@ -383,39 +409,18 @@ test('stack down (nothing running, e.g. after down.mjs): said once, nothing star
   assert.equal(down.actions, []);
   assert.equal(kinds(down), ['stack-down']);
   const still = decide(
-    { expected: [SUM, PROXY], observed: [], now: T0 + 2 * S, composeChangedAt: 0 },
+    { expected: [SUM, PROXY], observed: [], now: T0 + 2 * S, composeChangedAt: 0, upInProgress: null },
     down.memory,
     t(),
   );
   assert.equal([still.actions, still.events], [[], []]);
   const up = decide(
-    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + 3 * S, composeChangedAt: 0 },
+    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + 3 * S, composeChangedAt: 0, upInProgress: null },
     still.memory,
     t(),
   );
   assert.equal(kinds(up), ['stack-up']);
   assert.is(up.memory.stackDown, false);
-});
-
-test('a young standby (redeploy in progress) defers actions on that function, said once; an old one does not', () => {
-  const w = new Watcher();
-  const standby = c({ id: 'sb', service: 'sum_standby', role: 'standby', fn: 'sum', createdAt: T0 - 5 * S });
-  const d1 = w.check(T0, [standby]);
-  assert.equal(d1.actions, []);
-  assert.equal(d1.events, [
-    { service: 'sum', kind: 'deferred', message: 'redeploy in progress (sum_standby exists): not touching it' },
-  ]);
-  assert.equal(w.check(T0 + S, [standby]).events, []);
-  assert.equal(w.check(T0 + 200 * S, [standby]).actions, [
-    { kind: 'create', service: 'sum', force: false, reason: 'missing' },
-  ]);
-});
-
-test('standby containers are never taken for the service itself', () => {
-  const d = new Watcher().check(T0, [
-    c({ id: 'sb', service: 'sum_standby', role: 'standby', status: 'exited', createdAt: 0 }),
-  ]);
-  assert.equal(d.actions, [{ kind: 'create', service: 'sum', force: false, reason: 'missing' }]);
 });
 
 test('a compose file written moments ago (up at work): no action until it settled', () => {
@@ -425,20 +430,20 @@ test('a compose file written moments ago (up at work): no action until it settle
 });
 
 test('several services: sorted, each on its own; services no longer in the file are forgotten', () => {
-  const mul: ExpectedService = { service: 'mul', fn: 'mul', role: 'function' };
+  const mul: ExpectedService = { service: 'mul', fn: 'mul', role: 'function', replicas: 1 };
   const w = new Watcher(t(), [SUM, mul, PROXY]);
   const d = w.check(T0, [c({ service: 'sum', status: 'exited' }), c({ service: 'mul', status: 'exited' })]);
   assert.equal(
     d.actions.map((a) => a.service),
     ['mul', 'sum'],
   );
-  assert.equal(Object.keys(w.memory.services).sort(), ['mul', 'proxy', 'sum']);
+  assert.equal(Object.keys(w.memory.replicas).sort(), ['mul', 'proxy', 'sum']);
   const after = decide(
-    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + S, composeChangedAt: 0 },
+    { expected: [SUM, PROXY], observed: [c(), proxy], now: T0 + S, composeChangedAt: 0, upInProgress: null },
     w.memory,
     t(),
   );
-  assert.equal(Object.keys(after.memory.services).sort(), ['proxy', 'sum']);
+  assert.equal(Object.keys(after.memory.replicas).sort(), ['proxy', 'sum']);
 });
 
 test('decide does not mutate the memory it is given', () => {
@@ -451,6 +456,7 @@ test('decide does not mutate the memory it is given', () => {
       observed: [proxy, c({ status: 'restarting', restarts: 2 })],
       now: T0 + S,
       composeChangedAt: 0,
+      upInProgress: null,
     },
     w.memory,
     t(),
@@ -458,21 +464,32 @@ test('decide does not mutate the memory it is given', () => {
   assert.is(JSON.stringify(w.memory), before);
 });
 
-test('brokenServices names what is not serving and why', () => {
+test('brokenReplicas names what is not serving and why', () => {
   const observed = [
     c({ service: 'a', status: 'restarting' }),
     c({ service: 'b', health: 'unhealthy' }),
     c({ service: 'c', failingStreak: 1 }),
     c({ service: 'd', health: 'none' }),
   ];
-  const expected = ['a', 'b', 'c', 'd', 'e'].map((s) => ({ service: s, fn: s, role: 'function' as const }));
-  assert.equal(brokenServices(expected, observed), [
-    { service: 'a', why: 'restarting' },
-    { service: 'b', why: 'unhealthy' },
-    { service: 'c', why: 'failing probes (1)' },
-    { service: 'e', why: 'missing' },
-  ]);
-  assert.equal(brokenServices(expected.slice(2, 4), observed, { earlyProbeFailures: false }), []);
+  const expected = ['a', 'b', 'c', 'd', 'e'].map((s) => ({
+    service: s,
+    fn: s,
+    role: 'function' as const,
+    replicas: 1,
+  }));
+  const broken = brokenReplicas(expected, observed);
+  assert.equal(
+    broken.map((b) => [b.ref, b.why]),
+    [
+      [{ service: 'a' }, 'restarting'],
+      [{ service: 'b' }, 'unhealthy'],
+      [{ service: 'c' }, 'failing probes (1)'],
+      [{ service: 'e' }, 'missing'],
+    ],
+  );
+  assert.is(broken[0]!.container, observed[0]);
+  assert.is(brokenSummary(broken), 'not healthy: a (restarting), b (unhealthy), c (failing probes (1)), e (missing)');
+  assert.equal(brokenReplicas(expected.slice(2, 4), observed, { earlyProbeFailures: false }), []);
 });
 
 test("a failed /ping of watch's own counts as unhealthy even while Docker still says healthy", () => {
@@ -482,6 +499,205 @@ test("a failed /ping of watch's own counts as unhealthy even while Docker still 
   const second = w.check(T0 + 5 * S, [hung, proxy]).actions;
   assert.is(second.length, 1);
   assert.is(second[0]!.kind, 'restart');
+});
+
+// Replicas: a service that wants several is watched replica by replica.
+const TRIO: ExpectedService = { service: 'trio', fn: 'trio', role: 'function', replicas: 3 };
+const trio = (number: number, over: Partial<ContainerObservation> = {}): ContainerObservation =>
+  c({ service: 'trio', number, id: `id-trio-${number}`, ...over });
+const trioOk = (): ContainerObservation[] => [trio(1), trio(2), trio(3)];
+/** What a replica's memory is once it has been seen serving, never in trouble. */
+const calm = (containerId: string) => ({
+  containerId,
+  restartCount: 0,
+  failingChecks: 0,
+  restarts: [],
+  attempts: 0,
+  level: 0,
+  until: 0,
+  dockerSinceLoop: 0,
+  oursSinceLoop: 0,
+  problem: false,
+});
+
+test('one of 3 replicas hung: only it is restarted (by its container), its siblings untouched', () => {
+  const w = new Watcher(t({ unhealthyChecks: 2 }), [TRIO, PROXY]);
+  assert.equal(w.check(T0, trioOk()).events, []);
+  const hung = [trio(1), trio(2, { pingUrl: 'http://172.18.0.5:3000/ping', pingFailed: true }), trio(3)];
+  const d1 = w.check(T0 + S, hung);
+  assert.equal(d1.actions, []);
+  assert.equal(d1.events, [{ service: 'trio', replica: 2, kind: 'failing', message: 'unhealthy (check 1 of 2)' }]);
+  const d2 = w.check(T0 + 2 * S, hung);
+  assert.equal(d2.actions, [
+    {
+      service: 'trio',
+      replica: 2,
+      kind: 'restart',
+      container: 'id-trio-2',
+      unpause: false,
+      reason: 'unhealthy 2 checks in a row',
+    },
+  ]);
+  assert.equal(d2.events, []);
+  assert.equal(w.memory.replicas['trio#1'], calm(trio(1).id));
+  assert.equal(w.memory.replicas['trio#3'], calm(trio(3).id));
+  w.check(T0 + 3 * S, [trio(1), trio(2, { health: 'starting' }), trio(3)]);
+  assert.equal(w.check(T0 + 4 * S, trioOk()).events, [
+    { service: 'trio', replica: 2, kind: 'recovered', message: 'healthy again' },
+  ]);
+});
+
+test('labels: the service when it wants one replica (no replica field), SERVICE-N when it wants several', () => {
+  const w = new Watcher(t({ unhealthyChecks: 2 }), [SUM, TRIO, PROXY]);
+  const sick = { health: 'unhealthy' };
+  const [one, many] = w.check(T0, [c(sick), trio(1), trio(2, sick), trio(3)]).events;
+  assert.equal(one, { service: 'sum', kind: 'failing', message: 'unhealthy (check 1 of 2)' });
+  assert.is(formatEvent({ at: T0, ...one! }, 'faaso', false), '2026-11-25T20:00:00Z sum: unhealthy (check 1 of 2)');
+  assert.is(formatEvent({ at: T0, ...many! }, 'faaso', false), '2026-11-25T20:00:00Z trio-2: unhealthy (check 1 of 2)');
+  assert.equal(JSON.parse(formatEvent({ at: T0, ...one! }, 'faaso', true)), {
+    time: '2026-11-25T20:00:00Z',
+    project: 'faaso',
+    service: 'sum',
+    event: 'failing',
+    message: 'unhealthy (check 1 of 2)',
+  });
+  assert.equal(JSON.parse(formatEvent({ at: T0, ...many! }, 'faaso', true)), {
+    time: '2026-11-25T20:00:00Z',
+    project: 'faaso',
+    service: 'trio-2',
+    replica: 2,
+    event: 'failing',
+    message: 'unhealthy (check 1 of 2)',
+  });
+  // Memory keys never collide: replica 2 of trio is not a service named trio-2.
+  const other: ExpectedService = { service: 'trio-2', fn: 'trio-2', role: 'function', replicas: 1 };
+  const both = new Watcher(t(), [TRIO, other, PROXY]);
+  both.check(T0, [...trioOk(), c({ service: 'trio-2' })]);
+  assert.equal(Object.keys(both.memory.replicas).sort(), ['proxy', 'trio', 'trio#1', 'trio#2', 'trio#3', 'trio-2']);
+});
+
+test('2 of 3 replicas missing: one create for the service, saying how many; all back and healthy: said once', () => {
+  const w = new Watcher(t(), [TRIO, PROXY]);
+  const d = w.check(T0, [trio(1)]);
+  assert.equal(d.actions, [{ service: 'trio', kind: 'create', reason: '2 of 3 replicas missing' }]);
+  assert.equal(d.events, []);
+  // Compose numbers new containers after the highest it has: 4 and 5.
+  const starting = [trio(1), trio(4, { health: 'starting' }), trio(5, { health: 'starting' })];
+  assert.equal(w.check(T0 + S, starting).actions, []);
+  const back = w.check(T0 + 2 * S, [trio(1), trio(4), trio(5)]);
+  assert.equal(
+    [back.actions, back.events],
+    [[], [{ service: 'trio', kind: 'recovered', message: 'all 3 replicas healthy again' }]],
+  );
+  assert.equal(w.check(T0 + 3 * S, [trio(1), trio(4), trio(5)]).events, []);
+  assert.equal(Object.keys(w.memory.replicas).sort(), ['proxy', 'trio', 'trio#1', 'trio#4', 'trio#5']);
+  // None at all (the rest of the stack up): still one create.
+  assert.equal(new Watcher(t(), [TRIO, PROXY]).check(T0, []).actions, [
+    { service: 'trio', kind: 'create', reason: '3 of 3 replicas missing' },
+  ]);
+});
+
+test('a missing replica and a stopped one: the stopped one started, the missing one created', () => {
+  const d = new Watcher(t(), [TRIO, PROXY]).check(T0, [trio(1), trio(3, { status: 'exited', exitCode: 143 })]);
+  assert.equal(d.actions, [
+    { service: 'trio', replica: 3, kind: 'start', container: 'id-trio-3', reason: 'stopped (exit code 143)' },
+    { service: 'trio', kind: 'create', reason: '1 of 3 replicas missing' },
+  ]);
+});
+
+test('extra containers beyond `replicas` are left alone: the up ones are watched, by number', () => {
+  const w = new Watcher(t({ unhealthyChecks: 1 }), [TRIO, PROXY]);
+  const d = w.check(T0, [trio(1, { status: 'exited' }), trio(2), trio(3), trio(4), trio(5, { status: 'dead' })]);
+  assert.equal([d.actions, d.events], [[], []]);
+  assert.equal(Object.keys(w.memory.replicas).sort(), ['proxy', 'trio', 'trio#2', 'trio#3', 'trio#4']);
+});
+
+test('a dead replica is removed and replaced; the replacement (a new number) is watched from scratch', () => {
+  const w = new Watcher(t(), [TRIO, PROXY]);
+  w.check(T0, trioOk());
+  const d = w.check(T0 + S, [trio(1), trio(2, { status: 'dead', exitCode: 137 }), trio(3)]);
+  assert.equal(d.actions, [{ service: 'trio', replica: 2, kind: 'replace', container: 'id-trio-2', reason: 'dead' }]);
+  const after = w.check(T0 + 2 * S, [trio(1), trio(3), trio(4, { health: 'starting' })]);
+  assert.equal([after.actions, after.events], [[], []]);
+  assert.equal(Object.keys(w.memory.replicas).sort(), ['proxy', 'trio', 'trio#1', 'trio#3', 'trio#4']);
+  assert.equal(w.check(T0 + 3 * S, [trio(1), trio(3), trio(4)]).events, []);
+});
+
+test('a crash-looping replica is backed off on its own; its siblings keep serving and are still healed', () => {
+  const w = new Watcher(t(), [TRIO, PROXY]);
+  w.check(T0, trioOk());
+  const looping = (restarts: number, status = 'restarting') =>
+    trio(3, { status, restarts, exitCode: 1, health: 'unhealthy' });
+  let d: Decision | undefined;
+  for (let i = 1; i <= 3; i++) d = w.check(T0 + i * S, [trio(1), trio(2), looping(i)]);
+  assert.equal(d!.actions, []);
+  assert.equal(d!.events, [
+    {
+      service: 'trio',
+      replica: 3,
+      kind: 'crash-looping',
+      message: 'crash-looping: 3 restarts in the last 1min, exit code 1 → leaving it alone for 30s',
+    },
+  ]);
+  assert.equal([w.memory.replicas['trio#1'], w.memory.replicas['trio#2']], [calm(trio(1).id), calm(trio(2).id)]);
+  // During its period it is left alone even when stopped; a sibling that stops meanwhile is started.
+  const d2 = w.check(T0 + 10 * S, [trio(1, { status: 'exited' }), trio(2), looping(3, 'exited')]);
+  assert.equal(d2.actions, [
+    { service: 'trio', replica: 1, kind: 'start', container: 'id-trio-1', reason: 'stopped (exit code 0)' },
+  ]);
+  for (let i = 11; i < 33; i++) {
+    const r = w.check(T0 + i * S, [trio(1), trio(2), looping(3, 'exited')]);
+    assert.equal(
+      r.actions.filter((a) => a.replica === 3),
+      [],
+      `at ${i}s`,
+    );
+  }
+  assert.is(w.memory.replicas['trio#3']!.level, 1);
+  assert.is(w.memory.replicas['trio#1']!.level, 0);
+});
+
+test('`up` at work (its lock held): no action at all, said once; finished: said once, then business as usual', () => {
+  const w = new Watcher(t({ unhealthyChecks: 1 }));
+  const up = { upInProgress: { pid: 4242 } };
+  const d1 = w.check(T0, [], up);
+  assert.equal(d1.actions, []);
+  assert.equal(d1.events, [
+    { service: null, kind: 'up-in-progress', message: '`up` (pid 4242) is applying changes: holding off' },
+  ]);
+  for (const observed of [[c({ status: 'exited' })], [c({ health: 'unhealthy' })], [c({ status: 'dead' })]]) {
+    const d = w.check(T0 + S, observed, up);
+    assert.equal([d.actions, d.events], [[], []]);
+  }
+  // A stack that looks down while `up` works is not called down: `up` is (re)creating it.
+  const empty = decide(
+    { expected: [SUM, PROXY], observed: [], now: T0 + 2 * S, composeChangedAt: 0, upInProgress: { pid: 4242 } },
+    w.memory,
+    t(),
+  );
+  assert.equal([empty.actions, empty.events], [[], []]);
+  const done = w.check(T0 + 3 * S, []);
+  assert.equal(done.events, [{ service: null, kind: 'up-finished', message: '`up` finished: watching' }]);
+  assert.equal(done.actions, [{ kind: 'create', service: 'sum', reason: 'missing' }]);
+  assert.equal(kinds(w.check(T0 + 4 * S, [c()])), ['recovered']);
+  // The next `up` is announced again, with its own pid.
+  assert.equal(w.check(T0 + 5 * S, [c()], { upInProgress: { pid: 4243 } }).events, [
+    { service: null, kind: 'up-in-progress', message: '`up` (pid 4243) is applying changes: holding off' },
+  ]);
+});
+
+test('--once: every broken replica named, with why', () => {
+  const sum3: ExpectedService = { ...SUM, replicas: 3 };
+  const mul: ExpectedService = { service: 'mul', fn: 'mul', role: 'function', replicas: 1 };
+  const observed = [c({ number: 1 }), c({ number: 2, health: 'unhealthy' }), proxy];
+  const broken = brokenReplicas([sum3, mul, PROXY], observed);
+  assert.equal(
+    broken.map((b) => b.ref),
+    [{ service: 'sum', replica: 2 }, { service: 'sum' }, { service: 'mul' }],
+  );
+  assert.is(brokenSummary(broken), 'not healthy: sum-2 (unhealthy), sum (1 of 3 missing), mul (missing)');
+  // Every replica there and serving: nothing, the service's own slot included.
+  assert.equal(brokenReplicas([sum3, PROXY], [c({ number: 1 }), c({ number: 2 }), c({ number: 3 }), proxy]), []);
 });
 
 test.run();

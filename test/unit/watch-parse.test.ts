@@ -15,23 +15,29 @@ import { goldenPlan } from '../fixtures/compose/plan.ts';
 const test = suite('watch-parse');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-test('expected services of the golden compose file: every function and the proxy, sorted', () => {
+test('expected services of the golden compose file: every function with its replicas, and both proxies, sorted', () => {
   const text = fs.readFileSync(path.join(HERE, '..', 'fixtures', 'compose', 'docker-compose.yml'), 'utf8');
   assert.equal(expectedServices(text, 'compose/docker-compose.yml'), [
-    { service: 'hello', fn: 'hello', role: 'function' },
-    { service: 'multiply', fn: 'multiply', role: 'function' },
-    { service: 'proxy', fn: '', role: 'proxy' },
-    { service: 'sum', fn: 'sum', role: 'function' },
+    { service: 'hello', fn: 'hello', role: 'function', replicas: 1 },
+    { service: 'multiply', fn: 'multiply', role: 'function', replicas: 1 },
+    { service: 'ports', fn: '', role: 'ports', replicas: 1 },
+    { service: 'proxy', fn: '', role: 'proxy', replicas: 1 },
+    { service: 'sum', fn: 'sum', role: 'function', replicas: 3 },
   ]);
 });
 
-test('standbys (a redeploy in progress) are not expected', () => {
+test('replicas are the rendered scale of each function', () => {
   const plan = goldenPlan();
-  const text = renderCompose(plan, { standby: [plan.services.find((s) => s.name === 'sum')!] });
-  assert.ok(text.includes('sum_standby:'));
+  plan.services = plan.services.map((s) => ({ ...s, replicas: s.name === 'hello' ? 32 : s.replicas }));
   assert.equal(
-    expectedServices(text, 'x').map((e) => e.service),
-    ['hello', 'multiply', 'proxy', 'sum'],
+    expectedServices(renderCompose(plan), 'x').map((e) => [e.service, e.replicas]),
+    [
+      ['hello', 32],
+      ['multiply', 1],
+      ['ports', 1],
+      ['proxy', 1],
+      ['sum', 3],
+    ],
   );
 });
 
@@ -40,6 +46,7 @@ test('labels as a list, foreign services and services without labels', () => {
     'services:',
     '  a:',
     '    labels: ["faaso.role=function", "faaso.function=alpha"]',
+    '    scale: 4',
     '  b:',
     '    labels: {faaso.role: standby, faaso.function: a}',
     '  redis:',
@@ -48,8 +55,8 @@ test('labels as a list, foreign services and services without labels', () => {
     '    labels: ["faaso.role=function"]',
   ].join('\n');
   assert.equal(expectedServices(text, 'x'), [
-    { service: 'a', fn: 'alpha', role: 'function' },
-    { service: 'c', fn: 'c', role: 'function' },
+    { service: 'a', fn: 'alpha', role: 'function', replicas: 4 },
+    { service: 'c', fn: 'c', role: 'function', replicas: 1 },
   ]);
   assert.equal(expectedServices('services: {}\n', 'x'), []);
 });
@@ -78,6 +85,7 @@ const inspect = (
       'com.docker.compose.oneoff': 'False',
       'com.docker.compose.project': 'faaso',
       'com.docker.compose.service': 'sum',
+      'com.docker.compose.container-number': '1',
       'faaso.function': 'sum',
       'faaso.role': 'function',
       ...labels,
@@ -91,7 +99,10 @@ const inspect = (
     Health: { Status: 'healthy', FailingStreak: 1 },
     ...state,
   },
-  NetworkSettings: { Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8460' }] } },
+  NetworkSettings: {
+    Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8460' }] },
+    Networks: { faaso_faaso: { IPAddress: '172.18.0.5' } },
+  },
   ...over,
 });
 
@@ -103,6 +114,7 @@ test('docker inspect → observations', () => {
         Id: 'bbbbbbbbbbbbbbbb',
         Name: '/faaso-proxy-1',
         Config: { Labels: { 'com.docker.compose.service': 'proxy', 'faaso.role': 'proxy' } },
+        NetworkSettings: { Ports: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '8460' }] }, Networks: {} },
       },
       { Status: 'created', StartedAt: '0001-01-01T00:00:00Z', ExitCode: 137, OOMKilled: true, Health: null },
     ),
@@ -113,6 +125,7 @@ test('docker inspect → observations', () => {
       id: 'bbbbbbbbbbbb',
       name: 'faaso-proxy-1',
       service: 'proxy',
+      number: 0,
       role: 'proxy',
       fn: '',
       status: 'created',
@@ -127,6 +140,7 @@ test('docker inspect → observations', () => {
       hash: '',
       config: '',
       published: ['127.0.0.1:8460'],
+      ip: '',
       pingUrl: null,
       pingFailed: false, // only functions are pinged
     },
@@ -134,6 +148,7 @@ test('docker inspect → observations', () => {
       id: '923e3abe5577',
       name: 'faaso-sum-1',
       service: 'sum',
+      number: 1,
       role: 'function',
       fn: 'sum',
       status: 'running',
@@ -148,7 +163,9 @@ test('docker inspect → observations', () => {
       hash: '',
       config: '',
       published: ['127.0.0.1:8460'],
-      pingUrl: 'http://127.0.0.1:8460/ping',
+      ip: '172.18.0.5',
+      // Each replica's own /ping, at its container address: the host reaches Docker's bridge networks.
+      pingUrl: 'http://172.18.0.5:3000/ping',
       pingFailed: false,
     },
   ]);
@@ -157,25 +174,28 @@ test('docker inspect → observations', () => {
 
 const target = { dir: '/srv/faaso/compose', project: 'faaso' };
 
-test('actions → argv: compose for missing/dead, docker start, unpause + restart -t 2', () => {
-  assert.equal(actionArgv(target, { kind: 'create', service: 'sum', force: false, reason: 'missing' }), [
-    {
-      argv: [
-        'docker',
-        'compose',
-        '-f',
-        '/srv/faaso/compose/docker-compose.yml',
-        '-p',
-        'faaso',
-        'up',
-        '-d',
-        '--no-deps',
-        'sum',
-      ],
-      mayFail: false,
-    },
+test('actions → argv: compose creates what is missing (never recreating), docker start, rm -f + create, unpause + restart -t 1', () => {
+  const create = [
+    'docker',
+    'compose',
+    '-f',
+    '/srv/faaso/compose/docker-compose.yml',
+    '-p',
+    'faaso',
+    'up',
+    '-d',
+    '--no-deps',
+    '--no-recreate',
+    'sum',
+  ];
+  assert.equal(composeCreate(target, 'sum'), create);
+  assert.equal(actionArgv(target, { kind: 'create', service: 'sum', reason: 'missing' }), [
+    { argv: create, mayFail: false },
   ]);
-  assert.equal(composeCreate(target, 'sum', true).slice(-3), ['--no-deps', '--force-recreate', 'sum']);
+  assert.equal(actionArgv(target, { kind: 'replace', service: 'sum', replica: 2, container: 'abc', reason: 'dead' }), [
+    { argv: ['docker', 'rm', '-f', 'abc'], mayFail: false },
+    { argv: create, mayFail: false },
+  ]);
   assert.equal(actionArgv(target, { kind: 'start', service: 'sum', container: 'abc', reason: 'stopped' }), [
     { argv: ['docker', 'start', 'abc'], mayFail: false },
   ]);
@@ -195,8 +215,8 @@ test('actions → argv: compose for missing/dead, docker start, unpause + restar
 test('action verbs', () => {
   assert.equal(
     [
-      actionVerb({ kind: 'create', service: 's', force: false, reason: '' }),
-      actionVerb({ kind: 'create', service: 's', force: true, reason: '' }),
+      actionVerb({ kind: 'create', service: 's', reason: '' }),
+      actionVerb({ kind: 'replace', service: 's', container: 'c', reason: '' }),
       actionVerb({ kind: 'start', service: 's', container: 'c', reason: '' }),
       actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: false, reason: '' }),
       actionVerb({ kind: 'restart', service: 's', container: 'c', unpause: true, reason: '' }),
@@ -231,6 +251,22 @@ test('event lines: UTC to the second, service or stack; --json: one object per l
     ok: true,
   });
   assert.not.ok(formatEvent(e, 'faaso', true).includes('\n'));
+  // A replica of a service that wants several: SERVICE-N, and its number on its own.
+  const r = { ...e, service: 'sum', replica: 2, message: 'unhealthy 2 checks in a row → restarted (1.2s)' };
+  assert.is(
+    formatEvent(r, 'faaso', false),
+    '2026-11-25T20:40:01Z sum-2: unhealthy 2 checks in a row → restarted (1.2s)',
+  );
+  assert.equal(JSON.parse(formatEvent(r, 'faaso', true)), {
+    time: '2026-11-25T20:40:01Z',
+    project: 'faaso',
+    service: 'sum-2',
+    replica: 2,
+    event: 'action',
+    message: 'unhealthy 2 checks in a row → restarted (1.2s)',
+    seconds: 0.81,
+    ok: true,
+  });
 });
 
 test.run();
