@@ -9,6 +9,7 @@ import { dockerRm } from '../docker/argv.ts';
 import { COMPOSE_FILE, composeDown } from '../stack/argv.ts';
 import { composeTarget } from '../stack/prepare.ts';
 import { observeStack } from '../stack/observe.ts';
+import { acquireUpLock } from '../stack/lock.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
@@ -26,12 +27,18 @@ export async function main(args: string[]): Promise<number> {
     log(`stack ${target.project}: not running`);
     return 0;
   }
-  if (!fs.existsSync(path.join(target.dir, COMPOSE_FILE))) {
-    // Files gone but containers left: remove them by label.
-    await run(dockerRm(...running.map((c) => c.name)));
-  } else {
-    const r = await run(composeDown(target));
-    if (r.exitCode !== 0) throw new UserError(`docker compose down failed: ${r.stderr.trim().split('\n').pop()}`);
+  // Held like `up` holds it: a running watch must not start what is being stopped.
+  const release = await acquireUpLock(target);
+  try {
+    if (!fs.existsSync(path.join(target.dir, COMPOSE_FILE))) {
+      // Files gone but containers left: remove them by label.
+      await run(dockerRm(...running.map((c) => c.name)));
+    } else {
+      const r = await run(composeDown(target));
+      if (r.exitCode !== 0) throw new UserError(`docker compose down failed: ${r.stderr.trim().split('\n').pop()}`);
+    }
+  } finally {
+    await release();
   }
   log(`stack ${target.project}: stopped ${running.length} container(s)`);
   return 0;

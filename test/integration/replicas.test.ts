@@ -9,11 +9,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'fs-extra';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { describeLoad, startLoad, type LoadResult, type LoadRun, type Target } from '../../bench/lib/http-load.ts';
 import {
   docker,
+  REPO,
   freePort,
   httpGet,
   removeFunctionImages,
@@ -265,6 +267,63 @@ test('kill -9 of one of 3 replicas under load: 0 failed GETs (retried on another
   // At most one POST per POST worker can have been inside the killed server; Caddy never resends a POST.
   assert.ok(post.failed <= 2, JSON.stringify(post.errors));
   assert.is((await running()).length, 3);
+});
+
+test('a hung replica (SIGSTOP) is restarted by watch; the others keep serving: 0 failed GETs, a POST fails only if it was stuck there', async () => {
+  const watch = spawn(
+    process.execPath,
+    [path.join(REPO, 'scripts', 'watch.mjs'), '--interval', '1', '--unhealthy-threshold', '2'],
+    {
+      cwd: REPO,
+      env: { ...process.env, FAASO_VERBOSE: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let said = '';
+  watch.stdout!.on('data', (d) => (said += d));
+  watch.stderr!.on('data', (d) => (said += d));
+  try {
+    await waitFor('watch watching', async () => /watching every 1s/.test(said), 20_000);
+    const victim = (await running())[0]!;
+    const others = (await running()).slice(1);
+    const l = load();
+    await new Promise((r) => setTimeout(r, 500));
+    const since = Date.now();
+    // SIGSTOP the server (the child of the container's init): the container stays "running".
+    await docker(
+      'exec',
+      victim.id,
+      'sh',
+      '-c',
+      'for p in /proc/[0-9]*; do read -r pid comm state ppid rest < "$p/stat"; [ "$ppid" = 1 ] && kill -STOP "$pid"; done; true',
+    );
+    const number = victim.name.split('-').pop();
+    await waitFor(
+      'watch restarting the hung replica',
+      async () => new RegExp(`${FN}-${number}: unhealthy 2 checks in a row → restarted`).test(said),
+      30_000,
+    );
+    log(`hung replica restarted by watch ${((Date.now() - since) / 1000).toFixed(1)} s after SIGSTOP`);
+    await waitFor('the replica serving again', async () => (await running()).length === 3, 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const { get, post } = await stopLoad(l, 'hung replica restarted by watch');
+    assert.is(get.failed, 0, JSON.stringify(get.errors));
+    assert.ok(post.failed <= 2, JSON.stringify(post.errors));
+    // Only the hung one was touched.
+    const after = await replicas();
+    for (const o of others) assert.is(after.find((r) => r.id === o.id)?.restarts, o.restarts, o.name);
+    assert.not.match(
+      said,
+      new RegExp(
+        `${others
+          .map((o) => o.name.split('-').pop())
+          .map((n) => `${FN}-${n}:`)
+          .join('|')}`,
+      ),
+    );
+  } finally {
+    watch.kill('SIGTERM');
+  }
 });
 
 test('a version that never gets ready: rolled back, every old replica still serving, 0 failed requests', async () => {

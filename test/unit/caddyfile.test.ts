@@ -96,7 +96,7 @@ test("a function's replicas come from Docker's DNS (no reload to scale or update
     assert.is(DNS_REFRESH_MS, 100);
     for (const line of [
       'lb_policy least_conn',
-      'lb_try_duration 5s',
+      'lb_try_duration 10s',
       'lb_try_interval 25ms',
       'fail_duration 1s',
       'max_fails 1',

@@ -68,10 +68,12 @@ export function routeOrder(a: { path: string }, b: { path: string }): number {
  *   dial (a replica still starting, or draining after SIGTERM: its server has
  *   closed its listener) or reset a request is skipped for a second instead of
  *   being picked again. Status codes never count: a 500 is the handler's answer.
- * - Retries for 5 s, every 25 ms: a dial error is retried for every method (no
+ * - Retries for 10 s, every 25 ms: a dial error is retried for every method (no
  *   request was sent); a request that was sent is retried only if it is a GET,
  *   so a POST is never executed twice. "No upstreams" (every replica down for a
- *   moment, e.g. the only one restarting) is retried for every method.
+ *   moment, e.g. the only one restarting) is retried for every method. 10 s
+ *   outlasts a hung replica until `watch` restarts it (a GET stuck on it is then
+ *   sent again elsewhere) and a slow runtime's start.
  * - least_conn: a slow handler does not pile requests on one replica.
  * - dial_timeout 100ms: Docker's DNS names a new replica a moment before its
  *   network answers (~0.7 s measured here: a SYN then gets no reply at all, not
@@ -89,7 +91,7 @@ function reverseProxy(fn: string, indent: string): string[] {
     `\t\trefresh ${DNS_REFRESH_MS}ms`,
     '\t}',
     '\tlb_policy least_conn',
-    '\tlb_try_duration 5s',
+    '\tlb_try_duration 10s',
     '\tlb_try_interval 25ms',
     '\tfail_duration 1s',
     '\tmax_fails 1',
