@@ -1,4 +1,4 @@
-// npx zx scripts/logs.mjs NAME [-f]: a function's (or the proxy's) logs.
+// npx zx scripts/logs.mjs NAME [-f]: a function's (all its replicas'), the proxy's or the ports listener's logs.
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { run } from '../exec/runner.ts';
@@ -17,7 +17,7 @@ export async function main(args: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) return 0;
-  if (positionals.length !== 1) throw new UserError('name one function (or "proxy")', `usage: ${USAGE}`);
+  if (positionals.length !== 1) throw new UserError('name one function (or "proxy", or "ports")', `usage: ${USAGE}`);
   const name = positionals[0]!;
   const tail = values.tail === undefined ? 200 : Number(values.tail);
   if (!Number.isInteger(tail) || tail < 0)

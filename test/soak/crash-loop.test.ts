@@ -7,7 +7,7 @@
 // report the loop.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
+import { describeLoad, startLoad, type LoadResult } from '../../bench/lib/http-load.ts';
 import { removeFunctionImages, runScript, waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import { PROBES, containerStateOf, healthLog, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';
@@ -46,10 +46,10 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
   const maxMs = (SECONDS + 120) * 1000;
   const loads = Object.entries(PROBES).map(([fn, p]) => ({
     fn,
-    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+    run: startLoad([{ url: stack.via(p.path), check: p.check }], { concurrency: WORKERS, maxMs }),
   }));
   // Its own failures are the point, so they are reported, not asserted.
-  const poison = startLoad([stack.via(`/${CRASHY}/crash`)], 1, { maxMs });
+  const poison = startLoad([stack.via(`/${CRASHY}/crash`)], { concurrency: 1, maxMs });
   const container = stack.container(CRASHY);
   const started = Date.now();
   const snapshots: Snapshot[] = [];
@@ -70,9 +70,8 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
   const results: [string, LoadResult][] = [];
   for (const l of loads) results.push([l.fn, await l.run.stop()]);
   const crashes = await poison.stop();
-  for (const [fn, r] of results)
-    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
-  log(`${CRASHY} /crash requests: ${crashes.ok} ok, ${crashes.failed} failed ${JSON.stringify(crashes.errors)}`);
+  for (const [fn, r] of results) log(`${fn}: ${describeLoad(r)}`);
+  log(`${CRASHY} /crash requests: ${describeLoad(crashes)}`);
   if (failure) throw failure;
   for (const [fn, r] of results) {
     assert.ok(r.ok > 0, `${fn}: the load generator barely ran`);

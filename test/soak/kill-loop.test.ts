@@ -5,7 +5,7 @@
 // requests that can be in flight at a kill.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
+import { describeLoad, startLoad, type LoadResult } from '../../bench/lib/http-load.ts';
 import { waitFor } from '../integration/helpers.ts';
 import { soakSeconds } from './measure.ts';
 import {
@@ -47,7 +47,7 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
   const maxMs = (SECONDS + 120) * 1000;
   const loads = Object.entries(PROBES).map(([fn, p]) => ({
     fn,
-    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+    run: startLoad([{ url: stack.via(p.path), check: p.check }], { concurrency: WORKERS, maxMs }),
   }));
   const recoveries: number[] = [];
   const first = (await containerStateOf(container))!.restarts;
@@ -78,8 +78,7 @@ test(`kill -9 of ${VICTIM} ${KILLS}× under load: it comes back each time, the o
   }
   const results: [string, LoadResult][] = [];
   for (const l of loads) results.push([l.fn, await l.run.stop()]);
-  for (const [fn, r] of results)
-    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
+  for (const [fn, r] of results) log(`${fn}: ${describeLoad(r)}`);
   log(
     `${recoveries.length} kill(s), serving again after (s): ${recoveries.map((ms) => (ms / 1000).toFixed(1)).join(' ')}`,
   );

@@ -3,7 +3,7 @@
 // right body, and the proxy's memory does not grow beyond a bound.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLoad, type LoadResult } from '../../bench/lib/fetch-load.ts';
+import { describeLoad, startLoad, type LoadResult } from '../../bench/lib/http-load.ts';
 import { memoryVerdict, soakSeconds } from './measure.ts';
 import { PROBES, containerMemory, log, sleep, startSoakStack, type SoakStack } from './soak-stack.ts';
 
@@ -27,7 +27,7 @@ test(`${SECONDS} s of load on every route: 0 errors, proxy memory growth bounded
   const maxMs = (SECONDS + 60) * 1000;
   const loads = Object.entries(PROBES).map(([fn, p]) => ({
     fn,
-    run: startLoad([stack.via(p.path)], WORKERS, { maxMs, check: p.check }),
+    run: startLoad([{ url: stack.via(p.path), check: p.check }], { concurrency: WORKERS, maxMs }),
   }));
   const proxy = stack.container('proxy');
   const samples: number[] = [];
@@ -51,8 +51,7 @@ test(`${SECONDS} s of load on every route: 0 errors, proxy memory growth bounded
   if (failure) throw failure;
   const verdict = memoryVerdict(samples[0]!, samples[samples.length - 1]!);
   const total = results.reduce((n, [, r]) => n + r.ok, 0);
-  for (const [fn, r] of results)
-    log(`${fn}: ${r.ok} ok, ${r.failed} failed, ${r.retried} retried ${JSON.stringify(r.errors)}`);
+  for (const [fn, r] of results) log(`${fn}: ${describeLoad(r)}`);
   log(
     `${total} requests in ${SECONDS} s (+${WARMUP_MS / 1000} s warm-up), ~${Math.round(total / (SECONDS + WARMUP_MS / 1000))}/s`,
   );
