@@ -1,19 +1,14 @@
 // Pure parts of the footprint bench: the run flags a function container gets in
 // the stack (so idle memory is measured under the same limits), parsing what
 // `docker stats` and `docker image inspect` print, and the table rows.
+import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { DEFAULT_LIMITS } from '../../src/stack/config/rules.ts';
 import { formatMB, formatRatio, ratio } from './stats.ts';
 
 /** The hardening and limits every stack service has (compose.ts hardening()), as docker run flags. */
 export const STACK_RUN_FLAGS: readonly string[] = [
   '--init',
-  '--read-only',
-  '--tmpfs',
-  '/tmp',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges:true',
+  ...HARDENED_FLAGS,
   '--memory',
   DEFAULT_LIMITS.memory,
   '--cpus',

@@ -96,6 +96,22 @@ export interface RunArgs {
   command?: string[];
 }
 
+/**
+ * How faaso runs every container of its own: read-only root with a writable
+ * /tmp, no capabilities, no privilege gain. The one definition, shared by
+ * dockerRun, Caddy's validation run, and the tests and benches that start
+ * containers by hand.
+ */
+export const HARDENED_FLAGS: readonly string[] = [
+  '--read-only',
+  '--tmpfs',
+  '/tmp',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+];
+
 export function dockerRun(a: RunArgs): string[] {
   const argv = ['docker', 'run'];
   if (a.detach !== false) argv.push('-d');
@@ -106,8 +122,7 @@ export function dockerRun(a: RunArgs): string[] {
   for (const k of Object.keys(a.env ?? {}).sort()) argv.push('-e', `${k}=${a.env![k]}`);
   for (const v of a.volumes ?? []) argv.push('-v', v);
   if (a.restart) argv.push('--restart', a.restart);
-  if (a.hardened)
-    argv.push('--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--init');
+  if (a.hardened) argv.push(...HARDENED_FLAGS, '--init');
   argv.push(a.image, ...(a.command ?? []));
   return argv;
 }

@@ -1,5 +1,6 @@
 // Pure argv builders for the stack's compose and container commands.
 import path from 'node:path';
+import { HARDENED_FLAGS } from '../docker/argv.ts';
 
 export interface ComposeTarget {
   /** Folder holding docker-compose.yml, .env and caddy/. */
@@ -73,23 +74,7 @@ const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'c
 export function caddyValidateArgv(target: CaddyTarget): string[] {
   if ('container' in target) return ['docker', 'exec', '-i', target.container, ...VALIDATE];
   // Same hardening as the proxy itself, and no network: validation needs none.
-  return [
-    'docker',
-    'run',
-    '--rm',
-    '-i',
-    '--network',
-    'none',
-    '--read-only',
-    '--tmpfs',
-    '/tmp',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    target.image,
-    ...VALIDATE,
-  ];
+  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, target.image, ...VALIDATE];
 }
 
 export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {

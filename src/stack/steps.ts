@@ -7,7 +7,7 @@
 // address that refuses a connection. So an update never reloads Caddy:
 //   start  — compose creates the new replica beside the old ones;
 //   ready  — faaso polls its /ping until it answers;
-//   rotate — faaso waits until the proxies' DNS view (refreshed every 100 ms)
+//   rotate — faaso waits until the proxies' DNS view (refreshed every 250 ms)
 //            includes it;
 //   drain  — `docker stop`: the old replica's server stops accepting, finishes
 //            what it has in flight, closes its idle connections and exits, and

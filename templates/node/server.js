@@ -26,10 +26,10 @@ const KEEP_ALIVE_MS = 150_000;
 // the connection is not cut off as it sends.
 const DRAIN_QUIET_MS = 500;
 // Once drained, the process stays up this long, refusing connections, before it
-// exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+// exits: proxies find replicas through DNS, refreshed every 250 ms, and an
 // address that refuses is skipped at once, where one that is gone (the container
 // stopped) would keep a request waiting for its dial timeout.
-const DRAIN_LINGER_MS = 250;
+const DRAIN_LINGER_MS = 300;
 const DRAIN_SECONDS_DEFAULT = 10;
 
 /** Set when SIGTERM or SIGINT starts the drain: { start } (performance.now()). */

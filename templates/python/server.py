@@ -38,10 +38,10 @@ APP_DIR = os.path.dirname(os.path.abspath(__file__))
 # the connection is not cut off as it sends.
 DRAIN_QUIET = 0.5
 # Once drained, the process stays up this long, refusing connections, before it
-# exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+# exits: proxies find replicas through DNS, refreshed every 250 ms, and an
 # address that refuses is skipped at once, where one that is gone (the container
 # stopped) would keep a request waiting for its dial timeout.
-DRAIN_LINGER = 0.25
+DRAIN_LINGER = 0.3
 DRAIN_SECONDS_DEFAULT = 10.0
 
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/runner.ts';
+import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { ensureInfraImage } from '../../src/images/infra.ts';
 import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { reloadProxy, validateCaddyfile } from '../../src/stack/proxy.ts';
@@ -24,16 +25,7 @@ const NET = 'faaso-it-caddy';
 const NAME = (n: string) => `faaso-it-caddy-${n}`;
 const SUM_IMAGE = '127.0.0.1:5000/sum:latest';
 const MUL_IMAGE = '127.0.0.1:5000/multiply:latest';
-const HARDENED = [
-  '--read-only',
-  '--tmpfs',
-  '/tmp',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-  '--init',
-];
+const HARDENED = [...HARDENED_FLAGS, '--init'];
 
 // A stdlib echo server run by the sum image's python: answers with the exact
 // request target it received, so prefix stripping is checked byte for byte.

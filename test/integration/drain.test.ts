@@ -14,6 +14,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/runner.ts';
+import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
 
 const test = suite('drain');
@@ -186,16 +187,7 @@ async function start(
   containers.add(name);
   const argv = ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:3000`];
   // Hardened as faaso runs functions; no HEALTHCHECK, whose probes would be extra connections.
-  argv.push(
-    '--read-only',
-    '--tmpfs',
-    '/tmp',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    '--no-healthcheck',
-  );
+  argv.push(...HARDENED_FLAGS, '--no-healthcheck');
   if (opts.init) argv.push('--init');
   for (const [k, v] of Object.entries(opts.env ?? {})) argv.push('-e', `${k}=${v}`);
   if (opts.mount) argv.push('-v', `${opts.mount[0]}:${opts.mount[1]}:ro`);

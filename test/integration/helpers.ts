@@ -164,3 +164,41 @@ export function rawRequest(port: number, p: string, opts: { method?: string; bod
     req.end(opts.body);
   });
 }
+
+/** A container of a compose project, as the tests look at it. */
+export interface TestContainer {
+  id: string;
+  name: string;
+  /** Compose's container number within its service. */
+  number: number;
+  status: string;
+  health: string;
+  restarts: number;
+  ip: string;
+}
+
+/** Every container of a compose project (optionally: of one service), by service and container number. */
+export async function projectContainers(project: string, service?: string): Promise<TestContainer[]> {
+  const filters = ['--filter', `label=com.docker.compose.project=${project}`];
+  if (service) filters.push('--filter', `label=com.docker.compose.service=${service}`);
+  const ids = (await docker('ps', '-aq', ...filters)).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const format =
+    '{{.Id}} {{.Name}} {{index .Config.Labels "com.docker.compose.container-number"}} {{.State.Status}} ' +
+    '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}';
+  return (await docker('inspect', '--format', format, ...ids))
+    .split('\n')
+    .map((l) => {
+      const [id = '', name = '', number = '0', status = '', health = '', restarts = '0', ip = ''] = l.split(' ');
+      return {
+        id: id.slice(0, 12),
+        name: name.replace(/^\//, ''),
+        number: Number(number),
+        status,
+        health,
+        restarts: Number(restarts),
+        ip,
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.number - b.number);
+}

@@ -24,6 +24,7 @@ import {
   tempProject,
   waitFor,
   writeFunction,
+  projectContainers,
 } from './helpers.ts';
 
 const test = suite('replicas');
@@ -131,29 +132,8 @@ async function idleConnection(port: number): Promise<{ survived: () => Promise<b
   };
 }
 
-type Replica = { id: string; name: string; status: string; restarts: number };
-async function replicas(): Promise<Replica[]> {
-  const ids = (
-    await docker(
-      'ps',
-      '-aq',
-      '--filter',
-      `label=com.docker.compose.project=${PROJECT}`,
-      '--filter',
-      `label=faaso.function=${FN}`,
-    )
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return [];
-  return (await docker('inspect', '-f', '{{.Id}} {{.Name}} {{.State.Status}} {{.RestartCount}}', ...ids))
-    .split('\n')
-    .map((l) => {
-      const [id = '', name = '', status = '', restarts = '0'] = l.split(' ');
-      return { id: id.slice(0, 12), name: name.replace(/^\//, ''), status, restarts: Number(restarts) };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-}
+/** Every container of the function, by number. */
+const replicas = async () => (await projectContainers(PROJECT)).filter((c) => c.name.startsWith(`${PROJECT}-${FN}-`));
 const running = async () => (await replicas()).filter((r) => r.status === 'running');
 
 test.before(async () => {

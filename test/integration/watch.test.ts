@@ -29,7 +29,17 @@ import { run } from '../../src/exec/runner.ts';
 import { LOCK_FILE } from '../../src/stack/lock.ts';
 import { RESTART_STOP_SECONDS } from '../../src/watch/argv.ts';
 import { PING_TIMEOUT_MS } from '../../src/watch/watch.ts';
-import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
+import {
+  REPO,
+  docker,
+  dockerOk,
+  freePort,
+  projectContainers,
+  requireDocker,
+  runScript,
+  waitFor,
+  type TestContainer,
+} from './helpers.ts';
 
 const test = suite('watch');
 
@@ -82,70 +92,12 @@ const composeArgs = (...args: string[]) => [
   ...args,
 ];
 
-async function container(
-  service: string,
-): Promise<{ id: string; status: string; health: string; restarts: number } | null> {
-  const ids = (
-    await docker(
-      'ps',
-      '-aq',
-      '--filter',
-      `label=com.docker.compose.project=${PROJECT}`,
-      '--filter',
-      `label=com.docker.compose.service=${service}`,
-    )
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return null;
-  const out = await docker(
-    'inspect',
-    '--format',
-    '{{.Id}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}',
-    ids[0]!,
-  );
-  const [id = '', status = '', health = '', restarts = '0'] = out.split(' ');
-  return { id: id.slice(0, 12), status, health, restarts: Number(restarts) };
-}
-
-interface Replica {
-  id: string;
-  number: number;
-  status: string;
-  health: string;
-  restarts: number;
-  ip: string;
+async function container(service: string): Promise<TestContainer | null> {
+  return (await projectContainers(PROJECT, service))[0] ?? null;
 }
 
 /** Every container of a service, by compose's container number. */
-async function replicas(service: string): Promise<Replica[]> {
-  const ids = (
-    await docker(
-      'ps',
-      '-aq',
-      '--filter',
-      `label=com.docker.compose.project=${PROJECT}`,
-      '--filter',
-      `label=com.docker.compose.service=${service}`,
-    )
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return [];
-  const out = await docker(
-    'inspect',
-    '--format',
-    '{{.Id}} {{index .Config.Labels "com.docker.compose.container-number"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
-    ...ids,
-  );
-  return out
-    .split('\n')
-    .map((l) => {
-      const [id = '', number = '0', status = '', health = '', restarts = '0', ip = ''] = l.split(' ');
-      return { id: id.slice(0, 12), number: Number(number), status, health, restarts: Number(restarts), ip };
-    })
-    .sort((a, b) => a.number - b.number);
-}
+const replicas = (service: string): Promise<TestContainer[]> => projectContainers(PROJECT, service);
 
 /** A replica's own /ping at its container address, as watch probes it (the host reaches Docker's bridge networks). */
 async function answersAt(ip: string, timeoutMs = 500): Promise<boolean> {
@@ -190,8 +142,8 @@ async function healedIncident(): Promise<void> {
  * at their own address, and the previous incident's "healthy again" said.
  */
 let trioIncident: { at: number; label: RegExp } | null = null;
-async function healedTrio(): Promise<Replica[]> {
-  let now: Replica[] = [];
+async function healedTrio(): Promise<TestContainer[]> {
+  let now: TestContainer[] = [];
   await waitFor(
     `${TRIO_REPLICAS} trio replicas healthy`,
     async () => {
@@ -205,7 +157,7 @@ async function healedTrio(): Promise<Replica[]> {
 }
 
 /** Pings each replica's own address every 200 ms until stopped; their failures, and the slowest answer. */
-function keepPinging(rs: Replica[]): () => Promise<{ pings: number; failed: string[]; slowestMs: number }> {
+function keepPinging(rs: TestContainer[]): () => Promise<{ pings: number; failed: string[]; slowestMs: number }> {
   let stop = false;
   const failed: string[] = [];
   let pings = 0;

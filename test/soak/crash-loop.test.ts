@@ -86,7 +86,7 @@ test(`${CRASHY} crash-loops for ${SECONDS} s: the others serve with 0 errors, st
     for (const r of snap.rows.filter((row) => row.function !== CRASHY)) {
       assert.is(
         `${r.state}/${r.health}`,
-        'running/healthy',
+        'running/1/1 healthy',
         `${snap.when}: ${r.function}\n${snap.healthLogs[r.function] ?? ''}`,
       );
     }
@@ -106,7 +106,7 @@ async function snapshot(when: string): Promise<Snapshot> {
   const r = await runScript('status', ['--json'], stack.env);
   const rows: Snapshot['rows'] = r.code === 0 || r.code === 3 ? JSON.parse(r.stdout).functions : [];
   const healthLogs: Record<string, string> = {};
-  for (const row of rows.filter((x) => x.health !== 'healthy'))
+  for (const row of rows.filter((x) => x.health !== '1/1 healthy'))
     healthLogs[row.function] = await healthLog(stack.container(row.function));
   log(`status, ${when}: ${rows.map((x) => `${x.function} ${x.state}/${x.health} restarts=${x.restarts}`).join(', ')}`);
   return { when, code: r.code, output: r.output, rows, healthLogs };

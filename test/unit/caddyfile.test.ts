@@ -91,9 +91,9 @@ test('longest prefix first: /api/v2 is matched before /api', () => {
 
 test("a function's replicas come from Docker's DNS (no reload to scale or update), with passive health and retries", () => {
   for (const text of [renderCaddyfile(fixturePlan()), renderPortsCaddyfile(fixturePlan())]) {
-    assert.is(text.match(/reverse_proxy \{\n\t*dynamic a sum 3000 \{\n\t*refresh 100ms\n/g)?.length, 1);
+    assert.is(text.match(/reverse_proxy \{\n\t*dynamic a sum 3000 \{\n\t*refresh 250ms\n/g)?.length, 1);
     assert.is(text.match(/dynamic a [a-z]+ 3000 \{/g)?.length, 3);
-    assert.is(DNS_REFRESH_MS, 100);
+    assert.is(DNS_REFRESH_MS, 250);
     for (const line of [
       'lb_policy least_conn',
       'lb_try_duration 10s',

@@ -20,7 +20,7 @@ export const ROUTES_CADDYFILE = 'Caddyfile';
 /** The own ports' config, beside it. */
 export const PORTS_CADDYFILE = 'ports.Caddyfile';
 /** How often the proxies ask Docker's DNS for a function's replicas. */
-export const DNS_REFRESH_MS = 100;
+export const DNS_REFRESH_MS = 250;
 
 // Same character set the faaso.yml loader allows; no `*`, so a route is always a literal prefix.
 const PATH_RE = /^\/[A-Za-z0-9._~/-]*$/;
@@ -58,12 +58,14 @@ export function routeOrder(a: { path: string }, b: { path: string }): number {
  * and rolling updates change what Caddy proxies to without a reload — a reload
  * closes every idle client keep-alive connection, and a client that does not
  * retry sees that as an error.
- * - refresh 100ms (a lookup in Docker's own DNS under load, nothing idle): a
- *   new replica gets requests within a moment of starting (`up` waits that long
+ * - refresh 250ms (a lookup in Docker's own DNS, made only under load): a new
+ *   replica gets requests within a moment of starting (`up` waits that long
  *   before it drains an old one). A drained replica refuses connections for a
- *   while before it exits (the function servers linger 250 ms), so the proxies
+ *   while before it exits (the function servers linger 300 ms), so the proxies
  *   have skipped it and dropped its address before it is gone: a dial to an
- *   address nobody has any more gets no answer at all, only a timeout.
+ *   address nobody has any more gets no answer at all, only a timeout. The
+ *   lookup blocks the requests for that function, so the proxies' resolver gives
+ *   up on a lost DNS answer after 1 s, not Go's 5 s (compose.ts: dns_opt).
  * - Passive health (max_fails 1, fail_duration 1s): an address that refused a
  *   dial (a replica still starting, or draining after SIGTERM: its server has
  *   closed its listener) or reset a request is skipped for a second instead of

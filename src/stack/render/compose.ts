@@ -148,6 +148,13 @@ export function portsFingerprint(plan: StackPlan): string {
 const sortedServices = (plan: StackPlan): ServicePlan[] =>
   [...plan.services].sort((a, b) => byCodeUnit(a.name, b.name));
 
+/**
+ * The proxies look replicas up in Docker's DNS while requests wait (caddyfile.ts):
+ * a lost UDP answer (measured under load: a 5 s stall, Go's default timeout)
+ * is asked again after 1 s.
+ */
+export const PROXY_DNS_OPTIONS = ['timeout:1', 'attempts:2'] as const;
+
 const caddyRun = (file: string): string[] => [
   'caddy',
   'run',
@@ -170,6 +177,7 @@ function proxyService(plan: StackPlan): Record<string, unknown> {
     // Root is read-only: Caddy's autosave and data dirs go to the tmpfs.
     environment: { XDG_CONFIG_HOME: '/tmp/caddy-config', XDG_DATA_HOME: '/tmp/caddy-data' },
     volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`],
+    dns_opt: [...PROXY_DNS_OPTIONS],
     healthcheck: { test: ['CMD', 'bash', '-c', PROXY_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     ports: [`${plan.bind}:${plan.proxy.port}:${PROXY_LISTEN_PORT}`],
     depends_on: afterFunctions(plan),
@@ -188,6 +196,7 @@ function portsService(plan: StackPlan): Record<string, unknown> {
     command: caddyRun(PORTS_CADDYFILE),
     environment: { XDG_CONFIG_HOME: '/tmp/caddy-config', XDG_DATA_HOME: '/tmp/caddy-data' },
     volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`],
+    dns_opt: [...PROXY_DNS_OPTIONS],
     healthcheck: { test: ['CMD', 'bash', '-c', PORTS_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     ports: portList(plan).map(([, port]) => `${plan.bind}:${port}:${port}`),
     depends_on: afterFunctions(plan),

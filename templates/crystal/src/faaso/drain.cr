@@ -15,10 +15,10 @@ module Faaso
     # connection is not cut off as it sends.
     QUIET           = 500.milliseconds
     # Once drained, the process stays up this long, refusing connections, before
-    # it exits: proxies find replicas through DNS, refreshed every 100 ms, and an
+    # it exits: proxies find replicas through DNS, refreshed every 250 ms, and an
     # address that refuses is skipped at once, where one that is gone (the
     # container stopped) would keep a request waiting for its dial timeout.
-    LINGER = 250.milliseconds
+    LINGER = 300.milliseconds
     DEFAULT_SECONDS = 10
 
     # An open connection: idle since when, or nil while a request on it is being
