@@ -108,6 +108,7 @@ export async function main(args: string[]): Promise<number> {
 
   // The proxy's routes: one per function, rendered by faaso's own generator.
   const caddyfile = renderCaddyfile({
+    target: 'compose',
     project: 'faaso-footprint',
     bind: '127.0.0.1',
     proxy: { port: PORT_BASE, image: proxyImage },

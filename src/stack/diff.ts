@@ -2,7 +2,7 @@
 // and their config), and for the two proxies.
 import { PORTS_SERVICE, PROXY_SERVICE } from './config/rules.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './render/compose.ts';
+import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './render/fingerprint.ts';
 import type { ServicePlan, StackPlan } from './types.ts';
 
 /**

@@ -51,6 +51,7 @@ export function planStack(config: StackConfig, fns: ReadonlyMap<string, Function
     };
   });
   return {
+    target: config.target,
     project: COMPOSE_PROJECT,
     bind: config.bind,
     proxy: {

@@ -1,3 +1,5 @@
+import type { Target } from './config/rules.ts';
+
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
 // rendered docker-compose.yml and Caddyfile.
 
@@ -33,6 +35,7 @@ export interface Route {
 export interface StackConfig {
   /** faaso.yml path as shown to users. */
   file: string;
+  target: Target;
   /** Address published ports bind to (default 127.0.0.1). */
   bind: string;
   /** accessLog: false turns Caddy's per-request log off (absent = on); limits absent = DEFAULT_LIMITS. */
@@ -62,7 +65,9 @@ export interface ServicePlan {
 }
 
 export interface StackPlan {
-  /** Compose project name. */
+  /** compose: one engine; swarm: `docker stack deploy` (images by digest). */
+  target: Target;
+  /** Compose project name (the stack's name on Swarm). */
   project: string;
   bind: string;
   proxy: { port: number; image: string; accessLog?: boolean; limits?: Limits };

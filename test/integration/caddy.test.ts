@@ -74,7 +74,14 @@ function plan(routes: Route[]): StackPlan {
     replicas: 1,
     parallelism: 1,
   }));
-  return { project: 'faaso', bind: '127.0.0.1', proxy: { port: 8080, image: proxyImage }, services, routes };
+  return {
+    target: 'compose',
+    project: 'faaso',
+    bind: '127.0.0.1',
+    proxy: { port: 8080, image: proxyImage },
+    services,
+    routes,
+  };
 }
 
 const BASE_ROUTES: Route[] = [

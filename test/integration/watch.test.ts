@@ -198,6 +198,7 @@ async function writeStack(withCrashy: boolean): Promise<void> {
   const limits = { memory: '128m', cpus: 0.5, pids: 64 };
   const config: StackConfig = {
     file: 'faaso.yml',
+    target: 'compose',
     bind: '127.0.0.1',
     proxy: { port: proxyPort },
     registry: '127.0.0.1:5000',

@@ -77,6 +77,7 @@ test('many routes are spread round-robin and withRoutes keeps only the services 
     parallelism: 1,
   });
   const plan: StackPlan = {
+    target: 'compose',
     project: 'p',
     bind: '127.0.0.1',
     proxy: { port: 1, image: 'px' },

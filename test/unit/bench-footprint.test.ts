@@ -43,7 +43,7 @@ test('function containers get the stack hardening and limits', () => {
     '--read-only',
     '--tmpfs /tmp',
     '--cap-drop ALL',
-    '--security-opt no-new-privileges:true',
+    '--security-opt no-new-privileges',
     '--memory 256m',
     '--cpus 1',
     '--pids-limit 256',

@@ -37,6 +37,7 @@ function fixturePlan(
 ): StackPlan {
   const names = [...new Set(routes.map((r) => r.function))].sort();
   return {
+    target: 'compose',
     project: 'faaso',
     bind: '127.0.0.1',
     proxy: { port: 8080, image: 'faaso/caddy:0123456789ab' },

@@ -5,14 +5,9 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import {
-  FUNCTION_HEALTH_COMMAND,
-  portsFingerprint,
-  proxyFingerprint,
-  renderCompose,
-  renderComposeEnv,
-  serviceFingerprint,
-} from '../../src/stack/render/compose.ts';
+import { renderCompose, renderComposeEnv } from '../../src/stack/render/compose.ts';
+import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
+import { FUNCTION_HEALTH_COMMAND } from '../../src/stack/render/shared.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
 const GOLDEN = new URL('../fixtures/compose/docker-compose.yml', import.meta.url);

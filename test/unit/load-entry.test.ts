@@ -8,8 +8,14 @@ import * as assert from 'uvu/assert';
 // @ts-expect-error: plain .mjs launcher helper without type declarations
 import { bundleIsFresh } from '../../scripts/_load.mjs';
 
+const dirs: string[] = [];
+test.after.each(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function project(): { dir: string; stampAt: (s: number) => void; srcAt: (s: number) => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faaso-load-'));
+  dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'src', 'cli'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'src', 'cli', 'index.ts'), '');
   const at = (file: string, s: number) => fs.utimesSync(file, s, s);

@@ -123,7 +123,7 @@ test('the registry defaults to the one faaso was started with (FAASO_REGISTRY)',
 
 test('a file that is not a mapping is one clear problem', () => {
   assert.equal(problems(['/sum']), [
-    `${F}: must be a mapping of fields (routes, proxy, bind, registry, functions); got a list`,
+    `${F}: must be a mapping of fields (target, routes, proxy, bind, registry, functions); got a list`,
   ]);
   assert.equal(problems('routes').length, 1);
 });
@@ -141,7 +141,7 @@ test('unknown keys at every level, with suggestions', () => {
   oneProblem(
     { routes: ROUTES, colour: 'red' },
     'colour',
-    /unknown field "colour" \(known fields: bind, functions, proxy, registry, routes\)/,
+    /unknown field "colour" \(known fields: bind, functions, proxy, registry, routes, target\)/,
   );
 });
 
@@ -720,6 +720,32 @@ test("a function port cannot be 2019, the admin API's port inside the ports list
     { routes: ROUTES, functions: { sum: { port: 2019 } } },
     'functions.sum.port',
     /port 2019 is already used by Caddy's admin API inside faaso's ports listener/,
+  );
+});
+
+test('target: compose by default; swarm needs a registry every node reaches and bind 0.0.0.0', () => {
+  assert.is(valid({ routes: ROUTES }).target, 'compose');
+  const swarm = valid({ target: 'swarm', routes: ROUTES, bind: '0.0.0.0', registry: '10.0.0.5:5000' });
+  assert.equal([swarm.target, swarm.registry, swarm.bind], ['swarm', '10.0.0.5:5000', '0.0.0.0']);
+  oneProblem(
+    { target: 'swarn', routes: ROUTES },
+    'target',
+    /must be compose or swarm \(got "swarn"\); did you mean "swarm"\?/,
+  );
+  oneProblem(
+    { target: 'swarm', routes: ROUTES, bind: '0.0.0.0' },
+    'target',
+    /needs a registry every node can pull from, not 127\.0\.0\.1:5000/,
+  );
+  oneProblem(
+    { target: 'swarm', routes: ROUTES, bind: '0.0.0.0', registry: 'localhost:5000' },
+    'registry',
+    /not localhost:5000/,
+  );
+  oneProblem(
+    { target: 'swarm', routes: ROUTES, registry: '10.0.0.5:5000' },
+    'target',
+    /set bind: 0\.0\.0\.0 to say so \(got 127\.0\.0\.1\)/,
   );
 });
 

@@ -8,6 +8,7 @@ import { GOLDEN_IMAGES, GOLDEN_PROXY_IMAGE, goldenPlan } from '../fixtures/compo
 const limits = { memory: '256m', cpus: 1, pids: 256 };
 const config: StackConfig = {
   file: 'faaso.yml',
+  target: 'compose',
   bind: '127.0.0.1',
   proxy: { port: 8080 },
   registry: '127.0.0.1:5000',

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/stack/diff.ts';
-import { proxyFingerprint } from '../../src/stack/render/compose.ts';
+import { proxyFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { formatDuration, functionRows, healthSummary, renderTable, rowHealthy } from '../../src/stack/table.ts';
 import { plan, proxies, replica, svc } from './stack-fixtures.ts';
 

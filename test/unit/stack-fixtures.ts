@@ -1,6 +1,6 @@
 // Plans and observed containers for the stack's unit tests (diff, steps, rows).
 import type { ContainerObservation } from '../../src/stack/inspect.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/compose.ts';
+import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
 import type { ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 export const svc = (name: string, over: Partial<ServicePlan> = {}): ServicePlan => ({
@@ -18,6 +18,7 @@ export const svc = (name: string, over: Partial<ServicePlan> = {}): ServicePlan 
 });
 
 export const plan = (services: ServicePlan[]): StackPlan => ({
+  target: 'compose',
   project: 'faaso',
   bind: '127.0.0.1',
   proxy: { port: 8080, image: 'faaso/caddy:1' },

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/stack/diff.ts';
-import { serviceFingerprint } from '../../src/stack/render/compose.ts';
+import { serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { planSteps, rollbackTrack, type Step } from '../../src/stack/steps.ts';
 import type { ServicePlan } from '../../src/stack/types.ts';
 import { plan, proxies, replica, svc } from './stack-fixtures.ts';

@@ -17,7 +17,9 @@ import {
   PIDS_MIN,
   REPLICAS_MAX,
   REPLICAS_MIN,
+  TARGETS,
   UPDATE_KEYS,
+  type Target,
 } from './rules.ts';
 import type { Limits } from '../types.ts';
 import { PORT_MAX, PORT_MIN } from './ports.ts';
@@ -55,6 +57,16 @@ function readInteger(
     return undefined;
   }
   return raw;
+}
+
+/** `target: compose | swarm`, or undefined (absent: compose; or reported). */
+export function readTarget(raw: unknown, field: string, p: Problems): Target | undefined {
+  if (isAbsent(raw)) return undefined;
+  if (typeof raw === 'string' && (TARGETS as readonly string[]).includes(raw)) return raw as Target;
+  const got = typeof raw === 'string' ? JSON.stringify(raw) : typeName(raw);
+  const hint = typeof raw === 'string' ? closestMatch(raw, [...TARGETS]) : undefined;
+  p.add(field, `must be ${TARGETS.join(' or ')} (got ${got})${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`);
+  return undefined;
 }
 
 /** A host port, 1024-65535. */

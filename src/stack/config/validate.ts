@@ -3,7 +3,7 @@
 import type { Problem } from '../../errors.ts';
 import { parseRegistry } from '../../settings.ts';
 import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../../util/fields.ts';
-import { readBind, readLimits, readPort, readRegistry } from './fields.ts';
+import { readBind, readLimits, readPort, readRegistry, readTarget } from './fields.ts';
 import { readDeploySettings, type DeploySettings } from './functions.ts';
 import { readRoutes } from './routes.ts';
 import {
@@ -122,6 +122,27 @@ function assignPorts(
   return ports;
 }
 
+/**
+ * On Swarm every node must pull the images, so the registry cannot be this
+ * machine's loopback; and Swarm publishes host-mode ports on every interface
+ * of a node, which faaso.yml must say (bind: 0.0.0.0): faaso never widens a
+ * published port on its own.
+ */
+function swarmRules(raw: Record<string, unknown>, bind: string, registry: string, p: Problems): void {
+  if (parseRegistry(registry).loopback) {
+    p.add(
+      isAbsent(raw.registry) ? 'target' : 'registry',
+      `target swarm needs a registry every node can pull from, not ${registry} (this machine's loopback): set registry: to the address \`scripts/swarm.mjs init\` printed, e.g. 10.0.0.5:5000`,
+    );
+  }
+  if (bind !== '0.0.0.0') {
+    p.add(
+      isAbsent(raw.bind) ? 'target' : 'bind',
+      `target swarm publishes the proxy on every interface of each node: set bind: 0.0.0.0 to say so (got ${bind})`,
+    );
+  }
+}
+
 /** Validates a parsed faaso.yml. `config` is set only when there are no problems. */
 export function validateStackConfig(raw: unknown, ctx: StackContext): { config?: StackConfig; problems: Problem[] } {
   const p = new Problems(ctx.file);
@@ -135,8 +156,10 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
     isMapping(raw.routes) ? Object.values(raw.routes).filter((v): v is string => typeof v === 'string') : [],
   );
   const settings = readDeploySettings(raw.functions, { functions: ctx.functions, routed, hostCpus: ctx.hostCpus }, p);
+  const target = readTarget(raw.target, 'target', p);
   const bind = readBind(raw.bind, 'bind', p) ?? DEFAULT_BIND;
   const registry = readRegistry(raw.registry, 'registry', p) ?? ctx.registry;
+  if (target === 'swarm') swarmRules(raw, bind, registry, p);
   const proxyPort = readProxyPort(raw.proxy, p);
   const accessLog = readAccessLog(raw.proxy, p);
   const proxyLimits = readProxyLimits(raw.proxy, p, ctx.hostCpus);
@@ -166,6 +189,7 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
   return {
     config: {
       file: ctx.file,
+      target: target ?? 'compose',
       bind,
       proxy: { port: proxyPort!, ...accessLog, ...proxyLimits },
       registry,
