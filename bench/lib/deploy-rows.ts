@@ -138,16 +138,18 @@ function redeployPart(c: RedeployCase): string | null {
   if (faaso.length === 0 || plain.length === 0) return null;
   const failed = (list: RedeployRound[], k: 'wrk' | 'loops') => list.reduce((a, s) => a + failedRequests(s)[k], 0);
   const swap = median(faaso.map((s) => s.swapMs));
+  // The target holds for every round, not only the median: one slow swap is a miss.
+  const worst = Math.max(...faaso.map((s) => s.swapMs));
   const recreate = median(plain.map((s) => s.ms));
   const lost = failed(faaso, 'wrk') + failed(faaso, 'loops');
   const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
   const targets = [
-    ...(c.replicas === 1 ? [`swap ≤ ${formatMs(SWAP_TARGET_MS)} ${verdict(swap <= SWAP_TARGET_MS)}`] : []),
+    ...(c.replicas === 1 ? [`swap ≤ ${formatMs(SWAP_TARGET_MS)} ${verdict(worst <= SWAP_TARGET_MS)}`] : []),
     `0 failed ${verdict(lost === 0)}`,
   ];
   const what = c.replicas === 1 ? 'redeploy 1 replica' : `rolling update ${c.replicas} replicas`;
   return (
-    `${what}: swap ${formatMs(swap)} vs compose recreate ${formatMs(recreate)} (${formatRatio(ratio(swap, recreate))}), ` +
+    `${what}: swap ${formatMs(swap)}${faaso.length > 1 ? ` (slowest ${formatMs(worst)})` : ''} vs compose recreate ${formatMs(recreate)} (${formatRatio(ratio(swap, recreate))}), ` +
     `failed requests faaso/compose wrk ${failed(faaso, 'wrk')}/${failed(plain, 'wrk')}, ` +
     `non-retrying loops ${failed(faaso, 'loops')}/${failed(plain, 'loops')} (targets: ${targets.join(', ')})`
   );

@@ -32,7 +32,7 @@ const cases: [string, RegExp][] = [
   ['proxy', /^summary: proxy adds p50 \+[\d.]+ ms sum.*keeps \d+ % sum/m],
   [
     'deploy',
-    /^summary: up→healthy faaso\/compose 3 fns [\d.]+×; reload 10 routes .*redeploy 1 replica: swap [\d.]+ m?s vs compose recreate .*rolling update 3 replicas: swap [\d.]+ m?s vs compose recreate/m,
+    /^summary: up→healthy faaso\/compose 3 fns [\d.]+×; reload 10 routes .*redeploy 1 replica: swap [\d.]+ m?s[^;]* vs compose recreate .*rolling update 3 replicas: swap [\d.]+ m?s[^;]* vs compose recreate/m,
   ],
   ['footprint', /^summary: base debian:trixie-slim [\d.]+ MB.*sum \(python\) \+[\d.]+ MB over base/m],
 ];

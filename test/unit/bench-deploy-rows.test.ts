@@ -203,7 +203,7 @@ test('the summary gives each ratio and says whether the swap lost requests and t
   // Medians over the rounds, failures summed; no swap target for the rolling update.
   assert.match(
     line,
-    /rolling update 3 replicas: swap 8\.00 s vs compose recreate 4\.00 s \(2\.00×\), failed requests faaso\/compose wrk 0\/14, non-retrying loops 0\/22 \(targets: 0 failed met\)/,
+    /rolling update 3 replicas: swap 8\.00 s \(slowest 9\.00 s\) vs compose recreate 4\.00 s \(2\.00×\), failed requests faaso\/compose wrk 0\/14, non-retrying loops 0\/22 \(targets: 0 failed met\)/,
   );
   assert.match(line, /1\.20× the per-fn cost of 10: linear/);
   const lossy = deploySummary({
@@ -217,6 +217,12 @@ test('the summary gives each ratio and says whether the swap lost requests and t
   assert.match(lossy, /non-retrying loops 1\/11 \(targets: swap ≤ 3\.00 s missed, 0 failed missed\)/);
   assert.match(lossy, /wrk 2\/7, non-retrying loops 0\/11 \(targets: 0 failed missed\)/);
   assert.not.match(deploySummary({ ...results, redeploys: [] }), /redeploy|rolling/);
+  // One round over 3 s misses the target even when the median is under it.
+  const slow = deploySummary({
+    ...results,
+    redeploys: [{ replicas: 1, rounds: [faasoRound(2000), composeRound(3000), faasoRound(3100), composeRound(3000)] }],
+  });
+  assert.match(slow, /swap 2\.00 s \(slowest 3\.10 s\) vs .*swap ≤ 3\.00 s missed/);
   assert.match(lossy, /1 wrong answers/);
   assert.match(
     deploySummary({ ...results, failures: [{ functions: 30, error: 'unhealthy' }] }),
