@@ -2,7 +2,8 @@
 // to a baseline measured in the same run:
 // - up → all healthy for 3, 10, 30 functions vs `docker compose up -d --wait` of the same file;
 // - Caddy reload with 10, 100, 500 routes vs 1 route (and 500 routes still answer);
-// - redeploy swap under load vs a plain compose recreate, with failed requests;
+// - redeploy of a 1-replica function, and a rolling update of 3 replicas, under
+//   load from clients that never retry, each vs compose recreating the service;
 // - the pure core's plan + render of 1,000 functions vs 10 (linear?).
 // Runs in a throwaway project (FAASO_ROOT) as stack faasobench-deploy on ports
 // 18200-18399; every stack is torn down afterwards, also on error or Ctrl-C.
@@ -21,20 +22,25 @@ import {
   CORE_HEADER,
   coreRows,
   deploySummary,
+  REDEPLOY_HEADER,
+  redeployRows,
   RELOAD_HEADER,
   reloadRows,
-  SWAP_HEADER,
-  swapRows,
+  STEPS_HEADER,
+  stepRows,
   UP_HEADER,
   upRows,
   type DeployResults,
 } from './deploy-rows.ts';
-import { measureSwaps } from './deploy-swap.ts';
+import { measureRedeploy } from './deploy-redeploy.ts';
 import { downBoth, measureUp } from './deploy-up.ts';
 import { summarizeExec } from './exec-log.ts';
 import { describeMachine, formatSection, machineInfo, saveResults } from './report.ts';
 import { formatMs } from './stats.ts';
 import { ensureWrk } from './wrk.ts';
+
+/** The redeploy cases: one replica, then a rolling update of several. */
+const REDEPLOY_REPLICAS = [1, 3];
 
 const USAGE = 'npx zx bench/deploy.mjs [--quick] [--sizes 3,10,30] [--routes 10,100,500] [--rounds N]';
 
@@ -88,7 +94,7 @@ export async function main(args: string[]): Promise<number> {
 
   const names = functionNames(Math.max(...sizes));
   const project = await createProject(names);
-  const results: DeployResults = { ups: [], failures: [], reloads: [], check: null, swaps: [], core };
+  const results: DeployResults = { ups: [], failures: [], reloads: [], check: null, redeploys: [], core };
   let buildMs = 0;
   await withCleanup(
     async () => {
@@ -142,15 +148,30 @@ export async function main(args: string[]): Promise<number> {
                   reloadRows(results.reloads),
                 ),
               );
-              log(`redeploy swaps under load (${rounds} round(s) each)…`);
-              results.swaps = await measureSwaps(project, names[0]!, rounds, quick ? 20 : 30);
-              log(
-                formatSection(
-                  'Redeploy of one function with a new image, under wrk -c 2 and a retrying fetch load (2 workers) through the proxy',
-                  SWAP_HEADER,
-                  swapRows(results.swaps),
-                ),
-              );
+              for (const replicas of REDEPLOY_REPLICAS) {
+                const what =
+                  replicas === 1 ? 'redeploy of a 1-replica function' : `rolling update of ${replicas} replicas`;
+                log(`${what} under load (${rounds} round(s))…`);
+                const c = await measureRedeploy(project, names[0]!, replicas, rounds);
+                results.redeploys.push(c);
+                log(
+                  formatSection(
+                    `${what[0]!.toUpperCase()}${what.slice(1)} with a new image vs compose recreating it, under clients that never retry\n` +
+                      "(wrk: 1 connection through the route, 1 on the function's own port; GET and POST loops: 2 workers each over both;\n" +
+                      'each load cell: failed/requests, p99, max; wrk corrects its percentiles for stalls, the loops do not)',
+                    REDEPLOY_HEADER,
+                    redeployRows(c),
+                  ),
+                );
+                log(
+                  formatSection(
+                    `Where faaso's ${what} spent its time (exec log; sums over the batches; before = node start, image and\n` +
+                      "Caddyfile checks, observing; after = waiting for Docker's healthcheck to judge the new replicas)",
+                    STEPS_HEADER,
+                    stepRows(c),
+                  ),
+                );
+              }
             },
       );
       results.ups.push(up);

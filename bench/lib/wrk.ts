@@ -1,6 +1,7 @@
 // wrk (Debian's package) as the load generator: C, one thread per core, and
 // microsecond latency percentiles, so the generator costs little on a small box.
 // A Lua `done` hook prints one JSON line that parseWrk reads (pure).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,4 +122,44 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+export interface WrkRun {
+  /** Ends the run (SIGINT: wrk stops and reports as at the end of its duration) and reads its result. */
+  stop: () => Promise<WrkResult>;
+}
+
+/**
+ * wrk running until stop(), at most `durationSec`: the load then covers exactly
+ * the command being measured, however long that takes.
+ */
+export async function startWrk(o: WrkOptions): Promise<WrkRun> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'faaso-wrk-'));
+  const lua = path.join(dir, 'report.lua');
+  await fs.writeFile(lua, WRK_LUA);
+  const [cmd, ...args] = wrkArgv(o, lua);
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', (err) => {
+      stderr += err.message;
+      resolve(-1);
+    });
+    child.on('close', (code) => resolve(code ?? -1));
+  });
+  const result = exited.then(async (code) => {
+    await fs.rm(dir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`wrk failed (exit ${code}): ${stderr || stdout}`);
+    return parseWrk(stdout);
+  });
+  result.catch(() => undefined); // read by stop(); a wrk that dies early must not be an unhandled rejection
+  return {
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      return result;
+    },
+  };
 }

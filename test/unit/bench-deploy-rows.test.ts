@@ -6,11 +6,15 @@ import { execKind, formatKinds, parseExecLog, summarizeExec } from '../../bench/
 import {
   coreRows,
   deploySummary,
+  failedRequests,
+  redeployRows,
   reloadRows,
-  swapRows,
+  stepRows,
   upRows,
   type DeployResults,
 } from '../../bench/lib/deploy-rows.ts';
+import type { RedeployCase, RedeployRound } from '../../bench/lib/deploy-redeploy.ts';
+import type { LoadResult } from '../../bench/lib/http-load.ts';
 import type { WrkResult } from '../../bench/lib/wrk.ts';
 
 const LOG = [
@@ -72,6 +76,40 @@ const wrk = (errors: number): WrkResult => ({
 });
 const exec = (n: number) => ({ dockerCalls: n, dockerMs: n * 10, kinds: [['docker ps', n]] as [string, number][] });
 
+const loop = (failed: number, errors: Record<string, number> = {}): LoadResult => ({
+  ok: 500,
+  failed,
+  retried: 0,
+  errors,
+  p50Ms: 3,
+  p99Ms: 25,
+  maxMs: 1200,
+});
+const steps = { swapMs: 2100, beforeMs: 1500, batches: 1, startMs: 700, readyMs: 800, drainMs: 500, removeMs: 100 };
+const faasoRound = (swapMs: number, wrkErrors = 0, loopFailed = 0): RedeployRound => ({
+  who: 'faaso',
+  ms: 4000,
+  swapMs,
+  steps: { ...steps, swapMs },
+  dockerCalls: 20,
+  exec: [],
+  load: { wrk: { route: wrk(wrkErrors), own: wrk(0) }, get: loop(loopFailed), post: loop(0) },
+});
+const composeRound = (ms: number): RedeployRound => ({
+  who: 'compose',
+  ms,
+  swapMs: ms,
+  steps: null,
+  dockerCalls: 1,
+  exec: [],
+  load: { wrk: { route: wrk(3), own: wrk(4) }, get: loop(5, { '502': 4, ECONNRESET: 1 }), post: loop(6) },
+});
+const one: RedeployCase = { replicas: 1, rounds: [faasoRound(2100), composeRound(3500)] };
+const three: RedeployCase = {
+  replicas: 3,
+  rounds: [faasoRound(9000), composeRound(4000), faasoRound(8000), composeRound(5000)],
+};
+
 const results: DeployResults = {
   failures: [],
   ups: [
@@ -99,26 +137,7 @@ const results: DeployResults = {
     { routes: 500, reloadMs: 400, validateMs: 1200, execValidateMs: 500, caddyfileBytes: 200_000 },
   ],
   check: { routes: 500, checked: 4, failures: [] },
-  swaps: [
-    {
-      who: 'faaso',
-      ms: 12000,
-      swapMs: 8000,
-      dockerCalls: 30,
-      load: wrk(3),
-      retrying: { ok: 900, failed: 0, retried: 2, errors: {} },
-      loadEndedEarly: false,
-    },
-    {
-      who: 'compose',
-      ms: 4000,
-      swapMs: 4000,
-      dockerCalls: 1,
-      load: wrk(7),
-      retrying: { ok: 800, failed: 5, retried: 0, errors: { '502': 5 } },
-      loadEndedEarly: true,
-    },
-  ],
+  redeploys: [one, three],
   core: [
     { functions: 10, runs: 5, medianMs: 5, perFunctionMs: 0.5, composeBytes: 8000, caddyfileBytes: 4000 },
     { functions: 1000, runs: 5, medianMs: 600, perFunctionMs: 0.6, composeBytes: 800_000, caddyfileBytes: 400_000 },
@@ -133,13 +152,43 @@ test('rows carry the ratios against the baselines of the same run', () => {
     ['1.00×', '4.00×'],
   );
   assert.equal(
-    swapRows(results.swaps).map((r) => r[4]),
-    ['3 (read 3)', '7 (read 7) (load ended first)'],
-  );
-  assert.equal(
     coreRows(results.core).map((r) => r[3]),
     ['1.00×', '1.20×'],
   );
+});
+
+test('redeploy rows: command, swap, and per client failed/requests, p99, max with the causes', () => {
+  const rows = redeployRows(one);
+  assert.equal(rows[0], [
+    'faaso up (A→B)',
+    '4.00 s',
+    '2.10 s',
+    '0/1000, 9.000 ms, 400.0 ms',
+    '0/1000, 9.000 ms, 400.0 ms',
+    '0/500, 25.0 ms, 1.20 s',
+    '0/500, 25.0 ms, 1.20 s',
+  ]);
+  assert.equal(rows[1]!.slice(0, 3), ['compose recreate (B→A)', '3.50 s', '3.50 s']);
+  assert.is(rows[1]![3], '3/1000, 9.000 ms, 400.0 ms (read 3)');
+  assert.is(rows[1]![5], '5/505, 25.0 ms, 1.20 s (502 4, ECONNRESET 1)');
+  assert.equal(failedRequests(one.rounds[1]!), { wrk: 7, loops: 11 });
+});
+
+test('step rows: one per faaso round, the swap split by step, and what up did around it', () => {
+  const rows = stepRows(three);
+  assert.is(rows.length, 2);
+  assert.equal(rows[0], [
+    '4.00 s',
+    '1.50 s',
+    '9.00 s',
+    '1',
+    '700.0 ms',
+    '800.0 ms',
+    '500.0 ms',
+    '100.0 ms',
+    '0.000 ms',
+  ]);
+  assert.is(stepRows(one)[0]![8], '400.0 ms');
 });
 
 test('the summary gives each ratio and says whether the swap lost requests and the core is linear', () => {
@@ -149,19 +198,31 @@ test('the summary gives each ratio and says whether the swap lost requests and t
   assert.match(line, /reload 500 routes 400\.0 ms = 4\.00× of 1 route \(answers correctly\)/);
   assert.match(
     line,
-    /failed requests faaso 0 \/ compose 5 with a retrying client \(target 0: met\), wrk \(never retries\) faaso 3 \/ compose 7/,
+    /redeploy 1 replica: swap 2\.10 s vs compose recreate 3\.50 s \(0\.60×\), failed requests faaso\/compose wrk 0\/7, non-retrying loops 0\/11 \(targets: swap ≤ 3\.00 s met, 0 failed met\)/,
   );
-  assert.equal(
-    swapRows(results.swaps).map((r) => r[7]),
-    ['900 / 0 / 2', '800 / 5 / 0'],
+  // Medians over the rounds, failures summed; no swap target for the rolling update.
+  assert.match(
+    line,
+    /rolling update 3 replicas: swap 8\.00 s \(slowest 9\.00 s\) vs compose recreate 4\.00 s \(2\.00×\), failed requests faaso\/compose wrk 0\/14, non-retrying loops 0\/22 \(targets: 0 failed met\)/,
   );
   assert.match(line, /1\.20× the per-fn cost of 10: linear/);
   const lossy = deploySummary({
     ...results,
-    swaps: [{ ...results.swaps[0]!, retrying: { ok: 1, failed: 2, retried: 0, errors: {} } }, results.swaps[1]!],
+    redeploys: [
+      { replicas: 1, rounds: [faasoRound(3200, 0, 1), composeRound(3000)] },
+      { replicas: 3, rounds: [faasoRound(9000, 2), composeRound(4000)] },
+    ],
     check: { routes: 500, checked: 4, failures: ['x'] },
   });
-  assert.match(lossy, /target 0: missed/);
+  assert.match(lossy, /non-retrying loops 1\/11 \(targets: swap ≤ 3\.00 s missed, 0 failed missed\)/);
+  assert.match(lossy, /wrk 2\/7, non-retrying loops 0\/11 \(targets: 0 failed missed\)/);
+  assert.not.match(deploySummary({ ...results, redeploys: [] }), /redeploy|rolling/);
+  // One round over 3 s misses the target even when the median is under it.
+  const slow = deploySummary({
+    ...results,
+    redeploys: [{ replicas: 1, rounds: [faasoRound(2000), composeRound(3000), faasoRound(3100), composeRound(3000)] }],
+  });
+  assert.match(slow, /swap 2\.00 s \(slowest 3\.10 s\) vs .*swap ≤ 3\.00 s missed/);
   assert.match(lossy, /1 wrong answers/);
   assert.match(
     deploySummary({ ...results, failures: [{ functions: 30, error: 'unhealthy' }] }),
