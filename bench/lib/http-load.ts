@@ -39,6 +39,8 @@ export interface LoadResult {
   retried: number;
   /** Failures by cause: "ECONNRESET", "502", "timeout", "body", … */
   errors: Record<string, number>;
+  /** When the last failed request was sent (ms since epoch; 0 when none failed): how long an outage lasted. */
+  lastFailureAt: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -94,11 +96,12 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
   const concurrency = opts.concurrency ?? 4;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
-  const counts = { ok: 0, failed: 0, retried: 0, errors: {} as Record<string, number> };
+  const counts = { ok: 0, failed: 0, retried: 0, errors: {} as Record<string, number>, lastFailureAt: 0 };
   let running = true;
   const deadline = Date.now() + (opts.maxMs ?? MAX_MS);
-  const fail = (why: string): void => {
+  const fail = (why: string, sentAt: number): void => {
     counts.failed++;
+    counts.lastFailureAt = Math.max(counts.lastFailureAt, sentAt);
     counts.errors[why] = (counts.errors[why] ?? 0) + 1;
   };
   const worker = async (i: number): Promise<void> => {
@@ -108,6 +111,7 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
       n++
     ) {
       const t = list[(i + n) % list.length]!;
+      const sentAt = Date.now();
       const started = performance.now();
       let out = await send(agent, t, opts.timeoutMs ?? 15_000);
       const lost = (o: Outcome): boolean => 'error' in o && o.beforeResponse && CONNECTION_LOST.has(o.error);
@@ -116,9 +120,9 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
         out = await send(agent, t, opts.timeoutMs ?? 15_000);
       }
       latencies.push(performance.now() - started);
-      if ('error' in out) fail(out.error);
-      else if (out.status < 200 || out.status > 299) fail(String(out.status));
-      else if (t.check && !t.check(out.body, out.status)) fail(`body ${out.body.slice(0, 60)}`);
+      if ('error' in out) fail(out.error, sentAt);
+      else if (out.status < 200 || out.status > 299) fail(String(out.status), sentAt);
+      else if (t.check && !t.check(out.body, out.status)) fail(`body ${out.body.slice(0, 60)}`, sentAt);
       else counts.ok++;
       if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
     }

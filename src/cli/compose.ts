@@ -1,10 +1,13 @@
 // npx zx scripts/compose.mjs: (re)generate compose/docker-compose.yml, .env and
 // caddy/Caddyfile + caddy/ports.Caddyfile from faaso.yml and the built images, without starting anything.
 // `docker compose up` in compose/ then runs the stack with no faaso process.
+// With target: swarm it writes compose/stack.yml instead (images pushed and
+// pinned by digest), for `docker stack deploy`.
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { renderStack, writeStackFiles } from '../stack/files.ts';
+import { caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
@@ -18,8 +21,16 @@ export async function main(args: string[]): Promise<number> {
   const project = await openProject();
   await ensureEngine();
   const stack = await prepareStack(project, { build: false }, log);
-  await writeStackFiles(stack.target, await renderStack(stack));
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
+  if (stack.config.target === 'swarm') {
+    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker({ image: stack.proxyImage })));
+    log(
+      `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
+    );
+    log(`run it on a Swarm manager with: docker stack deploy -c ${rel}/${STACK_YML} ${stack.target.project}`);
+    return 0;
+  }
+  await writeStackFiles(stack.target, await renderStack(stack));
   log(
     `wrote ${rel}/${COMPOSE_FILE}, ${rel}/.env, ${rel}/caddy/Caddyfile and ${rel}/caddy/ports.Caddyfile (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
   );

@@ -1,5 +1,5 @@
 // npx zx scripts/down.mjs: stop and remove the stack's containers (the registry
-// and its images stay).
+// and its images stay); on Swarm, remove the stack's services.
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
@@ -11,6 +11,8 @@ import { composeTarget } from '../stack/prepare.ts';
 import { observeStack } from '../stack/observe.ts';
 import { acquireUpLock } from '../stack/lock.ts';
 import { parseCli } from './entry.ts';
+import { readStackTarget } from '../stack/config/load.ts';
+import { swarmDown } from './swarm-stack.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
 
@@ -22,6 +24,7 @@ export async function main(args: string[]): Promise<number> {
   const { settings } = await openProject();
   await ensureEngine();
   const target = composeTarget(settings);
+  if ((await readStackTarget(settings.root)) === 'swarm') return swarmDown(target);
   const running = await observeStack(target.project);
   if (running.length === 0) {
     log(`stack ${target.project}: not running`);

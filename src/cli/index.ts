@@ -14,6 +14,7 @@ const commands: LazyMains = {
   scale: () => import('./scale.ts'),
   setup: () => import('./setup.ts'),
   status: () => import('./status.ts'),
+  swarm: () => import('./swarm.ts'),
   test: () => import('./test.ts'),
   up: () => import('./up.ts'),
   watch: () => import('./watch.ts'),

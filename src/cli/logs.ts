@@ -1,4 +1,5 @@
-// npx zx scripts/logs.mjs NAME [-f]: a function's (all its replicas'), the proxy's or the ports listener's logs.
+// npx zx scripts/logs.mjs NAME [-f]: a function's (all its replicas'), the proxy's or the ports listener's logs
+// (on Swarm: every task's, from every node).
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { run } from '../exec/runner.ts';
@@ -6,6 +7,8 @@ import { composeLogs } from '../stack/argv.ts';
 import { observeStack } from '../stack/observe.ts';
 import { composeTarget } from '../stack/prepare.ts';
 import { parseCli } from './entry.ts';
+import { readStackTarget } from '../stack/config/load.ts';
+import { swarmLogs } from './swarm-stack.ts';
 import { openProject } from '../project.ts';
 
 const USAGE = 'npx zx scripts/logs.mjs NAME [-f] [--tail N]';
@@ -25,6 +28,7 @@ export async function main(args: string[]): Promise<number> {
   const { settings } = await openProject();
   await ensureEngine();
   const target = composeTarget(settings);
+  if ((await readStackTarget(settings.root)) === 'swarm') return swarmLogs(target, name, values.follow === true, tail);
   const services = [...new Set((await observeStack(target.project)).map((c) => c.service))].sort();
   if (!services.includes(name))
     throw new UserError(

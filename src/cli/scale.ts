@@ -5,14 +5,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
-import { applyStack } from '../stack/apply.ts';
+import { applyTarget, stackRows } from '../stack/target.ts';
 import { setReplicas } from '../stack/config/edit.ts';
 import { readStackFile } from '../stack/config/load.ts';
 import { REPLICAS_MAX, REPLICAS_MIN, STACK_FILE } from '../stack/config/rules.ts';
 import { listFunctionNames } from '../function/load.ts';
-import { settledStack } from '../stack/settle.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { functionRows, rowHealthy } from '../stack/table.ts';
+import { rowHealthy } from '../stack/table.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
@@ -50,13 +49,13 @@ export async function main(args: string[]): Promise<number> {
   const mode = (await fs.stat(file)).mode & 0o777;
   if (text !== before) await writeFileAtomic(file, text, { mode });
   try {
-    await applyStack(stack, log);
+    await applyTarget(stack, log);
   } catch (err) {
     // The replicas that ran are back (the apply rolled back): so is the number in faaso.yml.
     if (text !== before) await writeFileAtomic(file, before, { mode });
     throw err;
   }
-  const row = functionRows(stack.plan, await settledStack(stack.target.project), Date.now()).find(
+  const row = (await stackRows(stack.config.target, stack.target.project, stack.plan)).find(
     (r) => r.function === name,
   )!;
   log(`${name}: ${replicas} replica(s), ${row.health}`);

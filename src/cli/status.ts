@@ -7,6 +7,7 @@ import { composeTarget } from '../stack/prepare.ts';
 import { functionRows, renderTable, rowHealthy } from '../stack/table.ts';
 import type { ContainerObservation } from '../stack/inspect.ts';
 import { parseCli } from './entry.ts';
+import { swarmStatus } from './status-swarm.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
 
@@ -24,7 +25,7 @@ export async function main(args: string[]): Promise<number> {
   const { settings } = await openProject();
   const config = await loadStackConfig(settings.root, { registry: settings.registry });
   await ensureEngine();
-  const observed = await observeStack(composeTarget(settings).project);
+  const project = composeTarget(settings).project;
   const services = config.functions.map((f) => ({
     name: f.name,
     port: f.port,
@@ -32,7 +33,10 @@ export async function main(args: string[]): Promise<number> {
     replicas: f.replicas,
     paths: config.routes.filter((r) => r.function === f.name).map((r) => r.path),
   }));
-  const rows = functionRows({ bind: config.bind, proxy: config.proxy, services }, observed, Date.now());
+  const source = { bind: config.bind, proxy: config.proxy, services };
+  if (config.target === 'swarm') return swarmStatus(config, project, source, values.json === true);
+  const observed = await observeStack(project);
+  const rows = functionRows(source, observed, Date.now());
   const proxy = observed.find((c) => c.role === 'proxy');
   const ports = observed.find((c) => c.role === 'ports');
   const proxyUrl = `http://${config.bind}:${config.proxy.port}`;

@@ -8,6 +8,8 @@ import { composeTarget } from '../stack/prepare.ts';
 import { DEFAULT_THRESHOLDS } from '../watch/decide.ts';
 import { watchStack } from '../watch/watch.ts';
 import { parseCli } from './entry.ts';
+import { log } from './context.ts';
+import { readStackTarget } from '../stack/config/load.ts';
 
 const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';
 
@@ -55,6 +57,12 @@ export async function main(args: string[]): Promise<number> {
   );
   const thresholds = { ...DEFAULT_THRESHOLDS, unhealthyChecks, earlyProbeFailures: !once };
   const settings = resolveSettings(process.env, (p) => fs.existsSync(p));
+  if ((await readStackTarget(settings.root)) === 'swarm') {
+    log(
+      'faaso.yml: target: swarm — Swarm heals the stack itself: it restarts failed tasks, replaces unhealthy ones (healthcheck) and reschedules those of a lost node; watch has nothing to do. See npx zx scripts/status.mjs',
+    );
+    return 0;
+  }
 
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {

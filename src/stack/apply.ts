@@ -43,7 +43,8 @@ function checkerFor(
   const proxy = observed.find((c) => c.role === 'proxy');
   if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
     return caddyChecker({ image: s.plan.proxy.image });
-  return caddyChecker({ container: proxy.name }, previous.caddyfile);
+  // Both Caddyfiles as they are on disk were checked by this Caddy image before they were written.
+  return caddyChecker({ container: proxy.name }, [previous.caddyfile, previous.ports]);
 }
 
 /** Per function, the config its replicas had under the previous compose file: what a rollback starts again. */

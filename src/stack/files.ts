@@ -1,6 +1,7 @@
-// The stack's generated files: compose/docker-compose.yml, compose/.env and the
-// two Caddyfiles in compose/caddy/, rendered from the plan, checked by Caddy
-// itself before anyone writes them, and written atomically.
+// The stack's generated files: compose/docker-compose.yml and compose/.env (or,
+// on Swarm, compose/stack.yml) and the two Caddyfiles in compose/caddy/,
+// rendered from the plan, checked by Caddy itself before anyone writes them,
+// and written atomically.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
@@ -10,20 +11,35 @@ import type { PreparedStack } from './prepare.ts';
 import { validateCaddyfile, type ValidateResult } from './proxy.ts';
 import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from './render/compose.ts';
+import { renderSwarmStack, STACK_YML } from './render/swarm.ts';
+import type { StackPlan } from './types.ts';
 
-export interface StackFiles {
-  compose: string;
-  env: string;
+interface Caddyfiles {
   /** The routes (the proxy's config). */
   caddyfile: string;
   /** The functions' own ports (the ports listener's config). */
   ports: string;
 }
 
+/** One engine: compose's files. */
+export interface StackFiles extends Caddyfiles {
+  compose: string;
+  env: string;
+}
+
+/** A Swarm: the stack file for `docker stack deploy`. */
+export interface SwarmFiles extends Caddyfiles {
+  stack: string;
+}
+
+export type FileKey = keyof StackFiles | keyof SwarmFiles;
+export type GeneratedFiles = Partial<Record<FileKey, string>>;
+
 /** Where each file lives, relative to the compose folder. */
-const FILE_PATHS: Record<keyof StackFiles, string> = {
+const FILE_PATHS: Record<FileKey, string> = {
   compose: COMPOSE_FILE,
   env: '.env',
+  stack: STACK_YML,
   caddyfile: path.join('caddy', ROUTES_CADDYFILE),
   ports: path.join('caddy', PORTS_CADDYFILE),
 };
@@ -33,14 +49,14 @@ export type CaddyCheck = (text: string) => Promise<ValidateResult>;
 /**
  * How `up` has Caddy check a Caddyfile. Inside the running proxy when there is
  * one (`docker exec`: no container to create and remove); a text already
- * checked in this run is not checked again, and neither is `loaded`, the text
- * the running proxy serves (faaso wrote it only after Caddy accepted it).
+ * checked in this run is not checked again, and neither are the `loaded` texts
+ * the running proxies serve (faaso wrote them only after Caddy accepted them).
  * Before, every `up` paid a throwaway `docker run` (0.5-1 s here) even when
  * nothing changed, and a redeploy paid two (deploy bench).
  */
-export function caddyChecker(target: CaddyTarget, loaded?: string): CaddyCheck {
+export function caddyChecker(target: CaddyTarget, loaded: readonly (string | undefined)[] = []): CaddyCheck {
   const seen = new Map<string, Promise<ValidateResult>>();
-  if (loaded !== undefined) seen.set(loaded, Promise.resolve({ ok: true }));
+  for (const text of loaded) if (text !== undefined) seen.set(text, Promise.resolve({ ok: true }));
   return (text) => {
     let verdict = seen.get(text);
     if (!verdict) {
@@ -51,13 +67,10 @@ export function caddyChecker(target: CaddyTarget, loaded?: string): CaddyCheck {
   };
 }
 
-/** Renders the stack's files; both Caddyfiles are checked by Caddy before anyone writes them. */
-export async function renderStack(
-  s: PreparedStack,
-  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
-): Promise<StackFiles> {
-  const caddyfile = renderCaddyfile(s.plan);
-  const ports = renderPortsCaddyfile(s.plan);
+/** Both Caddyfiles, checked by Caddy before anyone writes them. */
+async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Caddyfiles> {
+  const caddyfile = renderCaddyfile(plan);
+  const ports = renderPortsCaddyfile(plan);
   for (const [text, what] of [
     [caddyfile, ROUTES_CADDYFILE],
     [ports, PORTS_CADDYFILE],
@@ -70,13 +83,28 @@ export async function renderStack(
       );
     }
   }
-  return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), caddyfile, ports };
+  return { caddyfile, ports };
+}
+
+/** Renders the compose stack's files. */
+export async function renderStack(
+  s: PreparedStack,
+  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
+): Promise<StackFiles> {
+  const caddyfiles = await checkedCaddyfiles(s.plan, check);
+  return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), ...caddyfiles };
+}
+
+/** Renders the Swarm stack's files. */
+export async function renderSwarmFiles(plan: StackPlan, check: CaddyCheck): Promise<SwarmFiles> {
+  const caddyfiles = await checkedCaddyfiles(plan, check);
+  return { stack: renderSwarmStack(plan), ...caddyfiles };
 }
 
 /** The files as they are now, for comparing and putting back (absent ones undefined). */
-export async function readStackFiles(target: ComposeTarget): Promise<Partial<StackFiles>> {
-  const out: Partial<StackFiles> = {};
-  for (const [key, rel] of Object.entries(FILE_PATHS) as [keyof StackFiles, string][]) {
+export async function readStackFiles(target: ComposeTarget): Promise<GeneratedFiles> {
+  const out: GeneratedFiles = {};
+  for (const [key, rel] of Object.entries(FILE_PATHS) as [FileKey, string][]) {
     const text = await fs.readFile(path.join(target.dir, rel), 'utf8').catch(() => undefined);
     if (text !== undefined) out[key] = text;
   }
@@ -84,10 +112,15 @@ export async function readStackFiles(target: ComposeTarget): Promise<Partial<Sta
 }
 
 /** Each file appears whole or not at all (tmp + rename); compose/caddy/ is the folder the proxies mount. */
-export async function writeStackFiles(target: ComposeTarget, files: Partial<StackFiles>): Promise<void> {
+export async function writeStackFiles(target: ComposeTarget, files: GeneratedFiles): Promise<void> {
   await fs.mkdir(path.join(target.dir, 'caddy'), { recursive: true });
-  for (const [key, rel] of Object.entries(FILE_PATHS) as [keyof StackFiles, string][]) {
+  for (const [key, rel] of Object.entries(FILE_PATHS) as [FileKey, string][]) {
     const text = files[key];
     if (text !== undefined) await writeFileAtomic(path.join(target.dir, rel), text);
   }
+}
+
+/** Files of the other target, which describe nothing that runs once this one is deployed. */
+export async function removeStackFiles(target: ComposeTarget, keys: readonly FileKey[]): Promise<void> {
+  for (const key of keys) await fs.rm(path.join(target.dir, FILE_PATHS[key]), { force: true });
 }

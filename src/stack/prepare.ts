@@ -17,13 +17,17 @@ import type { Project } from '../project.ts';
 import type { ComposeTarget } from './argv.ts';
 import { loadStackConfig } from './config/load.ts';
 import { planStack, type FunctionImage } from './plan.ts';
+import { pinImages } from './swarm/images.ts';
 import type { StackConfig, StackPlan } from './types.ts';
 
 export interface PreparedStack {
   config: StackConfig;
+  /** On Swarm its images are pinned by digest in the registry (swarm/images.ts). */
   plan: StackPlan;
   settings: Settings;
   target: ComposeTarget;
+  /** faaso's Caddy image on this engine (checks the Caddyfiles). */
+  proxyImage: string;
 }
 
 type Log = (line: string) => void;
@@ -136,6 +140,7 @@ export async function prepareStack(
     : await requireImages(project, specs, settings);
   // After the functions, not beside them: both may have to build the base image first.
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
-  const plan = { ...planStack(config, images, proxyImage), project: settings.project };
-  return { config, plan, settings, target: composeTarget(settings) };
+  const planned = { ...planStack(config, images, proxyImage), project: settings.project };
+  const plan = config.target === 'swarm' ? await pinImages(planned, settings.registry, log) : planned;
+  return { config, plan, settings, target: composeTarget(settings), proxyImage };
 }

@@ -22,6 +22,8 @@ export interface ReplicaRow {
   uptime: string;
   /** Its address on the stack's network. */
   ip: string;
+  /** On Swarm: the node it runs on. */
+  node?: string;
 }
 
 export interface FunctionRow {

@@ -80,6 +80,7 @@ const loop = (failed: number, errors: Record<string, number> = {}): LoadResult =
   ok: 500,
   failed,
   retried: 0,
+  lastFailureAt: 0,
   errors,
   p50Ms: 3,
   p99Ms: 25,

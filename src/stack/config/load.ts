@@ -7,7 +7,7 @@ import { UserError, ValidationError } from '../../errors.ts';
 import { listFunctionNames } from '../../function/load.ts';
 import { DEFAULT_REGISTRY } from '../../settings.ts';
 import { yamlProblems } from '../../util/yaml.ts';
-import { STACK_FILE } from './rules.ts';
+import { STACK_FILE, type Target } from './rules.ts';
 import { validateStackConfig } from './validate.ts';
 import type { StackConfig } from '../types.ts';
 
@@ -69,4 +69,17 @@ export async function readStackFile(root: string, functions: readonly string[]):
     if (code === 'EISDIR') throw new UserError(`${file} is a folder`, `${STACK_FILE} must be a YAML file`);
     throw err;
   }
+}
+
+/**
+ * Only faaso.yml's `target`, for the commands that must work even when the rest
+ * of the file does not validate (down, logs, watch): compose unless it parses
+ * and says swarm.
+ */
+export async function readStackTarget(root: string): Promise<Target> {
+  const text = await fs.readFile(path.join(root, STACK_FILE), 'utf8').catch(() => '');
+  const parsed = yamlProblems(text, STACK_FILE);
+  if ('problems' in parsed) return 'compose';
+  const raw = parsed.value as { target?: unknown } | null;
+  return raw && typeof raw === 'object' && raw.target === 'swarm' ? 'swarm' : 'compose';
 }

@@ -33,3 +33,12 @@ export function portsFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
   return hash12([plan.proxy.image, plan.bind, portList(plan), l.memory, l.cpus, l.pids, renderPortsCaddyfile(plan)]);
 }
+
+/**
+ * The proxy on Swarm, whose whole spec comes from the stack file: its image,
+ * published port and limits, and the routes config it reads (by name, which
+ * is its content's hash).
+ */
+export function swarmProxyFingerprint(plan: StackPlan, routesConfig: string): string {
+  return hash12([proxyFingerprint(plan), plan.proxy.image, plan.bind, plan.proxy.port, routesConfig]);
+}
