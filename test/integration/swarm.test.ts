@@ -13,12 +13,13 @@ import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { infraImageRef } from '../../src/images/infra.ts';
 import { BASE_IMAGE } from '../../src/settings.ts';
-import { describeLoad, startLoad, type LoadResult, type LoadRun } from '../../bench/lib/http-load.ts';
+import { describeLoad, startLoad, type LoadRun } from '../../bench/lib/http-load.ts';
 import {
   REPO,
   httpGet,
   removeFunctionImages,
   requireDocker,
+  stopLoads,
   runScript,
   tempProject,
   waitFor,
@@ -81,17 +82,6 @@ function load(): { get: LoadRun; post: LoadRun } {
       { concurrency: 2, maxMs: 300_000, timeoutMs: 30_000 },
     ),
   };
-}
-
-async function stopLoad(
-  l: { get: LoadRun; post: LoadRun },
-  what: string,
-): Promise<{ get: LoadResult; post: LoadResult }> {
-  const [get, post] = await Promise.all([l.get.stop(), l.post.stop()]);
-  log(`${what}: GET ${describeLoad(get)}`);
-  log(`${what}: POST ${describeLoad(post)}`);
-  assert.ok(get.ok > 50 && post.ok > 20, `the load barely ran: ${get.ok} GET, ${post.ok} POST`);
-  return { get, post };
 }
 
 interface Task {
@@ -287,7 +277,7 @@ test('a rolling update to a new version of sum: 0 failed requests', async () => 
   const up = await faaso('up', []);
   const took = Date.now() - started;
   await new Promise((r) => setTimeout(r, 500));
-  const { get, post } = await stopLoad(l, 'rolling update of 2 tasks');
+  const { get, post } = await stopLoads(l, 'rolling update of 2 tasks', 20);
   assert.is(up.code, 0, up.output);
   log(`rolling update: up took ${(took / 1000).toFixed(1)} s`);
   assert.match(up.stdout, /1 updated/);
@@ -301,7 +291,7 @@ test('a version that never starts: Swarm rolls it back, faaso puts its files bac
   await fs.writeFile(path.join(project.root, 'faaso.yml'), faasoYml(', env: {PYTHONHOME: /nonexistent}'));
   const l = load();
   const up = await faaso('up', []);
-  const { get, post } = await stopLoad(l, 'never starts, rolled back');
+  const { get, post } = await stopLoads(l, 'never starts, rolled back', 20);
   assert.is(up.code, 1, up.output);
   assert.match(up.stderr, /sum: rollback completed/);
   assert.match(up.stderr, /non-zero exit \(1\)/);
@@ -328,7 +318,7 @@ test('kill -9 of a task: 0 failed GETs (Caddy retries on another task), Swarm st
   );
   log(`kill -9: sum back to 2/2 running in ${((Date.now() - killed) / 1000).toFixed(1)} s`);
   await new Promise((r) => setTimeout(r, 500));
-  const { get, post } = await stopLoad(l, 'kill -9 of a task');
+  const { get, post } = await stopLoads(l, 'kill -9 of a task', 20);
   assert.is(get.failed, 0);
   // A POST inside the killed server is lost (Caddy never resends one): at most one per POST worker.
   assert.ok(post.failed <= 2, JSON.stringify(post.errors));
@@ -352,7 +342,7 @@ test('a hung task (SIGSTOP): Swarm finds it unhealthy and replaces it', async ()
   );
   const took = Date.now() - stopped;
   await new Promise((r) => setTimeout(r, 500));
-  const { get, post } = await stopLoad(l, 'hung task replaced by Swarm');
+  const { get, post } = await stopLoads(l, 'hung task replaced by Swarm', 20);
   log(
     `hung task: replaced ${(took / 1000).toFixed(1)} s after SIGSTOP (unhealthy after 3 failed checks, then the 12 s stop grace)`,
   );
