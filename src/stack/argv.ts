@@ -40,9 +40,13 @@ export function composeRecreate(t: ComposeTarget, service: string, waitSeconds =
   );
 }
 
-/** The whole stack, first start: every function healthy before the proxy starts. */
-export function composeUpAll(t: ComposeTarget, waitSeconds = 180): string[] {
-  return compose(t, 'up', '-d', '--wait', '--wait-timeout', String(waitSeconds), '--remove-orphans');
+/**
+ * Services started without waiting on their depends_on conditions (the compose
+ * file makes plain `docker compose up` start the proxies once the functions are
+ * healthy; faaso starts them together and polls /ping itself).
+ */
+export function composeUpServices(t: ComposeTarget, services: readonly string[]): string[] {
+  return compose(t, 'up', '-d', '--no-deps', '--remove-orphans', ...services);
 }
 
 export function composeDown(t: ComposeTarget): string[] {
