@@ -10,11 +10,31 @@ import { parseCli } from './entry.ts';
 import { swarmStatus } from './status-swarm.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
+import { metricCells, METRIC_HEADERS } from '../metrics/format.ts';
+import { readMetrics } from '../metrics/read.ts';
+import { summarizeMetrics, type FunctionMetrics } from '../metrics/series.ts';
+import type { Route } from '../stack/types.ts';
 
 const USAGE = 'npx zx scripts/status.mjs [--json]';
 
 const proxyState = (c: ContainerObservation | undefined, url: string) =>
   c ? { state: c.status, health: c.health, restarts: c.restarts, url } : { state: 'missing', url };
+
+/** Per function, from the proxy's access log; none when it is off. */
+async function functionMetrics(
+  accessLog: boolean,
+  routes: readonly Route[],
+  observed: readonly ContainerObservation[],
+  now: number,
+): Promise<{ byFn: Map<string, FunctionMetrics>; note: string }> {
+  if (!accessLog) return { byFn: new Map(), note: 'metrics: off (faaso.yml: proxy.access_log: false)' };
+  const { metrics, error } = await readMetrics(routes, observed);
+  const byFn = new Map(summarizeMetrics(metrics, now).map((m) => [m.function, m]));
+  const note = error
+    ? `metrics: cannot read the proxy's log (${error})`
+    : "metrics: through the proxy since each function's containers were created (RPS: last minute; 5XX: share of requests)";
+  return { byFn, note };
+}
 
 const proxyLine = (what: string, c: ContainerObservation | undefined, url: string): string =>
   `${what}: ${c ? `${c.status} (${c.health}), ${c.restarts} restart(s), ${url}` : 'not running'}`;
@@ -36,7 +56,9 @@ export async function main(args: string[]): Promise<number> {
   const source = { bind: config.bind, proxy: config.proxy, services };
   if (config.target === 'swarm') return swarmStatus(config, project, source, values.json === true);
   const observed = await observeStack(project);
-  const rows = functionRows(source, observed, Date.now());
+  const now = Date.now();
+  const rows = functionRows(source, observed, now);
+  const { byFn, note } = await functionMetrics(config.proxy.accessLog !== false, config.routes, observed, now);
   const proxy = observed.find((c) => c.role === 'proxy');
   const ports = observed.find((c) => c.role === 'ports');
   const proxyUrl = `http://${config.bind}:${config.proxy.port}`;
@@ -44,7 +66,11 @@ export async function main(args: string[]): Promise<number> {
   if (values.json) {
     log(
       JSON.stringify(
-        { proxy: proxyState(proxy, proxyUrl), ports: proxyState(ports, portsUrl), functions: rows },
+        {
+          proxy: proxyState(proxy, proxyUrl),
+          ports: proxyState(ports, portsUrl),
+          functions: rows.map((r) => ({ ...r, metrics: byFn.get(r.function) ?? null })),
+        },
         null,
         2,
       ),
@@ -52,10 +78,20 @@ export async function main(args: string[]): Promise<number> {
   } else {
     log(
       renderTable(
-        ['FUNCTION', 'ROUTES', 'IMAGE', 'REPLICAS', 'RESTARTS', 'UPTIME', 'PORT'],
-        rows.map((r) => [r.function, r.routes.join(' '), r.image, r.health, String(r.restarts), r.uptime, r.direct]),
+        ['FUNCTION', 'ROUTES', 'IMAGE', 'REPLICAS', 'RESTARTS', 'UPTIME', ...METRIC_HEADERS, 'PORT'],
+        rows.map((r) => [
+          r.function,
+          r.routes.join(' '),
+          r.image,
+          r.health,
+          String(r.restarts),
+          r.uptime,
+          ...metricCells(byFn.get(r.function)),
+          r.direct,
+        ]),
       ),
     );
+    log(note);
     log(proxyLine('proxy', proxy, proxyUrl));
     log(proxyLine('ports', ports, portsUrl));
   }
