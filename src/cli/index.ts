@@ -8,6 +8,7 @@ const commands: LazyMains = {
   demo: () => import('./demo.ts'),
   down: () => import('./down.ts'),
   export: () => import('./export.ts'),
+  invoke: () => import('./invoke.ts'),
   logs: () => import('./logs.ts'),
   new: () => import('./new.ts'),
   registry: () => import('./registry.ts'),
