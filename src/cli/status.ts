@@ -14,6 +14,8 @@ import { metricCells, METRIC_HEADERS } from '../metrics/format.ts';
 import { readMetrics } from '../metrics/read.ts';
 import { summarizeMetrics, type FunctionMetrics } from '../metrics/series.ts';
 import type { Route } from '../stack/types.ts';
+import { readScheduleViews } from '../schedule/store.ts';
+import { SCHEDULE_HEADERS, scheduleCells } from '../schedule/format.ts';
 
 const USAGE = 'npx zx scripts/status.mjs [--json]';
 
@@ -59,6 +61,7 @@ export async function main(args: string[]): Promise<number> {
   const now = Date.now();
   const rows = functionRows(source, observed, now);
   const { byFn, note } = await functionMetrics(config.proxy.accessLog !== false, config.routes, observed, now);
+  const schedules = await readScheduleViews(composeTarget(settings).dir, now);
   const proxy = observed.find((c) => c.role === 'proxy');
   const ports = observed.find((c) => c.role === 'ports');
   const proxyUrl = `http://${config.bind}:${config.proxy.port}`;
@@ -70,6 +73,7 @@ export async function main(args: string[]): Promise<number> {
           proxy: proxyState(proxy, proxyUrl),
           ports: proxyState(ports, portsUrl),
           functions: rows.map((r) => ({ ...r, metrics: byFn.get(r.function) ?? null })),
+          schedules,
         },
         null,
         2,
@@ -94,6 +98,13 @@ export async function main(args: string[]): Promise<number> {
     log(note);
     log(proxyLine('proxy', proxy, proxyUrl));
     log(proxyLine('ports', ports, portsUrl));
+    if (schedules.length > 0)
+      log(
+        `\n${renderTable(
+          SCHEDULE_HEADERS,
+          schedules.map((v) => scheduleCells(v, now)),
+        )}`,
+      );
   }
   const serving = (c: ContainerObservation | undefined) => c?.status === 'running' && c.health !== 'unhealthy';
   return serving(proxy) && serving(ports) && rows.every(rowHealthy) ? 0 : 3;

@@ -10,6 +10,7 @@ import { listServices, serviceLogs, stackNetworks, stackRm } from '../stack/swar
 import { observeServices, requireManager } from '../stack/swarm/observe.ts';
 import { failureLine } from '../util/text.ts';
 import { log } from './context.ts';
+import { writeJobs } from '../schedule/store.ts';
 
 /** Logs of the named services (none: every service of the stack, side by side), each line prefixed by its task. */
 export async function swarmLogs(target: ComposeTarget, names: readonly string[], opts: LogsOptions): Promise<number> {
@@ -60,6 +61,7 @@ export async function swarmDown(target: ComposeTarget): Promise<number> {
         `stack ${target.project}: Swarm is still removing it after 90 s`,
         `check: docker stack ps ${target.project}`,
       );
+    await writeJobs(target.dir, []);
   } finally {
     await release();
   }

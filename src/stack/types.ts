@@ -1,4 +1,5 @@
 import type { Target } from './config/rules.ts';
+import type { ScheduleEntry } from './config/schedule.ts';
 
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
 // rendered docker-compose.yml and Caddyfile.
@@ -23,6 +24,8 @@ export interface FunctionDeployConfig {
   replicas: number;
   /** Replicas a rolling update replaces at a time. */
   parallelism: number;
+  /** Requests fired on a cron schedule by `watch` (absent: none). */
+  schedule?: ScheduleEntry[];
 }
 
 export interface Route {
