@@ -5,6 +5,7 @@ import { runLazy, type LazyMains } from './entry.ts';
 const commands: LazyMains = {
   build: () => import('./build.ts'),
   compose: () => import('./compose.ts'),
+  console: () => import('./console.ts'),
   demo: () => import('./demo.ts'),
   down: () => import('./down.ts'),
   export: () => import('./export.ts'),

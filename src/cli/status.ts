@@ -4,7 +4,7 @@ import { ensureEngine } from '../docker/engine.ts';
 import { loadStackConfig } from '../stack/config/load.ts';
 import { observeStack } from '../stack/observe.ts';
 import { composeTarget } from '../stack/prepare.ts';
-import { functionRows, renderTable, rowHealthy } from '../stack/table.ts';
+import { functionRows, renderTable, rowHealthy, rowSource } from '../stack/table.ts';
 import type { ContainerObservation } from '../stack/inspect.ts';
 import { parseCli } from './entry.ts';
 import { swarmStatus } from './status-swarm.ts';
@@ -48,14 +48,7 @@ export async function main(args: string[]): Promise<number> {
   const config = await loadStackConfig(settings.root, { registry: settings.registry });
   await ensureEngine();
   const project = composeTarget(settings).project;
-  const services = config.functions.map((f) => ({
-    name: f.name,
-    port: f.port,
-    image: '-',
-    replicas: f.replicas,
-    paths: config.routes.filter((r) => r.function === f.name).map((r) => r.path),
-  }));
-  const source = { bind: config.bind, proxy: config.proxy, services };
+  const source = rowSource(config);
   if (config.target === 'swarm') return swarmStatus(config, project, source, values.json === true);
   const observed = await observeStack(project);
   const now = Date.now();
