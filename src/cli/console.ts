@@ -31,6 +31,8 @@ export async function main(args: string[]): Promise<number> {
   const { token, created, file } = await ensureToken(project.settings.root);
   const controller = new AbortController();
   const live = startLive(project.settings, controller.signal);
+  // A page asked for in the first moment would otherwise call every function unknown.
+  await live.ready;
   let server;
   try {
     server = await startConsole({ project, live, token, bind, port });

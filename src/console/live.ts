@@ -45,6 +45,8 @@ export interface Live {
   series(fn: string): SeriesPoint[];
   /** Observe now (after an action), instead of at the next tick. */
   refresh(): Promise<void>;
+  /** Settled once the first observation is in (before it, every function would look unknown). */
+  ready: Promise<void>;
 }
 
 const REFRESH_MS = 2000;
@@ -123,10 +125,12 @@ export function startLive(settings: Settings, signal: AbortSignal): Live {
     };
   };
 
+  const ready = refresh().catch(() => undefined);
   void (async () => {
+    await ready;
     while (!signal.aborted) {
-      await refresh().catch(() => undefined);
       await sleep(REFRESH_MS, signal);
+      if (!signal.aborted) await refresh().catch(() => undefined);
     }
     (stopFollow as AbortController | null)?.abort();
   })();
@@ -136,5 +140,6 @@ export function startLive(settings: Settings, signal: AbortSignal): Live {
     snapshot: () => (metrics ? { ...snap, metrics: summarizeMetrics(metrics, Date.now()) } : snap),
     series: (fn) => (metrics ? functionSeries(metrics, fn, Date.now()) : []),
     refresh,
+    ready,
   };
 }
