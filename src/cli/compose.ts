@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import { caddyAdapter, caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
 import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
@@ -27,7 +27,8 @@ export async function main(args: string[]): Promise<number> {
   // The schedules too: a watch next to a hand-run `docker compose up` fires them.
   await writeJobs(stack.target.dir, scheduledJobs(stack.config));
   if (stack.config.target === 'swarm') {
-    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker({ image: stack.proxyImage })));
+    const caddy = { image: stack.proxyImage };
+    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
     );

@@ -37,12 +37,10 @@ export async function main(args: string[]): Promise<number> {
     ),
   );
   const took = ((Date.now() - started) / 1000).toFixed(1);
-  log(
-    `\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${
-      stack.config.target === 'swarm'
-        ? `port ${stack.plan.proxy.port} of every Swarm node`
-        : `http://${stack.plan.bind}:${stack.plan.proxy.port}`
-    }`,
-  );
+  const where =
+    stack.config.target === 'swarm'
+      ? `port ${stack.plan.proxy.port} of every Swarm node`
+      : `http://${stack.plan.bind}:${stack.plan.proxy.port}`;
+  log(`\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${where}`);
   return rows.every(rowHealthy) ? 0 : 1;
 }

@@ -1,4 +1,3 @@
-import type { Target } from './config/rules.ts';
 import type { ScheduleEntry } from './config/schedule.ts';
 
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
@@ -35,6 +34,9 @@ export interface Route {
 }
 
 /** faaso.yml after validation. */
+/** Where the stack runs: one Docker engine with compose (the default), or a Docker Swarm. */
+export type Target = 'compose' | 'swarm';
+
 export interface StackConfig {
   /** faaso.yml path as shown to users. */
   file: string;
