@@ -12,6 +12,8 @@ import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
+import { scheduledJobs } from '../schedule/jobs.ts';
+import { writeJobs } from '../schedule/store.ts';
 
 const USAGE = 'npx zx scripts/compose.mjs';
 
@@ -22,6 +24,8 @@ export async function main(args: string[]): Promise<number> {
   await ensureEngine();
   const stack = await prepareStack(project, { build: false }, log);
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
+  // The schedules too: a watch next to a hand-run `docker compose up` fires them.
+  await writeJobs(stack.target.dir, scheduledJobs(stack.config));
   if (stack.config.target === 'swarm') {
     const caddy = { image: stack.proxyImage };
     await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));

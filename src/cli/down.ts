@@ -15,6 +15,7 @@ import { readStackTarget } from '../stack/config/load.ts';
 import { swarmDown } from './swarm-stack.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
+import { writeJobs } from '../schedule/store.ts';
 
 const USAGE = 'npx zx scripts/down.mjs';
 
@@ -40,6 +41,8 @@ export async function main(args: string[]): Promise<number> {
       const r = await run(composeDown(target));
       if (r.exitCode !== 0) throw new UserError(`docker compose down failed: ${r.stderr.trim().split('\n').pop()}`);
     }
+    // No stack, nothing to fire at: up writes the schedules again.
+    await writeJobs(target.dir, []);
   } finally {
     await release();
   }

@@ -5,9 +5,11 @@ import { runLazy, type LazyMains } from './entry.ts';
 const commands: LazyMains = {
   build: () => import('./build.ts'),
   compose: () => import('./compose.ts'),
+  console: () => import('./console.ts'),
   demo: () => import('./demo.ts'),
   down: () => import('./down.ts'),
   export: () => import('./export.ts'),
+  invoke: () => import('./invoke.ts'),
   logs: () => import('./logs.ts'),
   new: () => import('./new.ts'),
   registry: () => import('./registry.ts'),

@@ -1,4 +1,4 @@
-// npx zx scripts/up.mjs [--no-build]: build what is missing or stale, generate
+// npx zx scripts/up.mjs [NAME…] [--no-build]: build what is missing or stale, generate
 // the stack's files, start or update it (only the difference, replicas replaced
 // one batch at a time with no reload of the proxy), and print where each route
 // answers and how many replicas are healthy.
@@ -10,17 +10,23 @@ import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
 
-const USAGE = 'npx zx scripts/up.mjs [--no-build]';
+const USAGE = 'npx zx scripts/up.mjs [NAME…] [--no-build]';
 
 export async function main(args: string[]): Promise<number> {
-  const { values } = parseCli(args, { 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values, positionals } = parseCli(
+    args,
+    { 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
   if (values.help) return 0;
   const started = Date.now();
   const project = await openProject();
   // buildx and the base image are checked by the first build that needs them
   // (build/build.ts, images/infra.ts): an up-to-date `up` needs neither.
   await ensureEngine({ buildx: false });
-  const stack = await prepareStack(project, { build: !values['no-build'] }, log);
+  // NAME…: only those are built; the others must be built already (the whole faaso.yml is applied either way).
+  const only = positionals.length > 0 ? positionals : undefined;
+  const stack = await prepareStack(project, { build: !values['no-build'], only }, log);
   const diff = await applyTarget(stack, log);
   const rows = await stackRows(stack.config.target, stack.target.project, stack.plan);
   log('');

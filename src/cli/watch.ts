@@ -10,6 +10,9 @@ import { watchStack } from '../watch/watch.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { readStackTarget } from '../stack/config/load.ts';
+import { runScheduler } from '../schedule/scheduler.ts';
+import { readJobs } from '../schedule/store.ts';
+import { formatEvent, type OutputEvent } from '../watch/format.ts';
 
 const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';
 
@@ -57,7 +60,11 @@ export async function main(args: string[]): Promise<number> {
   );
   const thresholds = { ...DEFAULT_THRESHOLDS, unhealthyChecks, earlyProbeFailures: !once };
   const settings = resolveSettings(process.env, (p) => fs.existsSync(p));
-  if ((await readStackTarget(settings.root)) === 'swarm') {
+  const target = composeTarget(settings);
+  const json = values.json === true;
+  const swarm = (await readStackTarget(settings.root)) === 'swarm';
+  const jobs = swarm ? await readJobs(target.dir) : [];
+  if (swarm && (once || jobs.length === 0)) {
     log(
       'faaso.yml: target: swarm — Swarm heals the stack itself: it restarts failed tasks, replaces unhealthy ones (healthcheck) and reschedules those of a lost node; watch has nothing to do. See npx zx scripts/status.mjs',
     );
@@ -72,16 +79,30 @@ export async function main(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const emit = (e: Omit<OutputEvent, 'at'>): void => log(formatEvent({ at: Date.now(), ...e }, target.project, json));
+  // Schedules fire beside the checks (not with --once); on Swarm they are all watch does.
+  const scheduler = once ? Promise.resolve() : runScheduler({ dir: target.dir, signal: controller.signal, emit });
   try {
+    if (swarm) {
+      emit({
+        service: null,
+        kind: 'watching',
+        message: `target: swarm — Swarm heals the stack itself; firing ${jobs.length} schedule(s) through the proxy of this node`,
+      });
+      await scheduler;
+      return 0;
+    }
     return await watchStack({
-      target: composeTarget(settings),
+      target,
       intervalMs,
       once,
-      json: values.json === true,
+      json,
       thresholds,
       signal: controller.signal,
     });
   } finally {
+    controller.abort('stopped');
+    await scheduler;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

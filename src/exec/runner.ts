@@ -1,6 +1,7 @@
 // The only place that executes commands. Everything else builds argv arrays
 // (pure, unit-tested) and hands them here; zx quotes each element, so no user
 // value is ever interpreted by a shell.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { $, type ProcessOutput } from 'zx';
@@ -106,6 +107,58 @@ async function runUntraced(argv: readonly string[], opts: RunOptions): Promise<R
     return { argv, exitCode: 127, stdout: '', stderr: String((err as Error).message ?? err) };
   }
   return { argv, exitCode: out.exitCode ?? 1, stdout: out.stdout, stderr: out.stderr };
+}
+
+export interface FollowOptions {
+  /** Each complete line of stdout and stderr, as it arrives (no trailing newline). */
+  onLine: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Aborting kills the command (a follow that nobody reads any more). */
+  signal?: AbortSignal;
+}
+
+/** Lines of stderr a follow keeps to explain its failure; stdout is never kept. */
+const FOLLOW_STDERR_LINES = 20;
+
+/**
+ * Runs a command that may go on for days (`docker logs -f`) and hands each line
+ * to `onLine`. Unlike run(), nothing is buffered (zx keeps the whole output, so
+ * a follow would grow without bound); resolves with its exit code and the last
+ * stderr lines once it ends or is aborted.
+ */
+export function follow(argv: readonly string[], opts: FollowOptions): Promise<RunResult> {
+  if (argv.length === 0) throw new Error('follow: empty argv');
+  const startedAt = performance.now();
+  return new Promise((resolve) => {
+    const stderrTail: string[] = [];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = (): void => void child.kill('SIGTERM');
+    opts.signal?.addEventListener('abort', kill, { once: true });
+    if (opts.signal?.aborted) kill();
+    for (const [name, from] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
+      const lines = linePrefixer('');
+      const utf8 = new StringDecoder('utf8');
+      const emit = (text: string): void => {
+        if (!text) return;
+        for (const l of text.slice(0, -1).split('\n')) {
+          if (name === 'stderr' && stderrTail.push(l) > FOLLOW_STDERR_LINES) stderrTail.shift();
+          opts.onLine(l, name);
+        }
+      };
+      from.on('data', (chunk: Buffer) => emit(lines.push(utf8.write(chunk))));
+      from.on('end', () => emit(lines.push(utf8.end()) + lines.flush()));
+    }
+    let spawnError = '';
+    child.on('error', (err) => (spawnError = err.message));
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', kill);
+      const exitCode = spawnError ? 127 : (code ?? (opts.signal?.aborted ? 0 : 1));
+      logExec(argv, startedAt, exitCode);
+      resolve({ argv, exitCode, stdout: '', stderr: spawnError || stderrTail.join('\n') });
+    });
+  });
 }
 
 /** Whether a command exists on PATH. */

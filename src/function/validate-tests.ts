@@ -92,7 +92,7 @@ function readBody(raw: Record<string, unknown>, field: string, p: Problems): { b
   return out;
 }
 
-function readRequest(raw: unknown, field: string, p: Problems): HttpTestRequest {
+export function readRequest(raw: unknown, field: string, p: Problems): HttpTestRequest {
   const req: HttpTestRequest = { method: 'GET', path: '/', headers: {} };
   if (isAbsent(raw)) return req;
   if (!isMapping(raw)) {

@@ -53,8 +53,26 @@ export function composeDown(t: ComposeTarget): string[] {
   return compose(t, 'down', '--remove-orphans', '--timeout', '5');
 }
 
-export function composeLogs(t: ComposeTarget, service: string, follow: boolean, tail = 200): string[] {
-  return compose(t, 'logs', '--no-color', '--tail', String(tail), ...(follow ? ['--follow'] : []), service);
+export interface LogsOptions {
+  follow: boolean;
+  tail: number;
+  /** Docker's --since: a duration (10m, 1h30m) or a time (RFC 3339, Unix seconds). */
+  since?: string;
+  /** Let compose colour each service's prefix (only for a terminal: compose cannot tell through faaso's pipe). */
+  color?: boolean;
+}
+
+/** Logs of some services (none named: every service), each line prefixed by compose with its replica (sum-2 | …). */
+export function composeLogs(t: ComposeTarget, services: readonly string[], o: LogsOptions): string[] {
+  const argv = compose(t, ...(o.color ? ['--ansi', 'always'] : []), 'logs', ...(o.color ? [] : ['--no-color']));
+  argv.push('--tail', String(o.tail), ...(o.since ? ['--since', o.since] : []), ...(o.follow ? ['--follow'] : []));
+  return [...argv, ...services];
+}
+
+/** One container's raw log from a time on (Unix seconds: Docker's own filter), e.g. the proxy's access log. */
+export function containerLogsSince(container: string, sinceMs: number, follow: boolean): string[] {
+  const since = String(Math.floor(sinceMs / 1000));
+  return ['docker', 'logs', '--since', since, ...(follow ? ['--follow'] : []), container];
 }
 
 /** Every container of the project, for one `docker inspect` call. */

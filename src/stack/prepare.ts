@@ -120,7 +120,7 @@ async function requireImages(
  */
 export async function prepareStack(
   project: Project,
-  opts: { build: boolean; stackText?: string },
+  opts: { build: boolean; stackText?: string; only?: readonly string[] },
   log: Log,
 ): Promise<PreparedStack> {
   let settings = project.settings;
@@ -134,10 +134,20 @@ export async function prepareStack(
     config.functions.map((f) => f.name),
     project.templates,
   );
-  if (opts.build) await ensureRegistry(settings, log);
-  const images = opts.build
-    ? await buildImages(project, specs, settings, log)
-    : await requireImages(project, specs, settings);
+  const unknown = (opts.only ?? []).filter((n) => !specs.some((sp) => sp.name === n));
+  if (unknown.length > 0)
+    throw new UserError(
+      `${config.file} routes no function ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+      `routed: ${specs.map((sp) => sp.name).join(', ')}`,
+    );
+  // `only`: those are built (if stale), the others must already be built for their sources.
+  const toBuild = opts.build ? specs.filter((sp) => !opts.only || opts.only.includes(sp.name)) : [];
+  const rest = specs.filter((sp) => !toBuild.includes(sp));
+  if (toBuild.length > 0) await ensureRegistry(settings, log);
+  const images = new Map([
+    ...(toBuild.length > 0 ? await buildImages(project, toBuild, settings, log) : []),
+    ...(rest.length > 0 ? await requireImages(project, rest, settings) : []),
+  ]);
   // After the functions, not beside them: both may have to build the base image first.
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
   const planned = { ...planStack(config, images, proxyImage), project: settings.project };

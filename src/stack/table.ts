@@ -1,13 +1,25 @@
 // Pure formatting of the stack's state for `up` and `status`: one row per
 // function (its replicas summed up: "2/3 healthy") and, for --json, each replica.
 import { isHealthyReplica, type ContainerObservation } from './inspect.ts';
-import type { ServicePlan } from './types.ts';
+import type { ServicePlan, StackConfig } from './types.ts';
 
 /** What the rows need of a plan; `status` builds it from faaso.yml alone. */
 export interface RowSource {
   bind: string;
   proxy: { port: number };
   services: Pick<ServicePlan, 'name' | 'port' | 'paths' | 'image' | 'replicas'>[];
+}
+
+/** The rows' source from faaso.yml alone (the image is what the containers run). */
+export function rowSource(config: StackConfig): RowSource {
+  const services = config.functions.map((f) => ({
+    name: f.name,
+    port: f.port,
+    image: '-',
+    replicas: f.replicas,
+    paths: config.routes.filter((r) => r.function === f.name).map((r) => r.path),
+  }));
+  return { bind: config.bind, proxy: config.proxy, services };
 }
 
 export interface ReplicaRow {

@@ -2,6 +2,9 @@
 // stack on this engine (apply.ts), swarm on the Swarm this engine manages
 // (swarm/apply.ts); both report the same rows.
 import { applyStack } from './apply.ts';
+import { deployRecords, recordDeploys } from './deploys.ts';
+import { scheduledJobs } from '../schedule/jobs.ts';
+import { writeJobs } from '../schedule/store.ts';
 import type { ChangeKind } from './diff.ts';
 import type { PreparedStack } from './prepare.ts';
 import { settledStack } from './settle.ts';
@@ -32,9 +35,29 @@ export function summarizeChanges(diff: ChangeSummary): string {
   return parts.join(', ') || 'up to date';
 }
 
+/**
+ * Applies the plan; once it runs, writes the schedules it serves (watch fires
+ * them) and appends what changed to the deploy history (the console shows it).
+ */
 export async function applyTarget(s: PreparedStack, log: Log): Promise<ChangeSummary> {
-  if (s.config.target === 'swarm') return (await applySwarmStack(s, log)).diff;
-  return (await applyStack(s, log)).diff;
+  let diff: ChangeSummary;
+  let changes: { name: string; kind: ChangeKind }[];
+  let removed: string[];
+  if (s.config.target === 'swarm') {
+    const d = (await applySwarmStack(s, log)).diff;
+    [diff, changes, removed] = [
+      d,
+      d.functions.map((f) => ({ name: f.name, kind: d.fresh ? 'add' : f.kind })),
+      d.removed,
+    ];
+  } else {
+    const d = (await applyStack(s, log)).diff;
+    changes = d.functions.map((f) => ({ name: f.service.name, kind: d.fresh ? 'add' : f.kind }));
+    [diff, removed] = [d, d.removed.map((r) => r.fn)];
+  }
+  await writeJobs(s.target.dir, scheduledJobs(s.config));
+  await recordDeploys(s.target.dir, deployRecords(changes, removed, s.plan, Date.now()));
+  return diff;
 }
 
 /** The rows as the target sees the stack now (on compose, once Docker has judged every new replica). */

@@ -1,3 +1,5 @@
+import type { ScheduleEntry } from './config/schedule.ts';
+
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
 // rendered docker-compose.yml and Caddyfile.
 
@@ -21,6 +23,8 @@ export interface FunctionDeployConfig {
   replicas: number;
   /** Replicas a rolling update replaces at a time. */
   parallelism: number;
+  /** Requests fired on a cron schedule by `watch` (absent: none). */
+  schedule?: ScheduleEntry[];
 }
 
 export interface Route {

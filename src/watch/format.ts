@@ -14,6 +14,8 @@ export type OutputKind =
   | 'no-stack'
   | 'stack-file-back'
   | 'summary'
+  | 'schedule'
+  | 'schedule-failed'
   | 'error';
 
 export interface OutputEvent {

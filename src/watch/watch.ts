@@ -25,6 +25,7 @@ import {
 } from './decide.ts';
 import { formatEvent, type OutputEvent } from './format.ts';
 import { failureLine } from '../util/text.ts';
+import { sleep } from '../util/sleep.ts';
 import { expectedServices } from './parse.ts';
 
 export interface WatchOptions {
@@ -68,19 +69,6 @@ export async function probeFunctions(
       }
     }),
   );
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))}s`;

@@ -10,6 +10,7 @@ import { validateStackConfig } from '../../src/stack/config/validate.ts';
 import { DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, PORT_MAX, PORT_MIN } from '../../src/stack/config/ports.ts';
 import { Problems } from '../../src/util/fields.ts';
 import { readRegistry } from '../../src/stack/config/fields.ts';
+import { SCHEDULE_KEYS, SCHEDULE_MAX } from '../../src/stack/config/schedule.ts';
 
 type Json = any;
 const read = (rel: string): Json => JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8'));
@@ -23,7 +24,7 @@ const re = (pattern: string): RegExp => new RegExp(pattern, 'u');
 
 test('the schema is draft 2020-12, closed at every level, routes required', () => {
   assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update])
+  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update, defs.scheduleEntry])
     assert.is(s.additionalProperties, false);
   assert.equal(schema.required, ['routes']);
   assert.is(schema.properties.routes.minProperties, 1);
@@ -79,6 +80,16 @@ test('same defaults, and the descriptions state what patterns cannot', () => {
     schema.properties.bind.description,
     /0\.0\.0\.0 publishes every function and the proxy on every network interface/,
   );
+});
+
+test('a schedule entry is cron plus a request written exactly like a function test’s', () => {
+  const entry = defs.scheduleEntry;
+  assert.is(entry.additionalProperties, false);
+  assert.equal(sorted(Object.keys(entry.properties)), sorted(SCHEDULE_KEYS));
+  const { cron: _cron, ...request } = entry.properties;
+  assert.equal(request, fnSchema.$defs.request.properties);
+  assert.equal(defs.headers, fnSchema.$defs.headers);
+  assert.is(deploy.schedule.maxItems, SCHEDULE_MAX);
 });
 
 test('env names and values follow function.yml exactly', () => {

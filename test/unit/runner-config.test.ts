@@ -303,7 +303,7 @@ test('functions and each entry must be mappings', () => {
   oneProblem(
     { routes: ROUTES, functions: { sum: 8101 } },
     'functions.sum',
-    /must be a mapping of settings \(port, env, memory, cpus, pids, replicas, update\); got an integer/,
+    /must be a mapping of settings \(port, env, memory, cpus, pids, replicas, update, schedule\); got an integer/,
   );
 });
 

@@ -5,6 +5,7 @@ import { checkKnownKeys, fieldPath, isAbsent, isMapping, typeName, type Problems
 import { readLimits, readPort, readReplicas, readUpdate, unknownFunctionMessage } from './fields.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARALLELISM, DEPLOY_KEYS } from './rules.ts';
 import type { Limits } from '../types.ts';
+import { readSchedule, type ScheduleEntry } from './schedule.ts';
 
 /** One function's settings; `port` is undefined when faaso picks the default. */
 export interface DeploySettings {
@@ -13,6 +14,7 @@ export interface DeploySettings {
   limits: Limits;
   replicas: number;
   parallelism: number;
+  schedule: ScheduleEntry[];
 }
 
 export interface DeployContext {
@@ -29,6 +31,7 @@ function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problem
     limits: { ...DEFAULT_LIMITS },
     replicas: 1,
     parallelism: DEFAULT_PARALLELISM,
+    schedule: [],
   };
   if (isAbsent(raw)) return defaults;
   if (!isMapping(raw)) {
@@ -48,7 +51,8 @@ function readSettings(raw: unknown, base: string, ctx: DeployContext, p: Problem
       `must not exceed replicas (${replicas}): an update replaces at most every replica at once`,
     );
   }
-  return { port, env, limits, replicas, parallelism };
+  const schedule = readSchedule(raw.schedule, fieldPath(base, 'schedule'), p);
+  return { port, env, limits, replicas, parallelism, schedule };
 }
 
 /** Settings per function name (only for known functions; every entry's fields are checked). */

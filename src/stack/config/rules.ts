@@ -10,7 +10,16 @@ export const STACK_KEYS: readonly string[] = ['target', 'routes', 'proxy', 'bind
 
 export const TARGETS: readonly Target[] = ['compose', 'swarm'];
 export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids'];
-export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas', 'update'];
+export const DEPLOY_KEYS: readonly string[] = [
+  'port',
+  'env',
+  'memory',
+  'cpus',
+  'pids',
+  'replicas',
+  'update',
+  'schedule',
+];
 export const UPDATE_KEYS: readonly string[] = ['parallelism'];
 
 /** Loopback by default: nothing is reachable from other machines unless the user says so. */

@@ -184,6 +184,8 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
       limits: s?.limits ?? { ...DEFAULT_LIMITS },
       replicas: s?.replicas ?? 1,
       parallelism: s?.parallelism ?? DEFAULT_PARALLELISM,
+      // Only when given, so configs that never mention it compare as before.
+      ...(s && s.schedule.length > 0 ? { schedule: s.schedule } : {}),
     };
   });
   return {

@@ -1,6 +1,6 @@
 // Pure argv builders for a stack on Docker Swarm (`docker stack`, `docker service`).
 import path from 'node:path';
-import type { ComposeTarget } from '../argv.ts';
+import type { ComposeTarget, LogsOptions } from '../argv.ts';
 import { STACK_YML } from '../render/swarm.ts';
 
 /** Services, tasks and configs of a stack carry this label (set by `docker stack deploy`). */
@@ -74,14 +74,15 @@ export const serviceTasks = (service: string): string[] => [
   '{{json .}}',
 ];
 
-export const serviceLogs = (service: string, follow: boolean, tail = 200): string[] => [
+export const serviceLogs = (service: string, o: LogsOptions): string[] => [
   'docker',
   'service',
   'logs',
   '--no-task-ids',
   '--tail',
-  String(tail),
-  ...(follow ? ['--follow'] : []),
+  String(o.tail),
+  ...(o.since ? ['--since', o.since] : []),
+  ...(o.follow ? ['--follow'] : []),
   service,
 ];
 
