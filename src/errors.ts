@@ -1,6 +1,7 @@
 // One error type for every mistake a user can fix. Scripts catch it in one place
 // (cli/entry.ts), print message + hint, and exit non-zero; anything else is a bug
 // and gets a stack trace.
+import { escapeNonPrinting } from './util/text.ts';
 
 export class UserError extends Error {
   readonly hint: string | undefined;
@@ -19,8 +20,9 @@ export interface Problem {
   message: string;
 }
 
+/** One line whatever the file, field or message hold: values from a user's file are escaped. */
 export function formatProblem(p: Problem): string {
-  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+  return escapeNonPrinting(p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`);
 }
 
 /** Raised with every problem found at once, so users fix them in one round trip. */

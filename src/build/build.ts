@@ -14,7 +14,7 @@ import { ensureBuildx, formatBytes, imageInfo, imageInfos, runOrFail, type Image
 import { ensureBaseImage } from '../base/ensure.ts';
 import { copyManifestTag, manifestDigest } from '../registry/api.ts';
 import { runTestsAgainstImage } from '../testing/run-tests.ts';
-import { listFiles } from '../function/load.ts';
+import { listContextFiles, listFiles } from '../function/load.ts';
 import { CA_SECRET_ID } from './render.ts';
 import { planBuild, type BuildPlan } from './plan.ts';
 import { makeTempContext, readSourceFiles, writeContext } from './context.ts';
@@ -44,7 +44,7 @@ type Log = (line: string) => void;
 export async function planFunction(spec: FunctionSpec, template: TemplateMeta, settings: Settings): Promise<BuildPlan> {
   const [templateFiles, functionFiles, dockerfileTemplate] = await Promise.all([
     listFiles(template.dir).then((rels) => readSourceFiles(template.dir, rels)),
-    listFiles(spec.dir).then((rels) => readSourceFiles(spec.dir, rels)),
+    listContextFiles(spec).then((rels) => readSourceFiles(spec.dir, rels)),
     fs.readFile(path.join(template.dir, 'Dockerfile.hbs'), 'utf8'),
   ]);
   return planBuild({

@@ -3,22 +3,59 @@
 import fs from 'fs-extra';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { ValidationError } from '../errors.ts';
+import { isInside } from '../util/list-files.ts';
 import type { BuildPlan, SourceFile } from './plan.ts';
-import { sha256 } from './plan.ts';
 
-/** Reads and digests files given by relative path under dir. */
+/** sha256 of a file, streamed: a data file may be larger than memory (or than the 2 GiB readFile takes). */
+async function digestFile(abs: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(abs), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Reads and digests files given by relative path under dir. Each is resolved
+ * once here and copied from that real path later: a link that points outside
+ * dir now (the listing refused those, but the folder may have changed since)
+ * is an error, never content from elsewhere.
+ */
 export async function readSourceFiles(dir: string, rels: readonly string[]): Promise<SourceFile[]> {
+  const root = await fs.realpath(dir);
   return Promise.all(
     rels.map(async (rel) => {
-      const abs = path.join(dir, rel);
-      const [data, stat] = await Promise.all([fs.readFile(abs), fs.stat(abs)]);
-      return { rel, abs, sha256: sha256(data), executable: (stat.mode & 0o111) !== 0 };
+      const abs = await fs.realpath(path.join(dir, rel));
+      if (!isInside(root, abs))
+        throw new ValidationError([
+          { file: path.join(dir, rel), field: '', message: `points outside ${dir} (to ${abs})` },
+        ]);
+      const [digest, stat] = await Promise.all([digestFile(abs), fs.stat(abs)]);
+      return { rel, abs, sha256: digest, executable: (stat.mode & 0o111) !== 0 };
     }),
   );
 }
 
-/** Writes the plan's Dockerfile and entries into dir (which must be empty or absent). */
-export async function writeContext(plan: BuildPlan, dir: string): Promise<void> {
+export interface WriteContextOptions {
+  /**
+   * Never give a file more permissions than its source has (an export the user
+   * keeps: a 0600 file stays 0600). Without it every file is 0644 or 0755, as the
+   * image needs (the function's user must read its files), in a private temp dir.
+   */
+  keepModes?: boolean;
+}
+
+/**
+ * Writes the plan's Dockerfile and entries into dir (which must be empty or
+ * absent). Returns the files whose mode was narrowed by keepModes.
+ */
+export async function writeContext(
+  plan: BuildPlan,
+  dir: string,
+  opts: WriteContextOptions = {},
+): Promise<Array<{ dest: string; mode: number }>> {
+  const narrowed: Array<{ dest: string; mode: number }> = [];
   await fs.ensureDir(dir);
   await fs.writeFile(path.join(dir, 'Dockerfile'), plan.dockerfile);
   for (const e of plan.entries) {
@@ -27,8 +64,12 @@ export async function writeContext(plan: BuildPlan, dir: string): Promise<void> 
     if (e.src !== undefined) await fs.copyFile(e.src, dest);
     else await fs.writeFile(dest, e.content ?? '');
     // Normalise modes so the image does not depend on the user's umask.
-    await fs.chmod(dest, e.executable ? 0o755 : 0o644);
+    const normal = e.executable ? 0o755 : 0o644;
+    const mode = opts.keepModes && e.src !== undefined ? normal & (await fs.stat(e.src)).mode : normal;
+    if (mode !== normal) narrowed.push({ dest: e.dest, mode });
+    await fs.chmod(dest, mode);
   }
+  return narrowed;
 }
 
 /** A fresh temporary context directory; the caller removes it. */

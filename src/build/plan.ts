@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
-import { globToRegExp } from '../util/glob.ts';
+import { globMatcher } from '../util/glob.ts';
 import { dockerfileVars, renderDockerfile } from './render.ts';
 import type { BuildProfile } from '../settings.ts';
 
@@ -80,7 +80,7 @@ export function mergeTrees(templateFiles: SourceFile[], functionFiles: SourceFil
 
 /** Files of the merged tree shipped as-is into /app: template.ship ∪ function.files. */
 export function selectShipped(merged: Map<string, SourceFile>, globs: readonly string[]): SourceFile[] {
-  const res = globs.map(globToRegExp);
+  const res = globs.map(globMatcher);
   return [...merged.values()].filter((f) => res.some((re) => re.test(f.rel)));
 }
 

@@ -33,8 +33,18 @@ export function quoteDockerfileValue(value: string): string {
   return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * A package as apt-get reads it exactly. apt-get takes a trailing "+" as "install"
+ * once no package has that exact name, so `libfoo+` would quietly install
+ * `libfoo`; with an architecture qualifier the argument no longer ends in "+"
+ * and a missing package is an error. Real names end in "+" (g++, afl++).
+ */
+export function aptPackageArg(pkg: string): string {
+  return pkg.endsWith('+') ? `${pkg}:native` : pkg;
+}
+
 function mergePackages(a: readonly string[], b: readonly string[]): string {
-  return [...new Set([...a, ...b])].sort().join(' ');
+  return [...new Set([...a, ...b])].sort().map(aptPackageArg).join(' ');
 }
 
 export function dockerfileVars(

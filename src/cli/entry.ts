@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
 import { runPendingCleanups } from '../exec/cleanup.ts';
+import { escapeNonPrinting } from '../util/text.ts';
 
 /**
  * Ctrl-C / SIGTERM: remove what in-flight work left behind, then exit 130/143.
@@ -46,8 +47,9 @@ export async function runMain(main: Main, args: string[]): Promise<number> {
     return typeof code === 'number' ? code : 0;
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      // Messages quote user input (names, paths, values): nothing in them may act on the terminal.
+      process.stderr.write(`error: ${escapeNonPrinting(err.message, '\n')}\n`);
+      if (err.hint) process.stderr.write(`hint: ${escapeNonPrinting(err.hint, '\n')}\n`);
       if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
       return 1;
     }

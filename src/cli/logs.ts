@@ -12,6 +12,7 @@ import { parseCli } from './entry.ts';
 import { readStackTarget } from '../stack/config/load.ts';
 import { swarmLogs } from './swarm-stack.ts';
 import { openProject } from '../project.ts';
+import { numberFlag } from './numeric-flag.ts';
 
 const USAGE = 'npx zx scripts/logs.mjs NAME|--all [-f] [--tail N] [--since 10m]';
 
@@ -31,9 +32,13 @@ export async function main(args: string[]): Promise<number> {
   const all = values.all === true;
   if (all ? positionals.length !== 0 : positionals.length !== 1)
     throw new UserError('name one function (or "proxy", or "ports"), or pass --all for every one', `usage: ${USAGE}`);
-  const tail = values.tail === undefined ? 200 : Number(values.tail);
-  if (!Number.isInteger(tail) || tail < 0)
-    throw new UserError(`--tail: expected a number of lines, got ${JSON.stringify(values.tail)}`);
+  const tail = numberFlag(values.tail, '--tail', {
+    fallback: 200,
+    integer: true,
+    min: 0,
+    max: 1_000_000,
+    usage: USAGE,
+  });
   const since = values.since as string | undefined;
   const why = since === undefined ? undefined : sinceProblem(since);
   if (why) throw new UserError(`--since: ${why}`, `usage: ${USAGE}`);

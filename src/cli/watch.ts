@@ -2,7 +2,6 @@
 // keep every replica of the stack's functions (and its two proxies) alive; see src/watch/watch.ts.
 // Docker does not need to be up when it starts: as a service it waits for it.
 import fs from 'node:fs';
-import { UserError } from '../errors.ts';
 import { resolveSettings } from '../settings.ts';
 import { composeTarget } from '../stack/prepare.ts';
 import { DEFAULT_THRESHOLDS } from '../watch/decide.ts';
@@ -13,26 +12,9 @@ import { readStackTarget } from '../stack/config/load.ts';
 import { runScheduler } from '../schedule/scheduler.ts';
 import { readJobs } from '../schedule/store.ts';
 import { formatEvent, type OutputEvent } from '../watch/format.ts';
+import { numberFlag } from './numeric-flag.ts';
 
 const USAGE = 'npx zx scripts/watch.mjs [--interval S] [--once] [--unhealthy-threshold N] [--json]';
-
-function positive(
-  raw: string | boolean | string[] | undefined,
-  flag: string,
-  fallback: number,
-  integer: boolean,
-  min: number,
-): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new UserError(
-      `${flag}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`,
-      `usage: ${USAGE}`,
-    );
-  }
-  return n;
-}
 
 export async function main(args: string[]): Promise<number> {
   const { values } = parseCli(
@@ -47,17 +29,19 @@ export async function main(args: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) return 0;
-  const intervalMs = positive(values.interval, '--interval', 5, false, 0.2) * 1000;
+  const intervalMs =
+    numberFlag(values.interval, '--interval', { fallback: 5, integer: false, min: 0.2, max: 3600, usage: USAGE }) *
+    1000;
   const once = values.once === true;
   // One check cannot see "N checks in a row": --once acts on what Docker has
   // already confirmed (unhealthy after its retries, paused, stopped, missing).
-  const unhealthyChecks = positive(
-    values['unhealthy-threshold'],
-    '--unhealthy-threshold',
-    once ? 1 : DEFAULT_THRESHOLDS.unhealthyChecks,
-    true,
-    1,
-  );
+  const unhealthyChecks = numberFlag(values['unhealthy-threshold'], '--unhealthy-threshold', {
+    fallback: once ? 1 : DEFAULT_THRESHOLDS.unhealthyChecks,
+    integer: true,
+    min: 1,
+    max: 100,
+    usage: USAGE,
+  });
   const thresholds = { ...DEFAULT_THRESHOLDS, unhealthyChecks, earlyProbeFailures: !once };
   const settings = resolveSettings(process.env, (p) => fs.existsSync(p));
   const target = composeTarget(settings);

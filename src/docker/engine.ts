@@ -5,6 +5,8 @@ import { run } from '../exec/runner.ts';
 import { failureLine } from '../util/text.ts';
 import { dockerBuildxVersion, dockerImageInspect, dockerInspectState, dockerServerVersion } from './argv.ts';
 
+export { formatBytes } from '../util/text.ts';
+
 const SETUP_HINT = 'run `npx zx scripts/setup.mjs` (installs and starts Docker on Debian), or start your Docker engine';
 
 /**
@@ -102,11 +104,4 @@ export async function runOrFail(argv: string[], what: string, hint?: string): Pr
   const r = await run(argv);
   if (r.exitCode !== 0) throw new UserError(`${what} failed: ${failureLine(r)}`, hint);
   return r.stdout;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
 }

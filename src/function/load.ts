@@ -4,7 +4,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ValidationError, type Problem } from '../errors.ts';
 import type { TemplateMeta } from '../template/types.ts';
-import { listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
+import { collectFiles, isInside, listFoldersWith, readFolderWithYaml } from '../util/list-files.ts';
+import { readTextCapped } from '../util/read-text.ts';
+import { contextFilter, IGNORE_FILE, ignoreLines } from './context-files.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { runPool } from '../util/pool.ts';
 import type { FunctionSpec } from './types.ts';
@@ -51,6 +53,13 @@ async function requireFunctionFolder(projectRoot: string, name: string): Promise
     );
   if (!st.isDirectory())
     throw new UserError(`${shown} is not a folder`, 'a function is a folder functions/NAME/ holding function.yml');
+  // functions/NAME (or functions/ itself) may be a link: follow it only within the project.
+  const [real, realRoot] = await Promise.all([fs.realpath(dir), fs.realpath(projectRoot)]);
+  if (!isInside(realRoot, real))
+    throw new UserError(
+      `${shown} points outside the project (to ${real})`,
+      'nothing outside the project folder enters a build: copy the function into functions/ instead of linking it',
+    );
   if (!(await isFile(path.join(dir, FUNCTION_FILE)))) {
     throw new UserError(
       `${shown}/${FUNCTION_FILE} is missing`,
@@ -68,10 +77,54 @@ async function readFunction(
   await requireFunctionFolder(projectRoot, name);
   const read = await readFolderWithYaml(projectRoot, FUNCTIONS_DIR, name, FUNCTION_FILE);
   if (!('value' in read)) return { problems: read.problems };
+  const ignore = await readIgnoreFile(read.dir, `${FUNCTIONS_DIR}/${name}`, read.files);
+  if ('problem' in ignore) return { problems: [ignore.problem, ...read.problems] };
   const handlers = Object.fromEntries([...runtimes].map(([rt, meta]) => [rt, meta.handler]));
-  const ctx = { name, dir: read.dir, file: read.file, runtimes: [...runtimes.keys()], handlers, files: read.files };
+  const ctx = {
+    name,
+    dir: read.dir,
+    file: read.file,
+    runtimes: [...runtimes.keys()],
+    handlers,
+    files: read.files,
+    ignore: ignore.lines,
+  };
   const result = validateFunction(read.value, ctx);
-  return { ...result, problems: [...result.problems, ...read.problems] };
+  // A bad symlink matters only where it would enter the context (an editor's
+  // dangling .#lock link, a .venv pointing at /usr/bin/python3, do not).
+  const raw = read.value as { files?: unknown } | null;
+  const filter = contextFilter(Array.isArray(raw?.files) ? raw.files : [], ignore.lines);
+  const listing = read.problems.filter((p) => {
+    const rel = p.file.slice(`${FUNCTIONS_DIR}/${name}/`.length);
+    return rel === IGNORE_FILE || filter.enters(rel);
+  });
+  return { ...result, problems: [...result.problems, ...listing] };
+}
+
+/** The lines of DIR/.faasoignore when the folder has one (capped like every config file). */
+async function readIgnoreFile(
+  dir: string,
+  shown: string,
+  files: readonly string[],
+): Promise<{ lines: string[] } | { problem: Problem }> {
+  if (!files.includes(IGNORE_FILE)) return { lines: [] };
+  const read = await readTextCapped(path.join(dir, IGNORE_FILE), `${shown}/${IGNORE_FILE}`);
+  return 'problem' in read ? read : { lines: ignoreLines(read.text) };
+}
+
+/**
+ * The files of a validated function that enter its build context, function.yml
+ * included (it is hashed, never copied): dotfiles only when `files` names them,
+ * nothing .faasoignore leaves out, and a ValidationError for any of them that
+ * is a symlink leaving the folder.
+ */
+export async function listContextFiles(spec: FunctionSpec): Promise<string[]> {
+  const shown = path.posix.dirname(spec.file);
+  const { files, problems } = await collectFiles(spec.dir, shown);
+  const filter = contextFilter(spec.files, spec.ignore);
+  const bad = problems.filter((p) => filter.enters(p.file.slice(shown.length + 1)));
+  if (bad.length > 0) throw new ValidationError(bad);
+  return files.filter((f) => f === FUNCTION_FILE || filter.enters(f));
 }
 
 /** Loads functions/<name>/: a FunctionSpec, or a UserError/ValidationError naming every problem. */

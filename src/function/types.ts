@@ -40,4 +40,6 @@ export interface FunctionSpec {
   files: string[];
   env: Record<string, string>;
   tests: HttpTest[];
+  /** Lines of the folder's .faasoignore (gitignore syntax); [] without one. */
+  ignore: string[];
 }

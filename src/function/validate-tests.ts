@@ -7,10 +7,21 @@ import {
   isAbsent,
   isMapping,
   singleLineProblem,
+  tooLong,
   typeName,
   type Problems,
 } from '../util/fields.ts';
-import { FORBIDDEN_REQUEST_HEADERS, HEADER_NAME, HTTP_METHODS, REQUEST_PATH } from '../rules/values.ts';
+import { DESCRIPTION_MAX } from '../rules/readers.ts';
+import {
+  BODILESS_METHODS,
+  FORBIDDEN_REQUEST_HEADERS,
+  HEADER_NAME,
+  HOP_BY_HOP_HEADERS,
+  HTTP_METHODS,
+  REQUEST_LINE_MAX,
+  REQUEST_PATH,
+  TEST_BODY_MAX,
+} from '../rules/values.ts';
 import type { HttpTest, HttpTestExpect, HttpTestRequest } from './types.ts';
 
 export const TEST_KEYS: readonly string[] = ['name', 'request', 'expect'];
@@ -38,8 +49,27 @@ export function nonJsonPath(v: unknown, path: string): string | undefined {
   return path;
 }
 
-/** Header maps: token names (lower-cased, unique ignoring case), one-line values. */
-function readHeaders(raw: unknown, field: string, p: Problems, forbidden: readonly string[]): Record<string, string> {
+/** Why a request header cannot be sent as given, or undefined. */
+function requestHeaderProblem(lower: string): string | undefined {
+  if (FORBIDDEN_REQUEST_HEADERS.includes(lower)) return `${lower} is computed from the body; remove it`;
+  if (HOP_BY_HOP_HEADERS.includes(lower))
+    return `${lower} is a hop-by-hop header: it concerns one connection, not the request, and the test client cannot send it; remove it`;
+  return undefined;
+}
+
+/**
+ * Header values go out as bytes: a character above U+00FF is no ByteString
+ * and fetch refuses the whole request.
+ */
+function byteStringProblem(text: string): string | undefined {
+  const odd = [...text].find((ch) => ch.codePointAt(0)! > 0xff);
+  if (odd === undefined) return undefined;
+  const code = odd.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `cannot be sent: header values are bytes, and ${JSON.stringify(odd)} (U+${code}) is not a Latin-1 character; encode it, e.g. percent-encoded`;
+}
+
+/** Header maps: token names (lower-cased, unique ignoring case), one-line values. `request`: checked as sendable. */
+function readHeaders(raw: unknown, field: string, p: Problems, request: boolean): Record<string, string> {
   if (isAbsent(raw)) return {};
   if (!isMapping(raw)) {
     p.add(field, `must be a mapping of header name to value (got ${typeName(raw)})`);
@@ -50,8 +80,9 @@ function readHeaders(raw: unknown, field: string, p: Problems, forbidden: readon
     const f = fieldPath(field, name);
     const lower = name.toLowerCase();
     let nameOk = false;
+    const unsendable = request ? requestHeaderProblem(lower) : undefined;
     if (!HEADER_NAME.test(name)) p.add(f, `invalid header name ${JSON.stringify(name)}`);
-    else if (forbidden.includes(lower)) p.add(f, `${lower} is computed from the body; remove it`);
+    else if (unsendable) p.add(f, unsendable);
     else if (out.has(lower)) p.add(f, `duplicate header ${JSON.stringify(lower)} (header names ignore case)`);
     else nameOk = true;
     // Numbers and booleans read naturally in YAML ({x-trace: 1}); headers are text.
@@ -67,6 +98,8 @@ function readHeaders(raw: unknown, field: string, p: Problems, forbidden: readon
     // Tabs are legal inside header values; CR/LF would split the request.
     if (CONTROL_CHARS.test(text.replace(/\t/g, '')))
       p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
+    else if (text.length > REQUEST_LINE_MAX) p.add(f, tooLong(text, REQUEST_LINE_MAX));
+    else if (request && byteStringProblem(text)) p.add(f, byteStringProblem(text)!);
     else if (nameOk) out.set(lower, text);
   }
   return Object.fromEntries([...out].sort(([a], [b]) => byCodeUnit(a, b)));
@@ -79,14 +112,18 @@ function readBody(raw: Record<string, unknown>, field: string, p: Problems): { b
   if (hasJson && hasBody) p.add(field, 'use either body (text) or json, not both');
   const out: { body?: string; json?: unknown } = {};
   if (hasBody) {
-    if (typeof raw.body === 'string') out.body = raw.body;
+    if (typeof raw.body === 'string' && raw.body.length > TEST_BODY_MAX)
+      p.add(fieldPath(field, 'body'), tooLong(raw.body, TEST_BODY_MAX));
+    else if (typeof raw.body === 'string') out.body = raw.body;
     else
       p.add(fieldPath(field, 'body'), `must be a string (got ${typeName(raw.body)}); quote it, or use json: for JSON`);
   }
   if (hasJson) {
     const bad = nonJsonPath(raw.json, fieldPath(field, 'json'));
+    const sent = bad ? '' : JSON.stringify(raw.json);
     if (bad)
       p.add(bad, 'is not representable in JSON (use finite numbers, strings, booleans, null, lists and mappings)');
+    else if (sent.length > TEST_BODY_MAX) p.add(fieldPath(field, 'json'), tooLong(sent, TEST_BODY_MAX));
     else out.json = raw.json;
   }
   return out;
@@ -117,6 +154,7 @@ export function readRequest(raw: unknown, field: string, p: Problems): HttpTestR
     // "//host/x" reads as a scheme-relative URL and could send the test elsewhere.
     else if (path.startsWith('//')) p.add(f, `must not start with "//" (got ${JSON.stringify(path)})`);
     else if (path.includes('#')) p.add(f, `must not contain "#" (fragments are never sent to the server)`);
+    else if (path.length > REQUEST_LINE_MAX) p.add(f, tooLong(path, REQUEST_LINE_MAX));
     else if (!REQUEST_PATH.test(path))
       p.add(
         f,
@@ -124,8 +162,16 @@ export function readRequest(raw: unknown, field: string, p: Problems): HttpTestR
       );
     else req.path = path;
   }
-  req.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, FORBIDDEN_REQUEST_HEADERS);
-  return { ...req, ...readBody(raw, field, p) };
+  req.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, true);
+  const body = readBody(raw, field, p);
+  if (BODILESS_METHODS.includes(req.method) && (body.body !== undefined || body.json !== undefined)) {
+    const which = body.body !== undefined ? 'body' : 'json';
+    p.add(
+      fieldPath(field, which),
+      `a ${req.method} request cannot have a body; use POST (or PUT, PATCH...) or remove ${which}`,
+    );
+  }
+  return { ...req, ...body };
 }
 
 function readExpect(raw: unknown, field: string, p: Problems): HttpTestExpect {
@@ -145,7 +191,7 @@ function readExpect(raw: unknown, field: string, p: Problems): HttpTestExpect {
         `must be an HTTP status code, an integer from 100 to 599 (got ${JSON.stringify(s) ?? typeName(s)})`,
       );
   }
-  exp.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, []);
+  exp.headers = readHeaders(raw.headers, fieldPath(field, 'headers'), p, false);
   return { ...exp, ...readBody(raw, field, p) };
 }
 
@@ -169,7 +215,8 @@ export function readTests(raw: unknown, field: string, p: Problems): HttpTest[] 
       p.add(nf, `must be a non-empty string (got ${typeName(t.name)})`);
     else {
       name = t.name.trim();
-      const why = singleLineProblem(name);
+      const why =
+        singleLineProblem(name) ?? (name.length > DESCRIPTION_MAX ? tooLong(name, DESCRIPTION_MAX) : undefined);
       if (why) p.add(nf, why);
       else if (seen.has(name)) p.add(nf, `duplicate test name ${JSON.stringify(name)} (also ${seen.get(name)})`);
       else seen.set(name, nf);

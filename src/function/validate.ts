@@ -1,22 +1,14 @@
 // Pure validation of function.yml: raw YAML value + facts about the folder in,
 // FunctionSpec or the full list of problems out (users fix everything in one go).
 import type { Problem } from '../errors.ts';
-import {
-  byCodeUnit,
-  CONTROL_CHARS,
-  checkKnownKeys,
-  fieldPath,
-  isAbsent,
-  isMapping,
-  Problems,
-  typeName,
-} from '../util/fields.ts';
-import { globToRegExp } from '../util/glob.ts';
+import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../util/fields.ts';
+import { globMatcher } from '../util/glob.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { readDescription, readGlobs, readPackages } from '../rules/readers.ts';
-import { DNS_LABEL, envKeyProblem } from '../rules/values.ts';
+import { DNS_LABEL, ENV_TOTAL_MAX, envKeyProblem, envValueProblem } from '../rules/values.ts';
 import type { FunctionSpec } from './types.ts';
 import { readTests } from './validate-tests.ts';
+import { contextFilter, IGNORE_FILE, type ContextFilter } from './context-files.ts';
 
 /** The fields function.yml may have; anything else is a typo and an error. */
 export const FUNCTION_KEYS: readonly string[] = ['runtime', 'description', 'packages', 'files', 'env', 'tests'];
@@ -36,6 +28,8 @@ export interface FunctionContext {
   handlers: Readonly<Record<string, string>>;
   /** Every file in the function folder: relative posix paths. */
   files: readonly string[];
+  /** Lines of the folder's .faasoignore, if it has one. */
+  ignore?: readonly string[];
 }
 
 /** The folder as shown to users: "functions/sum/". */
@@ -89,43 +83,83 @@ export function readEnv(raw: unknown, p: Problems, field = 'env'): Record<string
     return {};
   }
   const out: Array<[string, string]> = [];
+  let total = 0;
   for (const [key, value] of Object.entries(raw)) {
     const f = fieldPath(field, key);
     const keyWhy = envKeyProblem(key);
     if (keyWhy) p.add(f, keyWhy);
-    // YAML reads `DEBUG: true` and `LIMIT: 10` as non-strings; env values are text.
-    if (
-      typeof value !== 'string' &&
-      typeof value !== 'boolean' &&
-      !(typeof value === 'number' && Number.isFinite(value))
-    ) {
-      p.add(f, `must be a string, number or boolean (got ${typeName(value)}); write ${key}: "" for an empty value`);
+    if (typeof value !== 'string') {
+      p.add(f, envNotTextMessage(key, value));
       continue;
     }
-    const text = String(value);
-    // A line break or NUL would end the Dockerfile's ENV line early.
-    if (CONTROL_CHARS.test(text))
-      p.add(f, `must not contain line breaks or control characters (got ${JSON.stringify(text)})`);
-    else if (!keyWhy) out.push([key, text]);
+    total += key.length + value.length + 2;
+    const why = envValueProblem(value);
+    if (why) p.add(f, why);
+    else if (!keyWhy) out.push([key, value]);
   }
+  if (total > ENV_TOTAL_MAX)
+    p.add(field, `${total} characters of variables in all; at most ${ENV_TOTAL_MAX} (ship larger data as a file)`);
   return Object.fromEntries(out.sort(([a], [b]) => byCodeUnit(a, b)));
 }
 
+/**
+ * Env values are text, and YAML reads `LIMIT: 10`, `VERSION: 1.10` or
+ * `DEBUG: True` as a number or boolean: turning them back into text loses what
+ * was written (1.10 becomes 1.1, 0x1F becomes 31, True becomes true), so only
+ * quoted text is taken.
+ */
+function envNotTextMessage(key: string, value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    const what = typeof value === 'number' ? 'number' : 'boolean';
+    return (
+      `YAML reads this value as the ${what} ${String(value)}, not as text: quote it exactly as you mean it, ` +
+      `e.g. ${key}: "${String(value)}" (unquoted, 1.10 becomes 1.1, 0x1F becomes 31 and True becomes true)`
+    );
+  }
+  return `must be text in quotes (got ${typeName(value)}); write ${key}: "" for an empty value`;
+}
+
 /** Each glob must select at least one file: a typo'd glob silently shipping nothing is a bug. */
-function checkGlobsMatch(raw: unknown, valid: readonly string[], ctx: FunctionContext, p: Problems): void {
+function checkGlobsMatch(
+  raw: unknown,
+  valid: readonly string[],
+  ctx: FunctionContext,
+  filter: ContextFilter,
+  p: Problems,
+): void {
   if (!Array.isArray(raw)) return;
   const candidates = ctx.files.filter((f) => f !== FUNCTION_FILE);
   raw.forEach((glob: unknown, i) => {
     if (typeof glob !== 'string' || !valid.includes(glob)) return;
-    const re = globToRegExp(glob);
-    if (candidates.some((f) => re.test(f))) return;
+    const re = globMatcher(glob);
+    const matched = candidates.filter((f) => re.test(f));
+    if (matched.some((f) => filter.enters(f))) return;
+    if (matched.some((f) => filter.ignored(f))) {
+      p.add(
+        fieldPath('files', i),
+        `${JSON.stringify(glob)} matches only files ${shownDir(ctx)}${IGNORE_FILE} leaves out`,
+      );
+      return;
+    }
+    if (matched.length > 0) {
+      const backup = '(name~, #name#), which never ship';
+      p.add(fieldPath('files', i), `${JSON.stringify(glob)} matches only editor backup files ${backup}`);
+      return;
+    }
     const dotNote = /(^|\/)\./.test(glob) ? '' : ' (wildcards skip names starting with ".")';
     p.add(fieldPath('files', i), `${JSON.stringify(glob)} matches no file in ${shownDir(ctx)}${dotNote}`);
   });
 }
 
-function checkHandler(runtime: string, ctx: FunctionContext, p: Problems): void {
+function checkHandler(runtime: string, ctx: FunctionContext, filter: ContextFilter, p: Problems): void {
   const handler = ctx.handlers[runtime];
+  if (handler !== undefined && ctx.files.includes(handler) && filter.ignored(handler)) {
+    p.add(
+      'runtime',
+      `the ${runtime} runtime needs the handler ${handler}, but ${shownDir(ctx)}${IGNORE_FILE} leaves it out`,
+    );
+    return;
+  }
   if (handler === undefined || ctx.files.includes(handler)) return;
   p.add(
     'runtime',
@@ -147,13 +181,15 @@ export function validateFunction(raw: unknown, ctx: FunctionContext): { spec?: F
   const description = readDescription(raw.description, 'description', p);
   const packages = readPackages(raw.packages, 'packages', p);
   const files = readGlobs(raw.files, 'files', p, [FUNCTION_FILE]);
-  checkGlobsMatch(raw.files, files, ctx, p);
+  const ignore = [...(ctx.ignore ?? [])];
+  const filter = contextFilter(files, ignore);
+  checkGlobsMatch(raw.files, files, ctx, filter, p);
   const env = readEnv(raw.env, p);
   const tests = readTests(raw.tests, 'tests', p);
-  if (runtime !== undefined) checkHandler(runtime, ctx, p);
+  if (runtime !== undefined) checkHandler(runtime, ctx, filter, p);
   if (p.list.length > 0 || runtime === undefined) return { problems: p.list };
   return {
-    spec: { name: ctx.name, dir: ctx.dir, file: ctx.file, runtime, description, packages, files, env, tests },
+    spec: { name: ctx.name, dir: ctx.dir, file: ctx.file, runtime, description, packages, files, env, tests, ignore },
     problems: [],
   };
 }

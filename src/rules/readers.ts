@@ -7,6 +7,7 @@ import {
   isAbsent,
   isMapping,
   singleLineProblem,
+  tooLong,
   typeName,
   type Problems,
 } from '../util/fields.ts';
@@ -81,7 +82,6 @@ export function readDescription(raw: unknown, field: string, p: Problems, requir
   }
   const why = singleLineProblem(raw);
   if (why) p.add(field, why);
-  else if (raw.length > DESCRIPTION_MAX)
-    p.add(field, `must be at most ${DESCRIPTION_MAX} characters (got ${raw.length})`);
+  else if (raw.length > DESCRIPTION_MAX) p.add(field, tooLong(raw, DESCRIPTION_MAX));
   return raw.trim();
 }

@@ -15,6 +15,23 @@ export function requestInit(req: HttpTestRequest): { method: string; headers: Re
   return body === undefined ? { method: req.method, headers } : { method: req.method, headers, body };
 }
 
+/**
+ * Why a request failed, with its causes: fetch says only "fetch failed" and
+ * keeps the reason (a reset, "other side closed", a refused connection) in
+ * `cause`, with a code such as ECONNRESET or UND_ERR_SOCKET.
+ */
+export function requestFailure(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const { message, code, cause } = e as { message?: unknown; code?: unknown; cause?: unknown };
+    const text = typeof message === 'string' && message ? message : String(e);
+    const withCode = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+    if (!parts.includes(withCode)) parts.push(withCode);
+    e = cause;
+  }
+  return parts.join(': ');
+}
+
 export async function sendRequest(
   baseUrl: string,
   req: HttpTestRequest,

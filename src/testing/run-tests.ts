@@ -3,7 +3,8 @@
 import type { FunctionSpec } from '../function/types.ts';
 import { compareResponse, type Mismatch } from './compare.ts';
 import { withServingImage, containerLogs } from './container.ts';
-import { sendRequest } from './http.ts';
+import { requestFailure, sendRequest } from './http.ts';
+import { escapeNonPrinting } from '../util/text.ts';
 
 export interface TestOutcome {
   name: string;
@@ -17,11 +18,12 @@ export interface TestReport {
   failed: number;
 }
 
+/** An outcome as printed; what the function answered is escaped, so its bytes cannot act on the terminal. */
 export function formatOutcome(o: TestOutcome): string {
-  if (o.error) return `  ✗ ${o.name}: ${o.error}`;
-  if (o.mismatches.length === 0) return `  ✓ ${o.name}`;
+  if (o.error) return escapeNonPrinting(`  ✗ ${o.name}: ${o.error}`);
+  if (o.mismatches.length === 0) return escapeNonPrinting(`  ✓ ${o.name}`);
   const details = o.mismatches.map((m) => `    ${m.what}: ${m.detail.split('\n').join('\n      ')}`);
-  return [`  ✗ ${o.name}`, ...details].join('\n');
+  return escapeNonPrinting([`  ✗ ${o.name}`, ...details].join('\n'), '\n\t');
 }
 
 export async function runTestsAgainstImage(
@@ -42,14 +44,14 @@ export async function runTestsAgainstImage(
         const res = await sendRequest(base, t.request);
         outcomes.push({ name: t.name, mismatches: compareResponse(t, res) });
       } catch (err) {
-        outcomes.push({ name: t.name, mismatches: [], error: `request failed: ${(err as Error).message}` });
+        outcomes.push({ name: t.name, mismatches: [], error: `request failed: ${requestFailure(err)}` });
       }
       log(formatOutcome(outcomes[outcomes.length - 1]!));
     }
     const failed = outcomes.filter((o) => o.error || o.mismatches.length > 0).length;
     if (failed > 0) {
       const text = await containerLogs(name, 20);
-      if (text) log(`  container log (last lines):\n${text.replace(/^/gm, '    ')}`);
+      if (text) log(`  container log (last lines):\n${escapeNonPrinting(text, '\n\t').replace(/^/gm, '    ')}`);
     }
     return { outcomes, passed: outcomes.length - failed, failed };
   });

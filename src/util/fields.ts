@@ -66,5 +66,8 @@ export function singleLineProblem(v: string): string | undefined {
   return undefined;
 }
 
+/** The message for text over a size cap. */
+export const tooLong = (text: string, max: number): string => `must be at most ${max} characters (got ${text.length})`;
+
 /** Code-unit order: stable regardless of locale. */
 export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -84,67 +84,123 @@ function parse(glob: string): Node[] {
   return nodes;
 }
 
-// Regex-special characters (valid as escapes in unicode mode; "-" is not, and needs none).
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-function classRe(node: Extract<Node, { t: 'class' }>, glob: string): string {
+function classRe(node: Extract<Node, { t: 'class' }>, glob: string): RegExp {
   // Keep "a-z" ranges; escape everything else that is special inside [...].
   const body = node.body.replace(/[\\\]^[]/g, '\\$&');
-  const re = `(?!/)[${node.negate ? '^' : ''}${body}]`;
   try {
-    new RegExp(re, 'u');
+    return new RegExp(`^[${node.negate ? '^' : ''}${body}]$`, 'u');
   } catch {
     throw new GlobSyntaxError(`invalid character class ${node.raw} in ${JSON.stringify(glob)}`);
   }
-  return re;
 }
 
-/** Compiles brace-free nodes; `atStart` = at the start of a path segment. */
-function compile(nodes: Node[], atStart: boolean, dot: boolean, glob: string): string {
-  const noDot = (at: boolean): string => (at && !dot ? '(?!\\.)' : '');
-  const segment = `${dot ? '' : '(?!\\.)'}[^/]+`;
-  let re = '';
+/** Something that says whether a relative posix path matches. */
+export interface GlobMatcher {
+  test(path: string): boolean;
+}
+
+/** A brace-free glob as steps: literal runs (by code point), wildcards and classes. */
+type Step =
+  { t: 'lit'; cps: string[] } | { t: 'star' | 'any' } | { t: 'globstar'; slash: boolean } | { t: 'class'; re: RegExp };
+
+function toSteps(nodes: Node[], glob: string): { steps: Step[]; atStart: boolean[] } {
+  const steps: Step[] = [];
+  const atStart: boolean[] = [];
+  let at = true;
+  let lit = '';
+  const flush = (): void => {
+    if (lit === '') return;
+    steps.push({ t: 'lit', cps: Array.from(lit) });
+    atStart.push(at);
+    at = lit.endsWith('/');
+    lit = '';
+  };
   for (const node of nodes) {
-    switch (node.t) {
-      case 'lit':
-        re += escapeRe(node.s);
-        atStart = node.s === '/';
-        break;
-      case 'star':
-        re += `${noDot(atStart)}[^/]*`;
-        atStart = false;
-        break;
-      case 'any':
-        re += `${noDot(atStart)}[^/]`;
-        atStart = false;
-        break;
-      case 'globstar':
-        // "**/" = zero or more whole segments; a trailing "**" = at least one.
-        re += node.slash ? `(?:${segment}/)*` : `(?:${segment}/)*${segment}`;
-        atStart = node.slash;
-        break;
-      case 'class':
-        re += classRe(node, glob);
-        atStart = false;
-        break;
-      case 'alt':
-        // Unreachable: braces are expanded before compiling.
-        throw new GlobSyntaxError(`unexpanded braces in ${JSON.stringify(glob)}`);
+    if (node.t === 'lit') {
+      lit += node.s;
+      continue;
     }
+    flush();
+    if (node.t === 'alt') throw new GlobSyntaxError(`unexpanded braces in ${JSON.stringify(glob)}`);
+    steps.push(
+      node.t === 'class'
+        ? { t: 'class', re: classRe(node, glob) }
+        : node.t === 'globstar'
+          ? { t: 'globstar', slash: node.slash }
+          : { t: node.t },
+    );
+    atStart.push(at);
+    at = node.t === 'globstar' && node.slash;
   }
-  return re;
+  flush();
+  return { steps, atStart };
 }
 
-/** The anchored RegExp for a glob (with options); throws GlobSyntaxError when malformed. */
-export function compileGlob(glob: string, opts: GlobOptions = {}): RegExp {
+/**
+ * Matches a brace-free glob by dynamic programming over (step, position), so
+ * the time is polynomial in the lengths whatever the glob: a regex of several
+ * "*" in one segment backtracks exponentially ("*a*a*a*a*a*a*a*a*b" against a
+ * long name of "a"s never finished), and a glob comes from a user's file.
+ * "*", "?" and "**" never match a "." starting a segment unless `dot`.
+ */
+function stepMatcher(nodes: Node[], dot: boolean, glob: string): (path: string) => boolean {
+  const { steps, atStart } = toSteps(nodes, glob);
+  return (path) => {
+    const chars = Array.from(path);
+    const n = chars.length;
+    const memo = new Int8Array((steps.length + 1) * (n + 1)); // 0 unknown, 1 yes, 2 no
+    const hidden = (i: number, j: number): boolean => atStart[i]! && !dot && chars[j] === '.';
+    const go = (i: number, j: number): boolean => {
+      if (i === steps.length) return j === n;
+      const key = i * (n + 1) + j;
+      if (memo[key] !== 0) return memo[key] === 1;
+      const ok = step(i, j);
+      memo[key] = ok ? 1 : 2;
+      return ok;
+    };
+    const step = (i: number, j: number): boolean => {
+      const s = steps[i]!;
+      switch (s.t) {
+        case 'lit':
+          return s.cps.every((c, k) => chars[j + k] === c) && go(i + 1, j + s.cps.length);
+        case 'any':
+          return j < n && chars[j] !== '/' && !hidden(i, j) && go(i + 1, j + 1);
+        case 'class':
+          return j < n && chars[j] !== '/' && s.re.test(chars[j]!) && go(i + 1, j + 1);
+        case 'star':
+          if (hidden(i, j)) return false;
+          for (let k = j; ; k++) {
+            if (go(i + 1, k)) return true;
+            if (k >= n || chars[k] === '/') return false;
+          }
+        case 'globstar':
+          // "**/": zero or more whole segments, each with its "/"; a trailing "**": one or more.
+          for (let p = j; ;) {
+            if (s.slash && go(i + 1, p)) return true;
+            if (p >= n || (!dot && chars[p] === '.')) return false;
+            let q = p;
+            while (q < n && chars[q] !== '/') q++;
+            if (q === p) return false;
+            if (!s.slash && go(i + 1, q)) return true;
+            if (q >= n) return false;
+            p = q + 1;
+          }
+      }
+    };
+    return go(0, 0);
+  };
+}
+
+/** The matcher for a glob (with options); throws GlobSyntaxError when malformed. */
+export function compileGlob(glob: string, opts: GlobOptions = {}): GlobMatcher {
   // Expanding braces first gives "{*.js,lib/**}" the same meaning as two globs
   // (so "**" inside braces is still a globstar), as in bash.
-  const alternatives = expandBraces(glob).map((g) => compile(parse(g), true, opts.dot ?? false, glob));
-  return new RegExp(`^(?:${alternatives.join('|')})$`, 'u');
+  const alternatives = expandBraces(glob).map((g) => stepMatcher(parse(g), opts.dot ?? false, glob));
+  return { test: (path) => alternatives.some((m) => m(path)) };
 }
 
-/** The anchored RegExp for a glob with default options (usable as `globs.map(globToRegExp)`). */
-export function globToRegExp(glob: string): RegExp {
+/** The matcher for a glob with default options (usable as `globs.map(globMatcher)`). */
+export function globMatcher(glob: string): GlobMatcher {
   return compileGlob(glob);
 }
 

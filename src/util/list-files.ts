@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type Problem } from '../errors.ts';
 import { byCodeUnit } from './fields.ts';
+import { readTextCapped } from './read-text.ts';
 import { yamlProblems } from './yaml.ts';
 
 /** Names never part of a function: dependency caches, VCS data, editor/OS litter. */
@@ -17,7 +18,8 @@ export function isSkippedName(name: string): boolean {
 
 export { byCodeUnit };
 
-const isInside = (root: string, p: string): boolean => p === root || p.startsWith(root + path.sep);
+/** Whether absolute path p is root or inside it. */
+export const isInside = (root: string, p: string): boolean => p === root || p.startsWith(root + path.sep);
 
 /**
  * Every file under `dir` as sorted relative posix paths, plus problems for
@@ -117,8 +119,9 @@ export async function readFolderWithYaml(
   const dir = path.resolve(projectRoot, parent, name);
   const shown = `${parent}/${name}`;
   const file = `${shown}/${marker}`;
-  const [text, listing] = await Promise.all([fs.readFile(path.join(dir, marker), 'utf8'), collectFiles(dir, shown)]);
-  const parsed = yamlProblems(text, file);
+  const [read, listing] = await Promise.all([readTextCapped(path.join(dir, marker), file), collectFiles(dir, shown)]);
+  if ('problem' in read) return { dir, file, files: listing.files, problems: [read.problem, ...listing.problems] };
+  const parsed = yamlProblems(read.text, file);
   if ('problems' in parsed)
     return { dir, file, files: listing.files, problems: [...parsed.problems, ...listing.problems] };
   return { dir, file, files: listing.files, problems: listing.problems, value: parsed.value };

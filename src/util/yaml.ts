@@ -15,6 +15,13 @@ export function parseYaml(text: string, file: string): unknown {
   return problems.value;
 }
 
+/** yaml's message, except for its stack overflow on lists or mappings nested hundreds deep. */
+function yamlMessage(err: Error): string {
+  if (/Maximum call stack size exceeded/.test(err.message))
+    return 'lists or mappings nested too deeply (more than a few hundred levels)';
+  return err.message;
+}
+
 /** Same as parseYaml but returns problems instead of throwing. */
 export function yamlProblems(text: string, file: string): { value: unknown } | { problems: Problem[] } {
   const lineCounter = new LineCounter();
@@ -30,7 +37,7 @@ export function yamlProblems(text: string, file: string): { value: unknown } | {
   };
   const problems: Problem[] = [];
   for (const doc of docs) {
-    for (const err of doc.errors) problems.push({ file, field: '', message: `${at(err.pos[0])}${err.message}` });
+    for (const err of doc.errors) problems.push({ file, field: '', message: `${at(err.pos[0])}${yamlMessage(err)}` });
   }
   if (docs.length > 1) {
     const second = docs[1]!;

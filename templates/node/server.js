@@ -1,7 +1,8 @@
 'use strict';
 // faaso Node runtime: serves /app/handler.js's handle(req) over HTTP (node:http,
-// no dependencies). GET /ping answers "pong" without calling the handler; every
-// other request goes to the handler. `server.js --healthcheck` exits 0 iff the
+// no dependencies). GET (and HEAD) /ping answers "pong" without calling the
+// handler; every other request goes to the handler. Every answer the server gives
+// by itself (413, 431, a malformed request) is JSON, as the handler's errors are. `server.js --healthcheck` exits 0 iff the
 // running server answers GET /ping with 200.
 //
 // This file uses no import/require statements, only import(), so it runs the
@@ -18,6 +19,15 @@
 
 const PORT = Number(process.env.PORT || 3000);
 const MAX_BODY = 16 * 1024 * 1024;
+// A body over MAX_BODY is still read to its end and dropped, up to this size,
+// before the 413: closing a connection with unread bytes makes the kernel reset
+// it, and a client still sending may lose the answer with it. A larger body is
+// answered at once and the connection closed.
+const DISCARD_MAX = 4 * MAX_BODY;
+// Deeper JSON is refused with 400 (the limit of Crystal's parser, so every runtime
+// agrees): JSON.parse takes any depth, but a handler that walks or re-encodes
+// the value recurses, and overflows the stack into a 500.
+const MAX_JSON_DEPTH = 512;
 // Longer than a proxy's idle keep-alive (Caddy: 2 min), so the proxy, not this
 // server, closes idle connections and never reuses one being closed.
 const KEEP_ALIVE_MS = 150_000;
@@ -62,6 +72,25 @@ function parseQuery(search) {
   return { query, queryAll };
 }
 
+const tooDeep = `request body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`;
+
+/** Whether valid JSON text nests [ and { deeper than max (brackets in strings do not count). */
+function jsonDepthExceeds(text, max) {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** What handle(req) receives. */
 function makeRequest(req, raw) {
   const target = req.url || '/';
@@ -84,11 +113,14 @@ function makeRequest(req, raw) {
     json() {
       if (!isParsed) {
         if (raw.toString('utf8').trim() === '') throw new BadRequest('request body is empty, expected JSON');
+        const text = raw.toString('utf8');
         try {
-          parsed = JSON.parse(raw.toString('utf8'));
+          parsed = JSON.parse(text);
         } catch (err) {
+          if (err instanceof RangeError) throw new BadRequest(tooDeep);
           throw new BadRequest(`request body is not valid JSON: ${err.message}`);
         }
+        if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new BadRequest(tooDeep);
         isParsed = true;
       }
       return parsed;
@@ -134,19 +166,24 @@ function send(res, [status, headers, body]) {
   res.end(noBody ? undefined : body);
 }
 
+/** The body, or null when it is larger than MAX_BODY (read and dropped up to DISCARD_MAX). */
 function readBody(req) {
   return new Promise((resolve, reject) => {
-    const chunks = [];
+    let chunks = [];
     let size = 0;
+    const giveUp = () => {
+      req.removeAllListeners('data');
+      req.pause();
+      resolve(null);
+    };
+    if (Number(req.headers['content-length']) > DISCARD_MAX) return giveUp();
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        req.removeAllListeners('data');
-        req.pause();
-        resolve(null);
-      } else chunks.push(chunk);
+      if (size > DISCARD_MAX) giveUp();
+      else if (size > MAX_BODY) chunks = [];
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -253,7 +290,7 @@ async function main() {
         res.setHeader('connection', 'close');
         return send(res, jsonError(413, `request body larger than ${MAX_BODY} bytes`));
       }
-      if (req.method === 'GET' && (req.url === '/ping' || req.url.startsWith('/ping?'))) {
+      if ((req.method === 'GET' || req.method === 'HEAD') && (req.url === '/ping' || req.url.startsWith('/ping?'))) {
         // Even while draining: the request reached a server that still answers,
         // and a client calling /ping through a proxy must not see a failure.
         return send(res, [200, { 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('pong')]);
@@ -267,6 +304,17 @@ async function main() {
       }
     }
     if (!res.headersSent && !res.destroyed) send(res, reply);
+  });
+  // node:http answers a request it cannot parse by itself, with an empty body:
+  // the same statuses here (431 headers too large, 408 too slow, else 400), as JSON.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable || (socket._httpMessage && socket._httpMessage.headersSent)) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify({ error: `${http.STATUS_CODES[status]}: ${err.code || err.message}` });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   server.on('connection', (socket) => {
     conns.set(socket, { requests: 0, idleSince: performance.now(), bytesRead: 0, closing: false });

@@ -1,7 +1,8 @@
 """faaso Python runtime: serves /app/handler.py's handle(req) over HTTP.
 
-Standard library only. GET /ping answers "pong" without calling the handler;
-every other request goes to handle(req). `server.py --healthcheck` exits 0 iff
+Standard library only. GET (and HEAD) /ping answers "pong" without calling the
+handler; every other request goes to handle(req). Every answer the server gives
+by itself (413, 431, a malformed request) is JSON, as the handler's errors are. `server.py --healthcheck` exits 0 iff
 the running server answers GET /ping with 200.
 
 On SIGTERM or SIGINT the server drains instead of dying: the proxy finds replicas
@@ -17,6 +18,7 @@ import glob
 import http.client
 import http.server
 import importlib
+import itertools
 import json
 import os
 import re
@@ -32,6 +34,16 @@ import urllib.parse
 
 PORT = int(os.environ.get("PORT", "3000"))
 MAX_BODY = 16 * 1024 * 1024
+# A body over MAX_BODY is still read to its end and dropped, up to this size,
+# before the 413: closing a connection with unread bytes makes the kernel reset
+# it, and a client still sending may lose the answer with it. A larger body is
+# answered at once (without being read) and the connection closed.
+DISCARD_MAX = 4 * MAX_BODY
+# Deeper JSON is refused with 400 (the limit of Crystal's parser, so every runtime
+# agrees): Python's own parser and encoder recurse, and a body nested a few
+# thousand levels deep would otherwise end in a RecursionError, a 500.
+MAX_JSON_DEPTH = 512
+JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 APP_DIR = os.path.dirname(os.path.abspath(__file__))
 # During a drain an idle keep-alive connection is closed only after this long
 # without a request, so a client that just got a response and is about to reuse
@@ -90,10 +102,31 @@ class Request:
             if not self.raw.strip():
                 raise BadRequest("request body is empty, expected JSON")
             try:
-                self._json = json.loads(self.raw)
+                value = json.loads(self.raw)
             except ValueError as err:
                 raise BadRequest(f"request body is not valid JSON: {err}") from None
+            except RecursionError:
+                value = BadRequest  # too deep for the parser: certainly too deep
+            if value is BadRequest or json_depth(self.raw) > MAX_JSON_DEPTH:
+                raise BadRequest(f"request body is JSON nested deeper than {MAX_JSON_DEPTH} levels")
+            self._json = value
         return self._json
+
+
+# +1 for an opening bracket, -1 for a closing one, 0 for anything else.
+BRACKET_STEP = [0] * 256
+BRACKET_STEP[ord("[")] = BRACKET_STEP[ord("{")] = 1
+BRACKET_STEP[ord("]")] = BRACKET_STEP[ord("}")] = -1
+NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(raw):
+    """The deepest nesting of [ and { in a valid JSON text, its strings dropped
+    first. A body with few brackets at all is not walked; the walk runs in C."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    brackets = JSON_STRING.sub(b"", raw).translate(None, NOT_BRACKETS)
+    return max(itertools.accumulate(map(BRACKET_STEP.__getitem__, brackets)), default=0)
 
 
 def encode(value):
@@ -178,7 +211,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise ConnectionResetError("the connection closed in the middle of the request body")
         return data
 
+    def _discard(self, length):
+        while length > 0:
+            length -= len(self._read_exactly(min(length, 1 << 20)))
+
     def _read_body(self):
+        """The body, or None when it is larger than MAX_BODY (read and dropped up to DISCARD_MAX)."""
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
             parts, size = [], 0
             while True:
@@ -189,14 +227,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if length == 0:
                     while self.rfile.readline(1024).strip():  # trailers
                         pass
-                    return b"".join(parts)
+                    return b"".join(parts) if size <= MAX_BODY else None
                 size += length
-                if size > MAX_BODY:
+                if size > DISCARD_MAX:
                     return None
-                parts.append(self._read_exactly(length))
+                if size > MAX_BODY:
+                    parts = []
+                    self._discard(length)
+                else:
+                    parts.append(self._read_exactly(length))
                 self.rfile.readline(1024)
         length = int(self.headers.get("content-length") or 0)
         if length > MAX_BODY:
+            if length <= DISCARD_MAX:
+                self._discard(length)
             return None
         return self._read_exactly(length) if length > 0 else b""
 
@@ -208,8 +252,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(*json_error(400, "malformed request body framing (content-length or chunked encoding)"))
         if raw is None:
             self.close_connection = True
-            return self._send(*json_error(413, f"request body larger than {MAX_BODY} bytes"))
-        if self.command == "GET" and urllib.parse.urlsplit(self.path).path == "/ping":
+            status, headers, data = json_error(413, f"request body larger than {MAX_BODY} bytes")
+            return self._send(status, {**headers, "connection": "close"}, data)
+        if self.command in ("GET", "HEAD") and urllib.parse.urlsplit(self.path).path == "/ping":
             # Even while draining: the request reached a server that still answers,
             # and a client calling /ping through a proxy must not see a failure.
             return self._send(200, {"content-type": "text/plain; charset=utf-8"}, b"pong")
@@ -231,6 +276,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             sys.stderr.flush()
             reply = json_error(500, f"{type(err).__name__}: {err}")
         self._send(*reply)
+
+    def send_error(self, code, message=None, explain=None):
+        # http.server's own answers (400 for a malformed request line, 414, 431
+        # for too long or too many headers, 505) are HTML by default: JSON here,
+        # like every other error. The request was not fully read: close after it.
+        self.close_connection = True
+        if getattr(self, "request_version", None) == "HTTP/0.9":
+            # A request line that did not parse leaves http.server's default, 0.9,
+            # which would send the body alone: no client of ours speaks 0.9, and an
+            # error without its status line is no error to them.
+            self.request_version = "HTTP/1.1"
+        self.send_response(code, message)
+        data = json.dumps({"error": message or self.responses.get(code, ("error",))[0]}).encode("utf-8")
+        self.send_header("content-type", "application/json")
+        self.send_header("connection", "close")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(data)
 
     def _send(self, status, headers, data):
         self.send_response(status)

@@ -34,6 +34,15 @@ test('unknown runtime lists the known ones', async () => {
   ]);
 });
 
+test('messages escape non-printing characters and line separators from a user file', async () => {
+  // An escape sequence (clear screen), U+2028, U+2029 and U+0085 in a value faaso quotes back.
+  await expectBuildError('faasohard-escapes', { ...ok, 'function.yml': 'runtime: "py\\e[2Jthon\\L\\P\\N"\n' }, [
+    /runtime: unknown runtime "py\\u001b\[2Jthon\\u2028\\u2029\\u0085"/,
+  ]);
+  const r = await runScript('build', ['faasohard-escapes'], project.env);
+  assert.not.match(r.output, /[\u001b\u0085\u2028\u2029]/);
+});
+
 test('invalid function name', async () => {
   await expectBuildError('Bad_Name', { ...ok, 'function.yml': 'runtime: python\n' }, [/Bad_Name/, /name/i]);
 });
@@ -62,6 +71,35 @@ test('injection through packages is refused before any Dockerfile is rendered', 
     'inject',
     { ...ok, 'function.yml': 'runtime: python\npackages:\n  build: ["curl\\nRUN rm -rf /"]\n' },
     [/functions\/inject\/function\.yml: packages\.build\[0\]/, /"curl\\nRUN rm -rf \/"/],
+  );
+});
+
+test('a package name apt-get could read as a regex fails the build instead of installing what it matches', async () => {
+  // "libz.a" is a valid Debian name; without Pattern-Only apt-get installs every package matching /libz.a/.
+  await writeFunction(project.root, 'faasohard-apt', {
+    ...ok,
+    'function.yml': 'runtime: python\npackages:\n  build: ["libz.a"]\n',
+  });
+  const r = await runScript('build', ['faasohard-apt', '--no-push', '--no-test'], project.env);
+  assert.is(r.code, 1, r.output);
+  assert.match(r.output, /Unable to locate package libz\.a/);
+  assert.match(r.stderr, /faasohard-apt: docker build failed .*the previous image is unchanged/);
+  assert.not.match(r.output, /newly installed/);
+});
+
+test('test requests that can never be sent are refused before any build', async () => {
+  await expectBuildError(
+    'faasohard-unsendable',
+    {
+      ...ok,
+      'function.yml':
+        'runtime: python\ntests:\n  - name: a\n    request: {body: x, headers: {connection: upgrade, x-price: "5 €"}}\n',
+    },
+    [
+      /tests\[0\]\.request\.body: a GET request cannot have a body/,
+      /tests\[0\]\.request\.headers\.connection: connection is a hop-by-hop header/,
+      /tests\[0\]\.request\.headers\.x-price: cannot be sent: header values are bytes/,
+    ],
   );
 });
 

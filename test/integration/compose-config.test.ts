@@ -41,7 +41,7 @@ async function compose(argv: string[]): Promise<{ code: number; out: string; err
 const plan = (): StackPlan =>
   goldenPlan({
     functions: {
-      sum: { ...GOLDEN_FAASO_YML.functions.sum, env: { ON: 'yes', PRICE: '$5', HOME_REF: '$HOME', COUNT: 10 } },
+      sum: { ...GOLDEN_FAASO_YML.functions.sum, env: { ON: 'yes', PRICE: '$5', HOME_REF: '$HOME', COUNT: '10' } },
     },
   });
 

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError, ValidationError, formatProblem } from '../../src/errors.ts';
 import {
+  listContextFiles,
   listFiles,
   listFunctionNames,
   loadAllFunctions,
@@ -14,6 +15,7 @@ import {
 import { loadTemplate, loadTemplates } from '../../src/template/load.ts';
 import type { TemplateMeta } from '../../src/template/types.ts';
 import { isSkippedName } from '../../src/util/list-files.ts';
+import { readSourceFiles } from '../../src/build/context.ts';
 
 const PY_TEMPLATE = `description: Python
 handler: handler.py
@@ -90,7 +92,7 @@ test('listFunctionNames: sorted folders with a function.yml; others and hidden o
 test('loadFunction reads, lists and validates one function', async () => {
   const root = project({
     'functions/sum/function.yml':
-      'runtime: python\nfiles: ["data/*.json"]\nenv: {LIMIT: 10}\ntests:\n  - name: adds\n    request: {method: post, json: {numbers: [1, 2]}}\n    expect: {json: {sum: 3}}\n',
+      'runtime: python\nfiles: ["data/*.json"]\nenv: {LIMIT: "10"}\ntests:\n  - name: adds\n    request: {method: post, json: {numbers: [1, 2]}}\n    expect: {json: {sum: 3}}\n',
     'functions/sum/handler.py': '',
     'functions/sum/data/a.json': '{}',
   });
@@ -100,6 +102,23 @@ test('loadFunction reads, lists and validates one function', async () => {
   assert.is(spec.file, 'functions/sum/function.yml');
   assert.equal(spec.env, { LIMIT: '10' });
   assert.equal(spec.tests[0]!.request, { method: 'POST', path: '/', headers: {}, json: { numbers: [1, 2] } });
+});
+
+test('env values YAML would turn into numbers or booleans are refused, as written in function.yml', async () => {
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\nenv:\n  VERSION: 1.10\n  MASK: 0x1F\n  DEBUG: True\n  MODE: on\n',
+    'functions/sum/handler.py': '',
+  });
+  const err = await rejection(loadFunction(root, 'sum', runtimes()));
+  assert.instance(err, ValidationError);
+  assert.equal(
+    (err as ValidationError).problems.map((p) => `${p.field}: ${p.message.split(':')[0]}`),
+    [
+      'env.VERSION: YAML reads this value as the number 1.1, not as text',
+      'env.MASK: YAML reads this value as the number 31, not as text',
+      'env.DEBUG: YAML reads this value as the boolean true, not as text',
+    ],
+  );
 });
 
 test('a missing function folder is a UserError naming the folder, with the available ones as hint', async () => {
@@ -215,6 +234,61 @@ test('symlinks inside the folder are listed; escaping, broken and folder symlink
     'functions/sum/datalink: symlinked folders are not supported; use a real folder',
     'functions/sum/passwd: symlink points outside functions/sum/ (to /etc/passwd); copy the file into the folder instead',
   ]);
+});
+
+test('the build context leaves out dotfiles, editor files and what .faasoignore names; their bad links are no error', async () => {
+  const root = project({
+    'functions/sum/function.yml': 'runtime: python\nfiles: [".well-known/*"]\n',
+    'functions/sum/handler.py': '',
+    'functions/sum/handler.py~': 'OLD_PASSWORD = 1',
+    'functions/sum/.env': 'TOKEN=x',
+    'functions/sum/.ssh/id_ed25519': 'key',
+    'functions/sum/.vscode/settings.json': '{}',
+    'functions/sum/.handler.py.swp': '',
+    'functions/sum/.well-known/security.txt': 'hi',
+    'functions/sum/.faasoignore': '# local only\n*.log\nscratch/\n',
+    'functions/sum/debug.log': '',
+    'functions/sum/scratch/notes.md': '',
+    'outside.txt': 'secret',
+  });
+  const dir = path.join(root, 'functions/sum');
+  // An editor's dangling lock link and an ignored link to outside would be errors if they entered.
+  fs.symlinkSync('user@host.1234', path.join(dir, '.#handler.py'));
+  fs.symlinkSync(path.join(root, 'outside.txt'), path.join(dir, 'scratch/leak.txt'));
+  const spec = await loadFunction(root, 'sum', runtimes());
+  assert.equal(spec.ignore, ['# local only', '*.log', 'scratch/', '']);
+  assert.equal(await listContextFiles(spec), ['.well-known/security.txt', 'function.yml', 'handler.py']);
+
+  // A link that does enter is still refused, at load and when the context is listed.
+  fs.symlinkSync(path.join(root, 'outside.txt'), path.join(dir, 'leak.txt'));
+  const err = await rejection(loadFunction(root, 'sum', runtimes()));
+  assert.match(
+    formatProblem((err as ValidationError).problems[0]!),
+    /^functions\/sum\/leak\.txt: symlink points outside/,
+  );
+  const late = await rejection(listContextFiles(spec));
+  assert.instance(late, ValidationError);
+});
+
+test('a function folder linked from outside the project is refused', async () => {
+  const root = project({ 'functions/.keep': '' });
+  const elsewhere = project({ 'function.yml': 'runtime: python\n', 'handler.py': '' });
+  fs.symlinkSync(elsewhere, path.join(root, 'functions/sum'));
+  const err = await rejection(loadFunction(root, 'sum', runtimes()));
+  assert.instance(err, UserError);
+  assert.match(err.message, /^functions\/sum points outside the project \(to /);
+  assert.match((err as UserError).hint ?? '', /copy the function into functions\//);
+});
+
+test('a file that became a link to outside after listing is refused when read into the context', async () => {
+  const root = project({ 'f/a.txt': 'a', 'outside.txt': 'secret' });
+  const dir = path.join(root, 'f');
+  assert.is((await readSourceFiles(dir, ['a.txt']))[0]!.abs, fs.realpathSync(path.join(dir, 'a.txt')));
+  fs.rmSync(path.join(dir, 'a.txt'));
+  fs.symlinkSync(path.join(root, 'outside.txt'), path.join(dir, 'a.txt'));
+  const err = await rejection(readSourceFiles(dir, ['a.txt']));
+  assert.instance(err, ValidationError);
+  assert.match(err.message, /points outside/);
 });
 
 test('validation problems and file problems of several functions come in one error', async () => {

@@ -9,12 +9,15 @@ import {
   DEBIAN_PACKAGE,
   DNS_LABEL,
   ENV_KEY,
+  ENV_VALUE_MAX,
   globProblem,
   HEADER_NAME,
   HTTP_METHODS,
+  REQUEST_LINE_MAX,
   REQUEST_PATH,
   RESERVED_ENV_KEYS,
   RESERVED_ENV_PREFIX,
+  TEST_BODY_MAX,
 } from '../../src/rules/values.ts';
 import { FUNCTION_KEYS, validateFunction } from '../../src/function/validate.ts';
 import { EXPECT_KEYS, REQUEST_KEYS, TEST_KEYS } from '../../src/function/validate-tests.ts';
@@ -53,6 +56,14 @@ test('same patterns as the validator', () => {
   assert.is(defs.request.properties.path.pattern, REQUEST_PATH.source);
   assert.is(schema.properties.description.maxLength, DESCRIPTION_MAX);
   for (const p of JSON.stringify(schema).match(/"pattern":"(?:[^"\\]|\\.)*"/g)!) re(JSON.parse(`{${p}}`).pattern);
+});
+
+test('same size caps as the validator', () => {
+  assert.is(defs.test.properties.name.maxLength, DESCRIPTION_MAX);
+  assert.is(defs.request.properties.path.maxLength, REQUEST_LINE_MAX);
+  assert.is(defs.headers.additionalProperties.anyOf[0].maxLength, REQUEST_LINE_MAX);
+  assert.is(defs.request.properties.body.maxLength, TEST_BODY_MAX);
+  assert.is(defs.expect.properties.body.maxLength, TEST_BODY_MAX);
 });
 
 test('same reserved env names', () => {
@@ -104,8 +115,13 @@ test('the schema glob pattern agrees with globProblem on brace-free globs', () =
   assert.equal(defs.glob.not, { const: 'function.yml' });
 });
 
+test('env values: text only (numbers and booleans refused), capped like the validator', () => {
+  assert.is(defs.envValue.type, 'string');
+  assert.is(defs.envValue.maxLength, ENV_VALUE_MAX);
+});
+
 test('the schema env value pattern rejects exactly the control characters', () => {
-  const value = re(defs.envValue.anyOf[0].pattern);
+  const value = re(defs.envValue.pattern);
   for (const v of [
     'plain',
     'with space',

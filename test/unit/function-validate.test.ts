@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem } from '../../src/errors.ts';
 import { checkFunctionName, validateFunction, type FunctionContext } from '../../src/function/validate.ts';
+import { ENV_TOTAL_MAX, ENV_VALUE_MAX, REQUEST_LINE_MAX, TEST_BODY_MAX } from '../../src/rules/values.ts';
 
 const F = 'functions/sum/function.yml';
 
@@ -62,6 +63,7 @@ test('a minimal function gets every default', () => {
     files: [],
     env: {},
     tests: [],
+    ignore: [],
   });
 });
 
@@ -116,7 +118,7 @@ test('every problem is reported at once, each with its field path', () => {
       packges: ['curl'],
       packages: { build: ['curl\nRUN rm -rf /'] },
       files: ['../secret', '/etc/passwd'],
-      env: { PORT: 8080, 'BAD-KEY': 'x' },
+      env: { PORT: '8080', 'BAD-KEY': 'x' },
       tests: [{ name: 'a' }, { name: 'b', request: { method: 'FETCH' } }, { name: 'a', expect: { status: 999 } }],
     },
     { name: 'Sum' },
@@ -140,7 +142,7 @@ test('every problem is reported at once, each with its field path', () => {
 });
 
 test('no spec is returned while there are problems', () => {
-  const r = validateFunction({ runtime: 'python', env: { PORT: 1 } }, ctx());
+  const r = validateFunction({ runtime: 'python', env: { PORT: '1' } }, ctx());
   assert.is(r.spec, undefined);
   assert.is(r.problems.length, 1);
 });
@@ -249,6 +251,11 @@ test('package names follow Debian policy; anything shell-ish is rejected', () =>
     "curl'",
     'curl\r',
     'curl\0',
+    // apt-get reads a trailing "-" as "remove", a trailing "+" after a version as "install".
+    'zlib1g-',
+    'curl=8.14.1-',
+    'curl=8.14.1+',
+    'curl=1:',
   ];
   for (const name of bad)
     oneProblem(
@@ -266,8 +273,18 @@ test('package names follow Debian policy; anything shell-ish is rejected', () =>
     'curl=8.14.1-2',
     'tzdata=2025b-4',
     'foo=1:2.3~rc1+dfsg-1',
+    'ncbi-blast+',
+    'g++=4:14.2.0-1',
+    'foo=1.0~',
   ];
   valid({ runtime: 'python', packages: { build: good, run: good } });
+});
+
+test('a trailing "-" or a version\'s trailing "+" is explained: apt-get reads it as an action', () => {
+  assert.equal(withFields({ packages: { run: ['zlib1g-'], build: ['curl=8.14.1+'] } }), [
+    `${F}: packages.build[0]: invalid Debian package name "curl=8.14.1+": apt-get reads a trailing "+" as "install", not as part of the version; remove it`,
+    `${F}: packages.run[0]: invalid Debian package name "zlib1g-": apt-get reads a trailing "-" as "remove this package"; remove it`,
+  ]);
 });
 
 test('packages are sorted and de-duplicated', () => {
@@ -353,23 +370,145 @@ test('each files glob must match at least one file', () => {
   valid({ runtime: 'python', files: ['static/.hidden'] });
 });
 
+test('.faasoignore: a glob matching only ignored files, or only editor backups, says so', () => {
+  const files = ['function.yml', 'handler.py', 'handler.py~', 'data/a.json', 'data/b.json'];
+  assert.equal(withFields({ files: ['data/*.json', 'handler.*'] }, { files, ignore: ['data/'] }), [
+    `${F}: files[0]: "data/*.json" matches only files functions/sum/.faasoignore leaves out`,
+  ]);
+  assert.equal(withFields({ files: ['handler.py?'] }, { files }), [
+    `${F}: files[0]: "handler.py?" matches only editor backup files (name~, #name#), which never ship`,
+  ]);
+});
+
+test('a handler .faasoignore leaves out is named as such', () => {
+  assert.equal(withFields({}, { ignore: ['*.py'] }), [
+    `${F}: runtime: the python runtime needs the handler handler.py, but functions/sum/.faasoignore leaves it out`,
+  ]);
+  assert.equal(valid({ runtime: 'python' }, { ignore: ['data/', '# comment'] }).ignore, ['data/', '# comment']);
+});
+
+test('a glob built to make a regex backtrack is answered at once', () => {
+  const glob = `${'*a'.repeat(12)}*b`;
+  assert.equal(withFields({ files: [glob] }, { files: ['function.yml', 'handler.py', 'a'.repeat(250)] }), [
+    `${F}: files[0]: ${JSON.stringify(glob)} matches no file in functions/sum/ (wildcards skip names starting with ".")`,
+  ]);
+});
+
+test('test bodies, paths, header values and names have size caps', () => {
+  const big = 'x'.repeat(TEST_BODY_MAX + 1);
+  assert.equal(
+    withFields({
+      tests: [
+        { name: 'text', request: { method: 'POST', body: big }, expect: { body: big } },
+        { name: 'json', request: { method: 'POST', json: { big } } },
+        { name: 'n'.repeat(201) },
+        {
+          name: 'line',
+          request: { path: `/${'p'.repeat(REQUEST_LINE_MAX)}`, headers: { 'x-big': 'h'.repeat(REQUEST_LINE_MAX + 1) } },
+        },
+      ],
+    }),
+    [
+      `${F}: tests[0].request.body: must be at most ${TEST_BODY_MAX} characters (got ${TEST_BODY_MAX + 1})`,
+      `${F}: tests[0].expect.body: must be at most ${TEST_BODY_MAX} characters (got ${TEST_BODY_MAX + 1})`,
+      `${F}: tests[1].request.json: must be at most ${TEST_BODY_MAX} characters (got ${TEST_BODY_MAX + 11})`,
+      `${F}: tests[2].name: must be at most 200 characters (got 201)`,
+      `${F}: tests[3].request.path: must be at most ${REQUEST_LINE_MAX} characters (got ${REQUEST_LINE_MAX + 1})`,
+      `${F}: tests[3].request.headers.x-big: must be at most ${REQUEST_LINE_MAX} characters (got ${REQUEST_LINE_MAX + 1})`,
+    ],
+  );
+});
+
+test('test requests that can never be sent are refused when function.yml is read, not after a build', () => {
+  const tests = [
+    { name: 'get with body', request: { body: 'x' } },
+    { name: 'head with json', request: { method: 'head', json: null } },
+    {
+      name: 'hop by hop',
+      request: {
+        method: 'POST',
+        headers: {
+          Connection: 'close',
+          expect: '100-continue',
+          'keep-alive': 'timeout=5',
+          te: 'trailers',
+          upgrade: 'h2c',
+          'proxy-connection': 'x',
+          trailer: 'x',
+        },
+      },
+    },
+    {
+      name: 'not latin-1',
+      request: { headers: { 'x-price': '5 €', 'x-name': 'Zoë' } },
+      expect: { headers: { 'x-e': '€' } },
+    },
+  ];
+  const hop = (h: string): string =>
+    `${F}: tests[2].request.headers.${h}: ${h.toLowerCase()} is a hop-by-hop header: it concerns one connection, not the request, and the test client cannot send it; remove it`;
+  assert.equal(withFields({ tests }), [
+    `${F}: tests[0].request.body: a GET request cannot have a body; use POST (or PUT, PATCH...) or remove body`,
+    `${F}: tests[1].request.json: a HEAD request cannot have a body; use POST (or PUT, PATCH...) or remove json`,
+    ...['Connection', 'expect', 'keep-alive', 'te', 'upgrade', 'proxy-connection', 'trailer'].map(hop),
+    `${F}: tests[3].request.headers.x-price: cannot be sent: header values are bytes, and "€" (U+20AC) is not a Latin-1 character; encode it, e.g. percent-encoded`,
+  ]);
+  // Bodies on other methods, Latin-1 values and any expected header are fine.
+  valid({
+    runtime: 'python',
+    tests: [
+      { name: 'delete with body', request: { method: 'DELETE', body: 'x' } },
+      { name: 'options with json', request: { method: 'OPTIONS', json: {} } },
+      { name: 'latin-1', request: { headers: { 'x-name': 'Zoë' } }, expect: { headers: { 'x-e': '€' } } },
+    ],
+  });
+});
+
 // ---- env ----
 
-test('env values: strings, numbers and booleans become strings, sorted by key', () => {
+test('env values: text, kept exactly, sorted by key', () => {
   const spec = valid({
     runtime: 'python',
-    env: { Z_LAST: 'z', DEBUG: true, LIMIT: 10, RATIO: 0.5, EMPTY: '', _x: 'ok', QUOTES: `it's "fine" $HOME \\` },
+    env: {
+      Z_LAST: 'z',
+      DEBUG: 'true',
+      LIMIT: '010',
+      VERSION: '1.10',
+      EMPTY: '',
+      _x: 'ok',
+      QUOTES: `it's "fine" $HOME \\`,
+    },
   });
-  assert.equal(Object.keys(spec.env), ['DEBUG', 'EMPTY', 'LIMIT', 'QUOTES', 'RATIO', 'Z_LAST', '_x']);
+  assert.equal(Object.keys(spec.env), ['DEBUG', 'EMPTY', 'LIMIT', 'QUOTES', 'VERSION', 'Z_LAST', '_x']);
   assert.equal(spec.env, {
     DEBUG: 'true',
     EMPTY: '',
-    LIMIT: '10',
+    LIMIT: '010',
     QUOTES: `it's "fine" $HOME \\`,
-    RATIO: '0.5',
+    VERSION: '1.10',
     Z_LAST: 'z',
     _x: 'ok',
   });
+});
+
+test('env values YAML reads as numbers or booleans are refused with a hint to quote (1.10 would become 1.1)', () => {
+  // What the YAML parser hands over for `VERSION: 1.10`, `MASK: 0x1F`, `DEBUG: True`, `LIMIT: 10`.
+  assert.equal(withFields({ env: { VERSION: 1.1, MASK: 31, DEBUG: true, LIMIT: 10 } }), [
+    `${F}: env.VERSION: YAML reads this value as the number 1.1, not as text: quote it exactly as you mean it, e.g. VERSION: "1.1" (unquoted, 1.10 becomes 1.1, 0x1F becomes 31 and True becomes true)`,
+    `${F}: env.MASK: YAML reads this value as the number 31, not as text: quote it exactly as you mean it, e.g. MASK: "31" (unquoted, 1.10 becomes 1.1, 0x1F becomes 31 and True becomes true)`,
+    `${F}: env.DEBUG: YAML reads this value as the boolean true, not as text: quote it exactly as you mean it, e.g. DEBUG: "true" (unquoted, 1.10 becomes 1.1, 0x1F becomes 31 and True becomes true)`,
+    `${F}: env.LIMIT: YAML reads this value as the number 10, not as text: quote it exactly as you mean it, e.g. LIMIT: "10" (unquoted, 1.10 becomes 1.1, 0x1F becomes 31 and True becomes true)`,
+  ]);
+});
+
+test('env values and all variables together have a size cap (the kernel refuses larger ones at exec)', () => {
+  valid({ runtime: 'python', env: { A: 'x'.repeat(ENV_VALUE_MAX) } });
+  assert.equal(withFields({ env: { A: 'x'.repeat(ENV_VALUE_MAX + 1) } }), [
+    `${F}: env.A: must be at most ${ENV_VALUE_MAX} characters (got ${ENV_VALUE_MAX + 1}); ship larger data as a file`,
+  ]);
+  const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`V${i}`, 'x'.repeat(ENV_VALUE_MAX)]));
+  assert.equal(withFields({ env: many }), [
+    `${F}: env: ${9 * (ENV_VALUE_MAX + 4)} characters of variables in all; at most ${ENV_TOTAL_MAX} (ship larger data as a file)`,
+  ]);
 });
 
 test('env keys must be variable names; PORT and FAASO_* are reserved', () => {
@@ -379,7 +518,7 @@ test('env keys must be variable names; PORT and FAASO_* are reserved', () => {
   oneProblem({ runtime: 'python', env: { 'A-B': 'x' } }, 'env.A-B', /invalid variable name/);
   oneProblem({ runtime: 'python', env: { 'A B': 'x' } }, 'env["A B"]', /invalid variable name/);
   oneProblem({ runtime: 'python', env: { 'A=B': 'x' } }, 'env["A=B"]', /invalid variable name/);
-  assert.equal(withFields({ env: { PORT: 8080 } }), [
+  assert.equal(withFields({ env: { PORT: '8080' } }), [
     `${F}: env.PORT: PORT is reserved (the server always listens on port 3000)`,
   ]);
   assert.equal(withFields({ env: { FAASO_MODE: 'x' } }), [
@@ -398,11 +537,11 @@ test('env values must not contain line breaks or control characters', () => {
 
 test('env values must be scalars', () => {
   assert.equal(withFields({ env: { A: null } }), [
-    `${F}: env.A: must be a string, number or boolean (got nothing (null)); write A: "" for an empty value`,
+    `${F}: env.A: must be text in quotes (got nothing (null)); write A: "" for an empty value`,
   ]);
   oneProblem({ runtime: 'python', env: { A: [1] } }, 'env.A', /got a list/);
   oneProblem({ runtime: 'python', env: { A: { b: 1 } } }, 'env.A', /got a mapping/);
-  oneProblem({ runtime: 'python', env: { A: Infinity } }, 'env.A', /must be a string, number or boolean/);
+  oneProblem({ runtime: 'python', env: { A: Infinity } }, 'env.A', /YAML reads this value as the number Infinity/);
   assert.equal(withFields({ env: ['A=1'] }), [`${F}: env: must be a mapping of NAME: value (got a list)`]);
 });
 
@@ -575,7 +714,7 @@ test('body and json: one or the other; json may be any JSON value, even null', (
     tests: [
       { name: 'text', request: { method: 'POST', body: 'raw\ntext' }, expect: { body: 'ok\n' } },
       { name: 'json', request: { method: 'POST', json: [1, 'a', { b: null }] }, expect: { json: { sum: 6.5 } } },
-      { name: 'null', request: { json: null }, expect: { json: null } },
+      { name: 'null', request: { method: 'PUT', json: null }, expect: { json: null } },
       { name: 'none' },
     ],
   });
@@ -586,7 +725,7 @@ test('body and json: one or the other; json may be any JSON value, even null', (
   assert.ok('json' in spec.tests[2]!.expect && spec.tests[2]!.expect.json === null);
   assert.not.ok('json' in spec.tests[3]!.request || 'body' in spec.tests[3]!.request);
   assert.not.ok('json' in spec.tests[3]!.expect || 'body' in spec.tests[3]!.expect);
-  assert.equal(testProblems({ name: 't', request: { body: 'a', json: {} } }), [
+  assert.equal(testProblems({ name: 't', request: { method: 'POST', body: 'a', json: {} } }), [
     `${F}: tests[0].request: use either body (text) or json, not both`,
   ]);
   assert.equal(testProblems({ name: 't', expect: { body: 'a', json: {} } }), [

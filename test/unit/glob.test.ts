@@ -5,7 +5,7 @@ import {
   expandBraces,
   filterByGlobs,
   GlobSyntaxError,
-  globToRegExp,
+  globMatcher,
   matchesGlob,
 } from '../../src/util/glob.ts';
 
@@ -96,7 +96,7 @@ test('regex metacharacters in literals are literal', () => {
 test('malformed globs throw GlobSyntaxError', () => {
   for (const g of ['[abc', 'a{b,c', '{', 'x/{a,{b}', '[z-a]']) {
     assert.throws(
-      () => globToRegExp(g),
+      () => globMatcher(g),
       (e: unknown) => e instanceof GlobSyntaxError,
       g,
     );
@@ -108,8 +108,23 @@ test('a stray } or , outside braces is literal', () => {
   yes('a,b', 'a,b');
 });
 
-test('globToRegExp works with Array.map', () => {
-  const res = ['*.py', 'data/**'].map(globToRegExp);
+test('many wildcards in one glob cannot hang faaso (no backtracking regex)', () => {
+  // As a regex this took longer than 100 s against a 60-character name.
+  const glob = `${'*a'.repeat(30)}*b`;
+  no(glob, 'a'.repeat(250), `${'a/'.repeat(100)}a`);
+  yes(glob, `${'a'.repeat(40)}b`);
+  no(`${'**/'.repeat(30)}x/**/y`, `${'d/'.repeat(200)}x/${'d/'.repeat(200)}z`);
+  yes(`${'**/'.repeat(30)}x/**/y`, `${'d/'.repeat(200)}x/${'d/'.repeat(200)}y`);
+});
+
+test('? and classes take one character, also outside the BMP', () => {
+  yes('?.txt', 'é.txt', '😀.txt');
+  yes('x😀?', 'x😀y');
+  no('??.txt', '😀.txt');
+});
+
+test('globMatcher works with Array.map', () => {
+  const res = ['*.py', 'data/**'].map(globMatcher);
   assert.ok(res[0]!.test('a.py'));
   assert.ok(res[1]!.test('data/x'));
 });

@@ -35,6 +35,7 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   files: [],
   env: {},
   tests: [],
+  ignore: [],
   ...over,
 });
 

@@ -78,7 +78,7 @@ test('every field set', () => {
     functions: {
       sum: {
         port: 8101,
-        env: { GREETING: 'hi', N: 3, DEBUG: true },
+        env: { GREETING: 'hi', N: '3', DEBUG: 'true' },
         memory: '1g',
         cpus: 0.5,
         pids: 128,
@@ -150,7 +150,7 @@ test('every problem is reported at once, each with file and field', () => {
     routes: { sum: 'sum', '/mul': 'mult', '/hello/': 'hello' },
     bind: 'localhost',
     proxy: { port: 80 },
-    functions: { sum: { port: 8080, memory: '1G', cpus: 0, pids: 8, replicas: 0, env: { PORT: 1 } }, nope: {} },
+    functions: { sum: { port: 8080, memory: '1G', cpus: 0, pids: 8, replicas: 0, env: { PORT: '1' } }, nope: {} },
   });
   assert.equal(
     got.map((l) => l.split(': ').slice(0, 2).join(': ')),
@@ -397,6 +397,26 @@ test('memory: a lower-case size of at least 16m', () => {
   oneProblem({ routes: ROUTES, functions: { sum: { memory: '16383k' } } }, 'functions.sum.memory', /at least 16m/);
 });
 
+test('memory: at most 1024g, which Docker accepts; a number past int64 bytes is refused, not passed on', () => {
+  for (const m of ['1024g', '1048576m'])
+    assert.is(valid({ routes: ROUTES, functions: { sum: { memory: m } } }).functions[2]!.limits.memory, m);
+  for (const m of ['1025g', '99999999999999999999g', `${'9'.repeat(400)}k`])
+    oneProblem({ routes: ROUTES, functions: { sum: { memory: m } } }, 'functions.sum.memory', /^must be at most 1024g/);
+  oneProblem({ routes: ROUTES, proxy: { memory: '2048g' } }, 'proxy.memory', /^must be at most 1024g \(got 2048g\)$/);
+});
+
+test('cpus: at most 9 decimals (Docker counts nano-CPUs)', () => {
+  assert.is(
+    valid({ routes: ROUTES, functions: { sum: { cpus: 0.123456789 } } }).functions[2]!.limits.cpus,
+    0.123456789,
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { cpus: 0.1234567891 } } },
+    'functions.sum.cpus',
+    /^must have at most 9 decimals: Docker counts nano-CPUs \(got 0\.1234567891\)$/,
+  );
+});
+
 test("cpus: 0.05 up to the host's CPUs (at most 64)", () => {
   for (const cpus of [0.05, 0.5, 1, 4])
     assert.is(valid({ routes: ROUTES, functions: { sum: { cpus } } }).functions[2]!.limits.cpus, cpus);
@@ -519,8 +539,13 @@ test('env: the same rules as function.yml, PORT and FAASO_* reserved', () => {
       `${F}: functions.sum.env.FAASO_X: names starting with FAASO_ are reserved for faaso`,
       `${F}: functions.sum.env.BAD-KEY: invalid variable name "BAD-KEY" (letters, digits and _, not starting with a digit)`,
       `${F}: functions.sum.env.NL: must not contain line breaks or control characters (got "a\\nb")`,
-      `${F}: functions.sum.env.OBJ: must be a string, number or boolean (got a mapping); write OBJ: "" for an empty value`,
+      `${F}: functions.sum.env.OBJ: must be text in quotes (got a mapping); write OBJ: "" for an empty value`,
     ],
+  );
+  oneProblem(
+    { routes: ROUTES, functions: { sum: { env: { COUNT: 10 } } } },
+    'functions.sum.env.COUNT',
+    /YAML reads this value as the number 10, not as text: quote it exactly as you mean it, e\.g\. COUNT: "10"/,
   );
   oneProblem(
     { routes: ROUTES, functions: { sum: { env: ['A=1'] } } },

@@ -86,6 +86,12 @@ test('alias bombs are refused', () => {
   assert.match(r.problems[0]!.message, /alias/i);
 });
 
+test('lists nested thousands deep are one clear problem, not a stack trace', () => {
+  const r = yamlProblems(`x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, F);
+  assert.ok('problems' in r);
+  assert.match(r.problems[0]!.message, /^line 1, column \d+: lists or mappings nested too deeply/);
+});
+
 test('a __proto__ key stays an own property', () => {
   const v = parseYaml('__proto__: {polluted: true}\n', F) as Record<string, unknown>;
   assert.equal(Object.keys(v), ['__proto__']);

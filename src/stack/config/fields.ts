@@ -6,11 +6,13 @@ import { parseRegistry } from '../../settings.ts';
 import { checkKnownKeys, fieldPath, isAbsent, isMapping, typeName, type Problems } from '../../util/fields.ts';
 import { closestMatch } from '../../util/suggest.ts';
 import {
+  CPUS_DECIMALS_MAX,
   CPUS_MAX,
   CPUS_MIN,
   DEFAULT_LIMITS,
   IPV4,
   MEMORY,
+  MEMORY_MAX_MB,
   MEMORY_MIN_MB,
   memoryMegabytes,
   PIDS_MAX,
@@ -102,7 +104,7 @@ export function readUpdate(raw: unknown, field: string, p: Problems): { parallel
   return parallelism === undefined ? {} : { parallelism };
 }
 
-/** A memory limit such as "256m", at least MEMORY_MIN_MB. */
+/** A memory limit such as "256m", from MEMORY_MIN_MB to MEMORY_MAX_MB. */
 export function readMemory(raw: unknown, field: string, p: Problems): string | undefined {
   if (isAbsent(raw)) return undefined;
   const example = 'a size with a unit, e.g. "256m" or "1g" (k, m or g)';
@@ -120,6 +122,10 @@ export function readMemory(raw: unknown, field: string, p: Problems): string | u
     p.add(field, `must be at least ${MEMORY_MIN_MB}m (got ${raw}): less cannot start a runtime`);
     return undefined;
   }
+  if (memoryMegabytes(raw) > MEMORY_MAX_MB) {
+    p.add(field, `must be at most ${MEMORY_MAX_MB / 1024}g (got ${raw})`);
+    return undefined;
+  }
   return raw;
 }
 
@@ -134,6 +140,10 @@ export function readCpus(raw: unknown, field: string, p: Problems, hostCpus?: nu
   }
   if (raw < CPUS_MIN || raw > max) {
     p.add(field, `must be ${range} (got ${raw})`);
+    return undefined;
+  }
+  if ((String(raw).split('.')[1] ?? '').length > CPUS_DECIMALS_MAX) {
+    p.add(field, `must have at most ${CPUS_DECIMALS_MAX} decimals: Docker counts nano-CPUs (got ${raw})`);
     return undefined;
   }
   return raw;

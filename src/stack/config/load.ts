@@ -1,11 +1,11 @@
 // The I/O edge of faaso.yml: read it from the project root, list the functions,
 // and hand everything to the pure validator (config-validate.ts).
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError, ValidationError } from '../../errors.ts';
 import { listFunctionNames } from '../../function/load.ts';
 import { DEFAULT_REGISTRY } from '../../settings.ts';
+import { readTextCapped } from '../../util/read-text.ts';
 import { yamlProblems } from '../../util/yaml.ts';
 import { STACK_FILE } from './rules.ts';
 import { validateStackConfig } from './validate.ts';
@@ -57,7 +57,9 @@ export async function loadStackConfig(root: string, opts: LoadStackOptions = {})
 export async function readStackFile(root: string, functions: readonly string[]): Promise<string> {
   const file = path.join(root, STACK_FILE);
   try {
-    return await fs.readFile(file, 'utf8');
+    const read = await readTextCapped(file, STACK_FILE);
+    if ('problem' in read) throw new ValidationError([read.problem]);
+    return read.text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -77,8 +79,8 @@ export async function readStackFile(root: string, functions: readonly string[]):
  * and says swarm.
  */
 export async function readStackTarget(root: string): Promise<Target> {
-  const text = await fs.readFile(path.join(root, STACK_FILE), 'utf8').catch(() => '');
-  const parsed = yamlProblems(text, STACK_FILE);
+  const read = await readTextCapped(path.join(root, STACK_FILE), STACK_FILE).catch(() => ({ text: '' }));
+  const parsed = yamlProblems('text' in read ? read.text : '', STACK_FILE);
   if ('problems' in parsed) return 'compose';
   const raw = parsed.value as { target?: unknown } | null;
   return raw && typeof raw === 'object' && raw.target === 'swarm' ? 'swarm' : 'compose';

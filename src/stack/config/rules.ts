@@ -50,9 +50,16 @@ export const IPV4 =
 export const MEMORY = /^[0-9]+[kmg]$/;
 /** Below this a runtime cannot even start; docker's own floor is 6m. */
 export const MEMORY_MIN_MB = 16;
+/**
+ * 1 TiB: far above any host this runs on, and far below what overflows
+ * Docker's int64 byte count (a "99999999999g" would be refused at `up`, not here).
+ */
+export const MEMORY_MAX_MB = 1024 * 1024;
 
 export const CPUS_MIN = 0.05;
 export const CPUS_MAX = 64;
+/** Docker counts nano-CPUs: a quota with more decimals is "too precise" for it. */
+export const CPUS_DECIMALS_MAX = 9;
 export const PIDS_MIN = 16;
 export const PIDS_MAX = 65536;
 

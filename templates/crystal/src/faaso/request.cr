@@ -38,10 +38,10 @@ module Faaso
     def initialize(@method, @path, @query, @headers, @body)
     end
 
-    def self.from(request : HTTP::Request) : Request
+    # *body* is the request's body, already read (and capped) by the server.
+    def self.from(request : HTTP::Request, body : String) : Request
       headers = {} of String => String
       request.headers.each { |name, values| headers[name.downcase] = values.join(", ") }
-      body = request.body.try(&.gets_to_end) || ""
       new(request.method.upcase, request.path, request.query_params, headers, body)
     end
 

@@ -6,6 +6,15 @@ require "./response"
 require "./drain"
 
 module Faaso
+  # The most a request body may hold, as in the python and node runtimes: a
+  # larger one is answered 413 without being read into memory.
+  MAX_BODY = 16 * 1024 * 1024
+  # A body over MAX_BODY is still read to its end and dropped, up to this size,
+  # before the 413: closing a connection with unread bytes makes the kernel
+  # reset it, and a client still sending may lose the answer with it. A larger
+  # body is answered at once and the connection closed.
+  DISCARD_MAX = 4 * MAX_BODY
+
   def self.port : Int32
     ENV["PORT"]?.try(&.to_i?) || 3000
   end
@@ -60,13 +69,20 @@ module Faaso
 
   def self.handle_context(ctx : HTTP::Server::Context) : Nil
     http = ctx.request
-    if http.method == "GET" && http.path == "/ping"
+    head = http.method == "HEAD"
+    if (http.method == "GET" || head) && http.path == "/ping"
       # Even while draining: the request reached a server that still answers,
       # and a client calling /ping through a proxy must not see a failure.
-      return write(ctx.response, Response.new(200, "pong"))
+      return write(ctx.response, Response.new(200, "pong"), head)
+    end
+    body = read_body(http)
+    unless body
+      # The rest of the body is never read: the connection cannot carry another request.
+      ctx.response.headers["Connection"] = "close"
+      return write(ctx.response, error_response(413, "request body larger than #{MAX_BODY} bytes"), head)
     end
     response = begin
-      to_response(handle(Request.from(http)))
+      to_response(handle(Request.from(http, body)))
     rescue ex : HttpError
       error_response(ex.status, ex.message)
     rescue ex
@@ -74,14 +90,34 @@ module Faaso
       STDERR.flush
       error_response(500, ex.message || ex.class.name)
     end
-    write(ctx.response, response)
+    write(ctx.response, response, head)
+  end
+
+  # The request body, or nil when it is larger than MAX_BODY: never kept, read
+  # and dropped up to DISCARD_MAX (a declared length past that is not read at all).
+  def self.read_body(http : HTTP::Request) : String?
+    return nil if (http.content_length || 0) > DISCARD_MAX
+    io = http.body
+    return "" unless io
+    buffer = IO::Memory.new
+    return buffer.to_s if IO.copy(io, buffer, MAX_BODY + 1) <= MAX_BODY
+    scratch = Bytes.new(64 * 1024)
+    left = DISCARD_MAX - MAX_BODY - 1
+    while left > 0
+      n = io.read(scratch[0, {scratch.size, left}.min])
+      break if n == 0
+      left -= n
+    end
+    nil
   end
 
   def self.error_response(status : Int32, message : String?) : Response
     Response.json({error: message || "error"}, status: status)
   end
 
-  def self.write(res : HTTP::Server::Response, response : Response) : Nil
+  # A HEAD request gets the headers a GET would (content-length included) and no
+  # body: HTTP::Server writes whatever it is given.
+  def self.write(res : HTTP::Server::Response, response : Response, head : Bool) : Nil
     res.status_code = response.status
     response.headers.each { |name, value| res.headers[name] = value }
     # During a drain every response is its connection's last: the request
@@ -90,9 +126,27 @@ module Faaso
     res.headers["Connection"] = "close" if Drain.draining?
     body = response.body
     res.content_length = body.bytesize
+    return if head
     case body
     in String then res.print(body)
     in Bytes  then res.write(body)
     end
+  end
+end
+
+# HTTP::Server answers a request it cannot parse (400, 414 request line too
+# long, 431 headers too large) and a handler that escapes (500) with plain text:
+# JSON here, like every other error.
+class HTTP::Server::Response
+  def respond_with_status(status : HTTP::Status, message : String? = nil) : Nil
+    check_headers
+    reset
+    @status = status
+    @status_message = message ||= @status.description
+    self.content_type = "application/json"
+    body = {error: message}.to_json
+    self.content_length = body.bytesize
+    self << body
+    close
   end
 end
