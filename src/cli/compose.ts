@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import { caddyChecker, imageCheck, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import { writeStackSecrets } from '../stack/secrets.ts';
 import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
@@ -22,8 +23,13 @@ export async function main(args: string[]): Promise<number> {
   await ensureEngine();
   const stack = await prepareStack(project, { build: false }, log);
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
+  // The copies the generated files name, so that they run without faaso (never pruned here: a running stack may read others).
+  await writeStackSecrets(stack.plan, stack.secrets);
   if (stack.config.target === 'swarm') {
-    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker({ image: stack.proxyImage })));
+    await writeStackFiles(
+      stack.target,
+      await renderSwarmFiles(stack.plan, caddyChecker(imageCheck(stack.plan, stack.proxyImage))),
+    );
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
     );

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DNS_REFRESH_MS, renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
-import type { Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
+import type { PlannedRoute as Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const test = suite('caddyfile');
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'caddy');

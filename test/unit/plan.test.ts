@@ -31,6 +31,8 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   packages: { build: [], run: [] },
   files: [],
   env: {},
+  secrets: [],
+  testSecrets: {},
   tests: [],
   ...over,
 });

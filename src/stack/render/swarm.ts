@@ -11,6 +11,9 @@
 // - /tmp is a tmpfs *volume* (stack deploy drops `tmpfs:` without a word);
 // - the Caddyfiles are Swarm configs named by their content: a changed
 //   Caddyfile is a new config, and the proxies roll onto it node by node;
+// - secrets are Swarm secrets, made from the deploy folder's files and named
+//   by them (a new value is a new secret), mounted with the uid and mode
+//   compose cannot set (compose mounts faaso's copies, made so);
 // - images are pinned by digest (prepare.ts resolves them), so every node runs
 //   the same bytes;
 // - Swarm ignores security_opt: `no-new-privileges` is lost (`up` says so once);
@@ -28,6 +31,7 @@ import {
   ROUTES_CADDYFILE,
 } from './caddyfile.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from './fingerprint.ts';
+import { swarmAuthSecrets, swarmSecrets, swarmServiceSecrets } from './secrets.ts';
 import {
   CADDY_CONFIG_DIR,
   CADDY_ENVIRONMENT,
@@ -81,12 +85,14 @@ const hardening = (): Record<string, unknown> => ({
 /** A failed task is started again after 1 s (Swarm's default waits 5 s). */
 const RESTART_POLICY = { condition: 'any', delay: '1s' } as const;
 
-function functionService(s: ServicePlan): Record<string, unknown> {
+function functionService(plan: StackPlan, s: ServicePlan): Record<string, unknown> {
   const env = environment(s);
   const batch = Math.max(1, Math.min(s.parallelism, s.replicas));
+  const secrets = swarmServiceSecrets(plan, s);
   return {
     image: s.image,
     ...(env ? { environment: env } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     stop_grace_period: `${STOP_GRACE_SECONDS}s`,
     ...hardening(),
@@ -117,16 +123,18 @@ function functionService(s: ServicePlan): Record<string, unknown> {
 function caddyService(
   plan: StackPlan,
   file: string,
-  config: string,
+  config: 'routes' | 'ports',
   health: string,
   ports: number[][],
   labels: Record<string, string>,
 ): Record<string, unknown> {
+  const secrets = swarmAuthSecrets(plan, config === 'routes' ? 'proxy' : 'ports');
   return {
     image: plan.proxy.image,
     command: caddyRun(file),
     environment: { ...CADDY_ENVIRONMENT },
     configs: [{ source: config, target: `${CADDY_CONFIG_DIR}/${file}` }],
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', health], ...HEALTHCHECK_TIMING },
     ports: ports.map(([published, target]) => ({ target, published, protocol: 'tcp', mode: 'host' })),
     ...hardening(),
@@ -148,7 +156,7 @@ export function renderSwarmStack(plan: StackPlan): string {
   const routes = configName(plan.project, 'routes', renderCaddyfile(plan));
   const ports = configName(plan.project, 'ports', renderPortsCaddyfile(plan));
   const services: Record<string, unknown> = {};
-  for (const s of sortedServices(plan)) services[s.name] = functionService(s);
+  for (const s of sortedServices(plan)) services[s.name] = functionService(plan, s);
   services[PROXY_SERVICE] = caddyService(
     plan,
     ROUTES_CADDYFILE,
@@ -165,6 +173,7 @@ export function renderSwarmStack(plan: StackPlan): string {
     portList(plan).map(([, port]) => [port, port]),
     { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
   );
+  const secrets = swarmSecrets(plan);
   const stack = {
     version: '3.9',
     services,
@@ -173,6 +182,8 @@ export function renderSwarmStack(plan: StackPlan): string {
       routes: { file: `./caddy/${ROUTES_CADDYFILE}`, name: routes },
       ports: { file: `./caddy/${PORTS_CADDYFILE}`, name: ports },
     },
+    // Named by the file they are made from (its name carries the secret's stamp): a new value is a new secret.
+    ...(secrets ? { secrets } : {}),
   };
   return `${GENERATED_HEADER}\n${toYaml(stack)}`;
 }

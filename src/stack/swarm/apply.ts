@@ -3,11 +3,12 @@
 // files, plan the steps (swarm/steps.ts) and hand them to the one Swarm
 // executor (swarm/execute.ts).
 import { UserError } from '../../errors.ts';
-import { caddyChecker, readStackFiles, renderSwarmFiles, type FileKey, type SwarmFiles } from '../files.ts';
+import { caddyChecker, imageCheck, readStackFiles, renderSwarmFiles, type FileKey, type SwarmFiles } from '../files.ts';
 import { acquireUpLock } from '../lock.ts';
 import { observeStack } from '../observe.ts';
 import type { PreparedStack } from '../prepare.ts';
 import { SWARM_LOSSES } from '../render/swarm.ts';
+import { pruneStackSecrets, writeStackSecrets } from '../secrets.ts';
 import { diffSwarmStack, plannedConfigs, type SwarmDiff } from './diff.ts';
 import { executeSwarmPlan } from './execute.ts';
 import { observeServices, requireManager } from './observe.ts';
@@ -38,8 +39,10 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
     const before = await observeServices(s.target.project);
     const diff = diffSwarmStack(s.plan, before);
     const previous = await readStackFiles(s.target);
+    // `docker stack deploy` makes Swarm secrets of these files; the Caddyfiles are checked with them.
+    const secretFiles = await writeStackSecrets(s.plan, s.secrets);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const check = caddyChecker({ image: s.proxyImage }, [previous.caddyfile, previous.ports]);
+    const check = caddyChecker(imageCheck(s.plan, s.proxyImage), [previous.caddyfile, previous.ports]);
     const files = await renderSwarmFiles(s.plan, check);
     const changed = (Object.keys(files) as (keyof SwarmFiles)[]).filter((k) => files[k] !== previous[k]) as FileKey[];
     const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan));
@@ -55,6 +58,7 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
         );
     }
     await executeSwarmPlan(plan, { target: s.target, files, previous, before, log });
+    await pruneStackSecrets(s.secrets, secretFiles);
     return { diff, plan };
   } finally {
     await release();

@@ -85,9 +85,10 @@ export const serviceLogs = (service: string, follow: boolean, tail = 200): strin
   service,
 ];
 
-export const listConfigs = (project: string): string[] => [
+/** The stack's configs (`kind` config) or secrets (`kind` secret), by name. */
+export const listConfigs = (project: string, kind: 'config' | 'secret' = 'config'): string[] => [
   'docker',
-  'config',
+  kind,
   'ls',
   '--filter',
   `label=${STACK_LABEL}=${project}`,
@@ -95,7 +96,12 @@ export const listConfigs = (project: string): string[] => [
   '{{.Name}}',
 ];
 
-export const removeConfigs = (names: readonly string[]): string[] => ['docker', 'config', 'rm', ...names];
+export const removeConfigs = (names: readonly string[], kind: 'config' | 'secret' = 'config'): string[] => [
+  'docker',
+  kind,
+  'rm',
+  ...names,
+];
 
 export const listNodes = (): string[] => ['docker', 'node', 'ls', '--format', '{{json .}}'];
 

@@ -5,6 +5,7 @@ import { PORTS_SERVICE, PROXY_SERVICE } from '../config/rules.ts';
 import type { ChangeKind } from '../diff.ts';
 import { renderCaddyfile, renderPortsCaddyfile } from '../render/caddyfile.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from '../render/fingerprint.ts';
+import { swarmSecrets } from '../render/secrets.ts';
 import { configName } from '../render/swarm.ts';
 import type { StackPlan } from '../types.ts';
 import type { SwarmService } from './inspect.ts';
@@ -67,10 +68,11 @@ export const swarmInSync = (d: SwarmDiff): boolean =>
   d.removed.length === 0 &&
   d.functions.every((f) => f.kind === 'same');
 
-/** The configs of the stack the new files name; every other one of the stack is pruned after a rollout. */
+/** The configs and secrets of the stack the new files name; every other one of the stack is pruned after a rollout. */
 export function plannedConfigs(plan: StackPlan): string[] {
   return [
     configName(plan.project, 'routes', renderCaddyfile(plan)),
     configName(plan.project, 'ports', renderPortsCaddyfile(plan)),
+    ...Object.keys(swarmSecrets(plan) ?? {}),
   ];
 }

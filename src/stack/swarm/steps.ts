@@ -18,7 +18,7 @@ export type SwarmStep =
    * (right after the deploy, Swarm may still report the previous rollout).
    */
   | { kind: 'converge'; updated: string[] }
-  /** `docker config rm` of the stack's configs the new files no longer name. */
+  /** `docker config rm` and `docker secret rm` of the stack's configs and secrets the new files no longer name. */
   | { kind: 'prune-configs'; keep: string[] };
 
 export interface SwarmStepPlan {
