@@ -17,19 +17,25 @@ export interface ScriptResult {
   output: string;
 }
 
-/** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does; `bench/NAME.mjs` with folder 'bench') and captures everything. */
+/**
+ * Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does;
+ * `bench/NAME.mjs` with folder 'bench') and captures everything; `input` is
+ * piped to its stdin (else stdin is empty).
+ */
 export function runScript(
   name: string,
   args: string[],
   env: Record<string, string> = {},
   folder: 'scripts' | 'bench' = 'scripts',
+  input?: string,
 ): Promise<ScriptResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, folder, `${name}.mjs`), ...args], {
       cwd: REPO,
       env: { ...process.env, FAASO_VERBOSE: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     let output = '';
