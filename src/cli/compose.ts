@@ -6,7 +6,14 @@
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { caddyChecker, imageCheck, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import {
+  caddyAdapter,
+  caddyChecker,
+  imageCheck,
+  renderStack,
+  renderSwarmFiles,
+  writeStackFiles,
+} from '../stack/files.ts';
 import { writeStackSecrets } from '../stack/secrets.ts';
 import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
@@ -26,10 +33,8 @@ export async function main(args: string[]): Promise<number> {
   // The copies the generated files name, so that they run without faaso (never pruned here: a running stack may read others).
   await writeStackSecrets(stack.plan, stack.secrets);
   if (stack.config.target === 'swarm') {
-    await writeStackFiles(
-      stack.target,
-      await renderSwarmFiles(stack.plan, caddyChecker(imageCheck(stack.plan, stack.proxyImage))),
-    );
+    const caddy = imageCheck(stack.plan, stack.proxyImage);
+    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
     );

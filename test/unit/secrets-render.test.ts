@@ -11,12 +11,17 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { renderCompose } from '../../src/stack/render/compose.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
+import {
+  portsFingerprint,
+  proxyFingerprint,
+  serviceFingerprint,
+  swarmProxyFingerprint,
+} from '../../src/stack/render/fingerprint.ts';
 import { renderSwarmStack } from '../../src/stack/render/swarm.ts';
 import { plannedConfigs } from '../../src/stack/swarm/diff.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 import { secretsPlan, SECRETS_DIR, STAMPS } from '../fixtures/secrets/plan.ts';
-import { swarmPlan } from '../fixtures/swarm/plan.ts';
+import { swarmPlan, swarmRoutes } from '../fixtures/swarm/plan.ts';
 
 const test = suite('secrets render');
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'secrets');
@@ -44,7 +49,7 @@ test('golden files: compose, the two Caddyfiles, the Swarm stack', () => {
   golden('docker-compose.yml', renderCompose(plan));
   golden('Caddyfile', renderCaddyfile(plan));
   golden('ports.Caddyfile', renderPortsCaddyfile(plan));
-  golden('stack.yml', renderSwarmStack(swarmSecretsPlan()));
+  golden('stack.yml', renderSwarmStack(swarmSecretsPlan(), swarmRoutes(swarmSecretsPlan())));
 });
 
 test('compose: file-based secrets from the deploy folder, each function only its own, the auth folder in both proxies', () => {
@@ -73,7 +78,11 @@ test('no auth anywhere: neither proxy mounts the auth folder, and nothing else c
 
 test('no bcrypt hash in any rendered file: the Caddyfiles name the files that hold them', () => {
   const plan = secretsPlan();
-  for (const t of [renderCaddyfile(plan), renderPortsCaddyfile(plan), renderSwarmStack(swarmSecretsPlan())])
+  for (const t of [
+    renderCaddyfile(plan),
+    renderPortsCaddyfile(plan),
+    renderSwarmStack(swarmSecretsPlan(), swarmRoutes(swarmSecretsPlan())),
+  ])
     assert.not.match(t, /\$2[aby]\$/);
 });
 
@@ -118,6 +127,9 @@ test('a new value: only the functions that mount it get a new label; the routes 
   const rotated = secretsPlan({}, new Map([...STAMPS, ['ops-key', 'cdcdcdcdcdcdcdcd']]));
   assert.not.equal(renderCaddyfile(rotated), renderCaddyfile(before));
   assert.not.equal(portsFingerprint(rotated), portsFingerprint(before));
+  // On Swarm the proxy mounts its key files as secrets: a new key is a new proxy task, and up waits for it.
+  assert.not.equal(swarmProxyFingerprint(rotated, 'b'), swarmProxyFingerprint(before, 'b'));
+  assert.is(swarmProxyFingerprint(after, 'b'), swarmProxyFingerprint(before, 'b'), 'db-password is no key');
   for (const s of before.services)
     assert.is(serviceFingerprint(s), serviceFingerprint(rotated.services.find((x) => x.name === s.name)!), s.name);
 });
@@ -132,7 +144,7 @@ test('labels of plans without secrets or auth are what they were (no restart on 
 
 test('Swarm: secrets named by file, mounted with uid 10001 and mode 0400; keys and hashes at /run/faaso/auth', () => {
   const plan = swarmSecretsPlan();
-  const s: Json = parse(renderSwarmStack(plan));
+  const s: Json = parse(renderSwarmStack(plan, swarmRoutes(plan)));
   const names = Object.keys(s.secrets);
   assert.equal(names.length, 2 + 3, 'two function secrets, three auth files');
   for (const n of names) {
@@ -160,7 +172,7 @@ test('Swarm: secrets named by file, mounted with uid 10001 and mode 0400; keys a
     ['/run/faaso/auth/basic-alice-pw-2222222222222222', '/run/faaso/auth/key-ops-key-4444444444444444'],
   );
   // Pruning after a rollout keeps every secret the new file names.
-  for (const n of names) assert.ok(plannedConfigs(plan).includes(n), n);
+  for (const n of names) assert.ok(plannedConfigs(plan, swarmRoutes(plan)).includes(n), n);
 });
 
 test.run();

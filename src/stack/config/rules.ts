@@ -61,8 +61,10 @@ export const DEFAULT_PARALLELISM = 1;
 export const PROXY_SERVICE = 'proxy';
 /** The compose service that serves every function's own port. */
 export const PORTS_SERVICE = 'ports';
-/** Compose service names faaso uses itself; a function cannot be called this. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = [PORTS_SERVICE, PROXY_SERVICE];
+/** On Swarm, the service that hands the proxies their routes (render/swarm-routes.ts). */
+export const ROUTES_SERVICE = 'proxy-routes';
+/** Service names faaso uses itself; a function cannot be called this. */
+export const RESERVED_SERVICE_NAMES: readonly string[] = [PORTS_SERVICE, PROXY_SERVICE, ROUTES_SERVICE];
 
 /** "/sum/" and "/SUM" are the same route to Caddy: one key per route. */
 export function routeKey(path: string): string {

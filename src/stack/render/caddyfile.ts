@@ -5,6 +5,7 @@
 // nothing to warn about. Every value that lands in the text is checked against a
 // strict pattern first, so no route or name can smuggle Caddyfile syntax
 // (braces, quotes, spaces, newlines) into the config.
+import { createHash } from 'node:crypto';
 import { FUNCTION_PORT } from '../../function/contract.ts';
 import { CADDY_ADMIN_PORT } from '../config/ports.ts';
 import type { StackPlan } from '../types.ts';
@@ -143,7 +144,21 @@ const globalOptions = (level?: 'WARN'): string[] => [
   '}',
 ];
 
-const HEALTH_HANDLER = [`\thandle ${PROXY_HEALTH_PATH} {`, '\t\tskip_log', '\t\trespond "ok" 200', '\t}'];
+/** The health answer names the routes' version (a hash of the rest of the file): on Swarm, `up` asks every node's proxy for it. */
+export const ROUTES_VERSION_HEADER = 'X-Faaso-Routes';
+const VERSION_SLOT = '@@version@@';
+const HEALTH_HANDLER = [
+  `\thandle ${PROXY_HEALTH_PATH} {`,
+  '\t\tskip_log',
+  `\t\theader ${ROUTES_VERSION_HEADER} ${VERSION_SLOT}`,
+  '\t\trespond "ok" 200',
+  '\t}',
+];
+
+/** The version a routes Caddyfile announces on its health endpoint. */
+export function routesVersion(caddyfile: string): string | undefined {
+  return new RegExp(`^\\t\\theader ${ROUTES_VERSION_HEADER} ([0-9a-f]{12})$`, 'm').exec(caddyfile)?.[1];
+}
 
 // The 404 names the path only when it is made of characters that need no JSON
 // escaping (checked by CEL on the very placeholder that is echoed); anything
@@ -203,7 +218,8 @@ export function renderCaddyfile(plan: StackPlan): string {
   });
   if (hasBasic(plan.routes.map((r) => r.auth))) lines.push('', ...AUTH_ERRORS.map((l) => `\t${l}`));
   lines.push('', ...NOT_FOUND, '}');
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  return text.replace(VERSION_SLOT, createHash('sha256').update(text).digest('hex').slice(0, 12));
 }
 
 /**

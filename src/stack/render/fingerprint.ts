@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { byCodeUnit } from '../../util/fields.ts';
 import type { ServicePlan, StackPlan } from '../types.ts';
 import { renderPortsCaddyfile } from './caddyfile.ts';
-import { authVolume } from './secrets.ts';
+import { authFiles, authVolume, roleAuths } from './secrets.ts';
 import { portList, proxyLimits } from './shared.ts';
 
 const hash12 = (data: unknown): string => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 12);
@@ -64,9 +64,19 @@ export function portsFingerprint(plan: StackPlan): string {
 
 /**
  * The proxy on Swarm, whose whole spec comes from the stack file: its image,
- * published port and limits, and the routes config it reads (by name, which
- * is its content's hash).
+ * published port and limits, the bootstrap config it reads (by name, which
+ * is its content's hash), and the auth files it mounts as Swarm secrets (by
+ * name, which carries each secret's stamp: a new key is a new task). Absent
+ * without auth, so the label is what it was before auth.
  */
-export function swarmProxyFingerprint(plan: StackPlan, routesConfig: string): string {
-  return hash12([proxyFingerprint(plan), plan.proxy.image, plan.bind, plan.proxy.port, routesConfig]);
+export function swarmProxyFingerprint(plan: StackPlan, bootstrapConfig: string): string {
+  const files = authFiles(roleAuths(plan, 'proxy')).map(([file]) => file);
+  return hash12([
+    proxyFingerprint(plan),
+    plan.proxy.image,
+    plan.bind,
+    plan.proxy.port,
+    bootstrapConfig,
+    ...(files.length > 0 ? [files] : []),
+  ]);
 }

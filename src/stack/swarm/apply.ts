@@ -3,7 +3,16 @@
 // files, plan the steps (swarm/steps.ts) and hand them to the one Swarm
 // executor (swarm/execute.ts).
 import { UserError } from '../../errors.ts';
-import { caddyChecker, imageCheck, readStackFiles, renderSwarmFiles, type FileKey, type SwarmFiles } from '../files.ts';
+import {
+  caddyAdapter,
+  caddyChecker,
+  imageCheck,
+  readStackFiles,
+  renderSwarmFiles,
+  type FileKey,
+  type SwarmFiles,
+} from '../files.ts';
+import { routesVersion } from '../render/caddyfile.ts';
 import { acquireUpLock } from '../lock.ts';
 import { observeStack } from '../observe.ts';
 import type { PreparedStack } from '../prepare.ts';
@@ -37,15 +46,17 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
   try {
     await refuseComposeStack(s);
     const before = await observeServices(s.target.project);
-    const diff = diffSwarmStack(s.plan, before);
     const previous = await readStackFiles(s.target);
     // `docker stack deploy` makes Swarm secrets of these files; the Caddyfiles are checked with them.
     const secretFiles = await writeStackSecrets(s.plan, s.secrets);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const check = caddyChecker(imageCheck(s.plan, s.proxyImage), [previous.caddyfile, previous.ports]);
-    const files = await renderSwarmFiles(s.plan, check);
+    const caddy = imageCheck(s.plan, s.proxyImage);
+    const check = caddyChecker(caddy, [previous.caddyfile, previous.ports]);
+    const files = await renderSwarmFiles(s.plan, check, caddyAdapter(caddy), previous);
+    const diff = diffSwarmStack(s.plan, before, files.routesJson);
     const changed = (Object.keys(files) as (keyof SwarmFiles)[]).filter((k) => files[k] !== previous[k]) as FileKey[];
-    const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan));
+    const version = routesVersion(files.caddyfile) ?? '';
+    const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan, files.routesJson), version);
     if (plan.steps.some((step) => step.kind === 'deploy')) {
       if (diff.fresh)
         log(
@@ -54,10 +65,10 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
       log(`note: Swarm cannot apply ${SWARM_LOSSES.join(', ')}; every other hardening setting applies`);
       if (plan.proxiesRestart)
         log(
-          'proxies: their config changed; Swarm restarts them one node at a time (each node’s ports are down for a moment)',
+          'proxies: their image, limits or ports changed; Swarm restarts them one node at a time (each node’s ports are down for a moment)',
         );
     }
-    await executeSwarmPlan(plan, { target: s.target, files, previous, before, log });
+    await executeSwarmPlan(plan, { target: s.target, files, previous, before, log, proxyPort: s.plan.proxy.port });
     await pruneStackSecrets(s.secrets, secretFiles);
     return { diff, plan };
   } finally {
