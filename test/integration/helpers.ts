@@ -115,8 +115,9 @@ export async function waitFor<T>(
 export async function httpGet(
   url: string,
   init: RequestInit = {},
+  timeoutMs = 5000,
 ): Promise<{ status: number; body: string; type: string }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
 }
 
