@@ -5,7 +5,8 @@
 // missing and foreign credentials, rotations through `secret set` + `up`
 // (exactly the functions that use a secret replaced), a secret not set failing
 // `up`, plain `docker compose up` of the generated files, and every value ever
-// set searched for everywhere it must never be.
+// set searched for everywhere it must never be (the Swarm stack file included,
+// rendered from this stack's own plan).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'fs-extra';
@@ -14,6 +15,13 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
+import { resolveSettings } from '../../src/settings.ts';
+import { caddyAdapter, imageCheck } from '../../src/stack/files.ts';
+import { prepareStack } from '../../src/stack/prepare.ts';
+import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { renderSwarmStack } from '../../src/stack/render/swarm.ts';
+import { routesJson } from '../../src/stack/render/swarm-routes.ts';
+import { loadTemplates } from '../../src/template/load.ts';
 import {
   docker,
   freePort,
@@ -402,6 +410,18 @@ test('no value ever set is in an image layer, docker inspect, a generated file, 
   const compose = path.join(project.root, 'compose');
   for (const f of ['docker-compose.yml', '.env', 'caddy/Caddyfile', 'caddy/ports.Caddyfile'])
     assert.equal(leaks(fs.readFileSync(path.join(compose, f), 'utf8')), [], f);
+  // The Swarm files of this very stack (its plan, stamps and deploy folder), routes.json made by Caddy itself.
+  const settings = resolveSettings({ ...process.env, ...env }, (p) => fs.existsSync(p));
+  const stack = await prepareStack(
+    { settings, templates: await loadTemplates(settings.root) },
+    { build: false },
+    () => {},
+  );
+  const routes = routesJson(await caddyAdapter(imageCheck(stack.plan))(renderCaddyfile(stack.plan)));
+  const swarm = renderSwarmStack(stack.plan, routes);
+  assert.match(swarm, /secrets:/, 'the stack file names its secrets');
+  assert.equal(leaks(swarm), [], 'stack.yml');
+  assert.equal(leaks(routes), [], 'routes.json');
   // export output.
   for (const fn of FUNCTIONS) {
     const dir = path.join(project.root, `export-${fn}`);
