@@ -21,7 +21,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import { functionCopyName } from './rules.ts';
 
 const DEPLOY_FOLDER = '.deploy';
-/** bcrypt's work factor: ~60 ms per check in Caddy here; a right password is then cached by Caddy. */
+/** bcrypt's work factor: a wrong password costs the proxy tens of milliseconds of CPU; a right one is then cached by Caddy. */
 export const BCRYPT_COST = 10;
 
 /** A stack's deploy folder in the store. */
