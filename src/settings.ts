@@ -18,6 +18,8 @@ export interface Settings {
   baseImage: string;
   /** Compose project name of the stack (FAASO_PROJECT; tests use their own). */
   project: string;
+  /** The secret store (FAASO_SECRETS_DIR, default ROOT/.faaso/secrets): outside git and every build context. */
+  secretsDir: string;
   /** How compiled runtimes optimise (FAASO_BUILD_PROFILE): see BUILD_PROFILES. */
   buildProfile: BuildProfile;
 }
@@ -97,13 +99,31 @@ export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => b
       'use lower-case letters, digits, "-" and "_"',
     );
   }
+  const root = path.resolve(env.FAASO_ROOT?.trim() || REPO_ROOT);
   return {
     project,
-    root: path.resolve(env.FAASO_ROOT?.trim() || REPO_ROOT),
+    root,
     registry,
     registryManaged: loopback,
     buildCa,
     baseImage: BASE_IMAGE,
+    secretsDir: secretsDir(env.FAASO_SECRETS_DIR?.trim(), root),
     buildProfile: parseBuildProfile(env.FAASO_BUILD_PROFILE),
   };
+}
+
+/** Folders whose files go into images: the store must not be inside one. */
+const BUILD_FOLDERS = ['functions', 'templates', 'images'];
+
+function secretsDir(value: string | undefined, root: string): string {
+  const dir = path.resolve(value || path.join(root, '.faaso', 'secrets'));
+  for (const folder of BUILD_FOLDERS) {
+    const rel = path.relative(path.join(root, folder), dir);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel))
+      throw new UserError(
+        `FAASO_SECRETS_DIR: ${dir} is inside ${folder}/, whose files go into images`,
+        'point it outside the project, e.g. /var/lib/faaso/secrets (or leave it unset: ROOT/.faaso/secrets)',
+      );
+  }
+  return dir;
 }

@@ -2,7 +2,7 @@
 // faaso.yml text) and N-route plans for the Caddyfile renderer. Everything the
 // bench starts lives in its own port range and under `faaso-deploy-*` names, so
 // it never meets the real `faaso` stack or another helper's.
-import type { Route, StackPlan } from '../../src/stack/types.ts';
+import type { PlannedRoute as Route, StackPlan } from '../../src/stack/types.ts';
 
 /** The deploy bench's host ports (the lead's split: deploy/footprint own 18200-18499). */
 export const DEPLOY_PORTS = { first: 18200, last: 18399 } as const;

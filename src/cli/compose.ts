@@ -6,7 +6,15 @@
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { caddyAdapter, caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import {
+  caddyAdapter,
+  caddyChecker,
+  imageCheck,
+  renderStack,
+  renderSwarmFiles,
+  writeStackFiles,
+} from '../stack/files.ts';
+import { writeStackSecrets } from '../stack/secrets.ts';
 import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
@@ -26,8 +34,10 @@ export async function main(args: string[]): Promise<number> {
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
   // The schedules too: a watch next to a hand-run `docker compose up` fires them.
   await writeJobs(stack.target.dir, scheduledJobs(stack.config));
+  // The copies the generated files name, so that they run without faaso (never pruned here: a running stack may read others).
+  await writeStackSecrets(stack.plan, stack.secrets);
   if (stack.config.target === 'swarm') {
-    const caddy = { image: stack.proxyImage };
+    const caddy = imageCheck(stack.plan, stack.proxyImage);
     await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,

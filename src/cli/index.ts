@@ -14,6 +14,7 @@ const commands: LazyMains = {
   new: () => import('./new.ts'),
   registry: () => import('./registry.ts'),
   scale: () => import('./scale.ts'),
+  secret: () => import('./secret.ts'),
   setup: () => import('./setup.ts'),
   status: () => import('./status.ts'),
   swarm: () => import('./swarm.ts'),

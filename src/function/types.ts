@@ -39,6 +39,10 @@ export interface FunctionSpec {
   /** Globs, relative to the function folder, of extra files shipped in the final image. */
   files: string[];
   env: Record<string, string>;
+  /** Secrets the function reads from /run/secrets/NAME, sorted. */
+  secrets: string[];
+  /** Values its tests run with, by secret name (never the production store). */
+  testSecrets: Record<string, string>;
   tests: HttpTest[];
   /** Lines of the folder's .faasoignore (gitignore syntax); [] without one. */
   ignore: string[];

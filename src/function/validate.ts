@@ -7,11 +7,21 @@ import { didYouMean } from '../util/suggest.ts';
 import { readDescription, readGlobs, readPackages } from '../rules/readers.ts';
 import { DNS_LABEL, ENV_TOTAL_MAX, envKeyProblem, envValueProblem } from '../rules/values.ts';
 import type { FunctionSpec } from './types.ts';
+import { readFunctionSecrets } from './validate-secrets.ts';
 import { readTests } from './validate-tests.ts';
 import { contextFilter, IGNORE_FILE, type ContextFilter } from './context-files.ts';
 
 /** The fields function.yml may have; anything else is a typo and an error. */
-export const FUNCTION_KEYS: readonly string[] = ['runtime', 'description', 'packages', 'files', 'env', 'tests'];
+export const FUNCTION_KEYS: readonly string[] = [
+  'runtime',
+  'description',
+  'packages',
+  'files',
+  'env',
+  'secrets',
+  'test_secrets',
+  'tests',
+];
 
 export const FUNCTION_FILE = 'function.yml';
 
@@ -186,10 +196,24 @@ export function validateFunction(raw: unknown, ctx: FunctionContext): { spec?: F
   checkGlobsMatch(raw.files, files, ctx, filter, p);
   const env = readEnv(raw.env, p);
   const tests = readTests(raw.tests, 'tests', p);
+  const { secrets, testSecrets } = readFunctionSecrets(raw, tests.length > 0, p);
   if (runtime !== undefined) checkHandler(runtime, ctx, filter, p);
   if (p.list.length > 0 || runtime === undefined) return { problems: p.list };
   return {
-    spec: { name: ctx.name, dir: ctx.dir, file: ctx.file, runtime, description, packages, files, env, tests, ignore },
+    spec: {
+      name: ctx.name,
+      dir: ctx.dir,
+      file: ctx.file,
+      runtime,
+      description,
+      packages,
+      files,
+      env,
+      secrets,
+      testSecrets,
+      tests,
+      ignore,
+    },
     problems: [],
   };
 }

@@ -8,11 +8,12 @@ import { COMPOSE_FILE } from './argv.ts';
 import { readComposeServices } from './compose-file.ts';
 import { diffStack, type StackDiff } from './diff.ts';
 import { executePlan } from './execute.ts';
-import { caddyChecker, readStackFiles, renderStack, type CaddyCheck, type StackFiles } from './files.ts';
+import { caddyChecker, imageCheck, readStackFiles, renderStack, type CaddyCheck, type StackFiles } from './files.ts';
 import type { ContainerObservation } from './inspect.ts';
 import { acquireUpLock } from './lock.ts';
 import { observeStack } from './observe.ts';
 import type { PreparedStack } from './prepare.ts';
+import { pruneStackSecrets, writeStackSecrets } from './secrets.ts';
 import { planSteps, type StepPlan } from './steps.ts';
 
 type Log = (line: string) => void;
@@ -41,8 +42,7 @@ function checkerFor(
   previous: Partial<StackFiles>,
 ): CaddyCheck {
   const proxy = observed.find((c) => c.role === 'proxy');
-  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
-    return caddyChecker({ image: s.plan.proxy.image });
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker(imageCheck(s.plan));
   // Both Caddyfiles as they are on disk were checked by this Caddy image before they were written.
   return caddyChecker({ container: proxy.name }, [previous.caddyfile, previous.ports]);
 }
@@ -64,6 +64,8 @@ export async function applyStack(s: PreparedStack, log: Log): Promise<ApplySumma
     const observed = await observeStack(s.target.project);
     const diff = diffStack(s.plan, observed);
     const previous = await readStackFiles(s.target);
+    // New versions of secrets are new files beside the old ones: nothing running reads them yet.
+    const secretFiles = await writeStackSecrets(s.plan, s.secrets);
     const files = await renderStack(s, checkerFor(s, observed, diff, previous));
     const ours = new Set(observed.filter((c) => c.status === 'running').flatMap((c) => c.published));
     await checkPortsFree(s.config.file, wantedPorts(s, diff), ours);
@@ -77,6 +79,7 @@ export async function applyStack(s: PreparedStack, log: Log): Promise<ApplySumma
       previousConfigs: previousConfigs(previous, s.target.dir),
       log,
     });
+    await pruneStackSecrets(s.secrets, secretFiles);
     return { diff, plan };
   } finally {
     await release();

@@ -1,6 +1,7 @@
 // Pure argv builders for the stack's compose and container commands.
 import path from 'node:path';
 import { HARDENED_FLAGS } from '../docker/argv.ts';
+import { PROXY_AUTH_DIR } from '../secrets/rules.ts';
 
 export interface ComposeTarget {
   /** Folder holding docker-compose.yml, .env and caddy/. */
@@ -87,8 +88,12 @@ export function inspectContainers(ids: readonly string[]): string[] {
 /** Where the proxy reads its routes (the generated folder is mounted read-only on /etc/faaso/caddy). */
 export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
 
-/** Validate inside the running proxy, or in a throwaway container of the proxy image. */
-export type CaddyTarget = { container: string } | { image: string };
+/**
+ * Validate inside the running proxy, or in a throwaway container of the proxy
+ * image, with the deploy folder's auth files (`authDir`) where the proxies
+ * read them: basic_auth reads its hashes when the config loads.
+ */
+export type CaddyTarget = { container: string } | { image: string; authDir?: string };
 
 /**
  * `caddy validate` (or `caddy adapt`: the JSON Caddy makes of it) of a
@@ -99,7 +104,8 @@ export function caddyValidateArgv(target: CaddyTarget, verb: 'validate' | 'adapt
   const caddy = ['caddy', verb, '--config', '/dev/stdin', '--adapter', 'caddyfile'];
   if ('container' in target) return ['docker', 'exec', '-i', target.container, ...caddy];
   // Same hardening as the proxy itself, and no network: validation needs none.
-  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, target.image, ...caddy];
+  const auth = target.authDir ? ['-v', `${target.authDir}:${PROXY_AUTH_DIR}:ro`] : [];
+  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...auth, target.image, ...caddy];
 }
 
 export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {

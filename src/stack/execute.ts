@@ -182,7 +182,13 @@ function describe(err: unknown): string {
 export async function executePlan(plan: StepPlan, ctx: ExecContext): Promise<void> {
   for (const phase of plan.phases) {
     if (phase.name !== 'functions') {
-      for (const track of phase.tracks) await runTrack(track, ctx, () => false);
+      try {
+        for (const track of phase.tracks) await runTrack(track, ctx, () => false);
+      } catch (err) {
+        // A failed step says what Docker or Caddy said: the user's to act on, not a bug.
+        if (err instanceof StepFailure) throw new UserError(describe(err), 'fix what it names, then run up again');
+        throw err;
+      }
       continue;
     }
     let failed = false;

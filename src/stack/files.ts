@@ -11,6 +11,7 @@ import type { PreparedStack } from './prepare.ts';
 import { adaptCaddyfile, validateCaddyfile, type ValidateResult } from './proxy.ts';
 import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from './render/compose.ts';
+import { authFolder } from './render/secrets.ts';
 import { renderSwarmStack, STACK_YML } from './render/swarm.ts';
 import { BOOTSTRAP_JSON, bootstrapJson, ROUTES_JSON, routesJson } from './render/swarm-routes.ts';
 import type { StackPlan } from './types.ts';
@@ -95,10 +96,16 @@ async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Ca
   return { caddyfile, ports };
 }
 
+/** Caddy checks in a throwaway container of `image`, with the auth files the plan's proxies read. */
+export function imageCheck(plan: StackPlan, image = plan.proxy.image): CaddyTarget {
+  const authDir = authFolder(plan, 'proxy') ?? authFolder(plan, 'ports');
+  return authDir ? { image, authDir } : { image };
+}
+
 /** Renders the compose stack's files. */
 export async function renderStack(
   s: PreparedStack,
-  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
+  check: CaddyCheck = caddyChecker(imageCheck(s.plan)),
 ): Promise<StackFiles> {
   const caddyfiles = await checkedCaddyfiles(s.plan, check);
   return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), ...caddyfiles };

@@ -17,6 +17,7 @@ import type { Project } from '../project.ts';
 import type { ComposeTarget } from './argv.ts';
 import { loadStackConfig } from './config/load.ts';
 import { planStack, type FunctionImage } from './plan.ts';
+import { stackSecrets, type StackSecrets } from './secrets.ts';
 import { pinImages } from './swarm/images.ts';
 import type { StackConfig, StackPlan } from './types.ts';
 
@@ -28,6 +29,8 @@ export interface PreparedStack {
   target: ComposeTarget;
   /** faaso's Caddy image on this engine (checks the Caddyfiles). */
   proxyImage: string;
+  /** The secrets the stack uses: their values stay in memory until the deploy folder is written. */
+  secrets: StackSecrets;
 }
 
 type Log = (line: string) => void;
@@ -79,6 +82,9 @@ async function buildImages(
   }
   return images;
 }
+
+const secretsOf = (specs: readonly FunctionSpec[], name: string): string[] =>
+  specs.find((s) => s.name === name)?.secrets ?? [];
 
 /** Planning reads and hashes each function's files: a few at a time. */
 const PLAN_JOBS = 4;
@@ -140,17 +146,20 @@ export async function prepareStack(
       `${config.file} routes no function ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
       `routed: ${specs.map((sp) => sp.name).join(', ')}`,
     );
+  // Before any build: a secret not set fails `up` at once, naming where it is used.
+  const secrets = await stackSecrets(settings, config, specs);
   // `only`: those are built (if stale), the others must already be built for their sources.
   const toBuild = opts.build ? specs.filter((sp) => !opts.only || opts.only.includes(sp.name)) : [];
   const rest = specs.filter((sp) => !toBuild.includes(sp));
   if (toBuild.length > 0) await ensureRegistry(settings, log);
-  const images = new Map([
+  const built = new Map([
     ...(toBuild.length > 0 ? await buildImages(project, toBuild, settings, log) : []),
     ...(rest.length > 0 ? await requireImages(project, rest, settings) : []),
   ]);
+  const images = new Map([...built].map(([name, img]) => [name, { ...img, secrets: secretsOf(specs, name) }]));
   // After the functions, not beside them: both may have to build the base image first.
   const proxyImage = await ensureInfraImage(settings.root, 'caddy', log);
-  const planned = { ...planStack(config, images, proxyImage), project: settings.project };
+  const planned = { ...planStack(config, images, proxyImage, secrets.plan), project: settings.project };
   const plan = config.target === 'swarm' ? await pinImages(planned, settings.registry, log) : planned;
-  return { config, plan, settings, target: composeTarget(settings), proxyImage };
+  return { config, plan, settings, target: composeTarget(settings), proxyImage, secrets };
 }

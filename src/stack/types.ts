@@ -2,6 +2,7 @@ import type { ScheduleEntry } from './config/schedule.ts';
 
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
 // rendered docker-compose.yml and Caddyfile.
+import type { SecretRef } from '../secrets/rules.ts';
 
 export interface Limits {
   /** Docker memory limit, e.g. "256m". */
@@ -27,10 +28,31 @@ export interface FunctionDeployConfig {
   schedule?: ScheduleEntry[];
 }
 
+/**
+ * Who may call a route (faaso.yml `auth`), checked by the proxies: either kind
+ * of credential lets a request through. `S` is a secret's name in the config,
+ * and the name with its stamp in the plan (the stamp names the files the
+ * proxies read, so a new value is a new file).
+ */
+export interface RouteAuth<S = string> {
+  /** Secrets whose values are accepted as `Authorization: Bearer KEY` or `X-API-Key: KEY`, by name. */
+  apiKeys: S[];
+  /** Users and the secret holding each one's password, by user. */
+  basic: { user: string; secret: S }[];
+}
+
 export interface Route {
   /** "/sum": serves /sum and /sum/... with the prefix stripped. */
   path: string;
   function: string;
+  auth?: RouteAuth;
+}
+
+/** A route as the proxies serve it: its auth with the versions of its secrets. */
+export interface PlannedRoute {
+  path: string;
+  function: string;
+  auth?: RouteAuth<SecretRef>;
 }
 
 /** faaso.yml after validation. */
@@ -67,6 +89,10 @@ export interface ServicePlan {
   paths: string[];
   replicas: number;
   parallelism: number;
+  /** Secrets mounted at /run/secrets/NAME (function.yml `secrets`), by name; absent: none. */
+  secrets?: SecretRef[];
+  /** What its own port asks of a caller: every credential any of its routes accepts (absent: none). */
+  auth?: RouteAuth<SecretRef>;
 }
 
 export interface StackPlan {
@@ -77,5 +103,12 @@ export interface StackPlan {
   bind: string;
   proxy: { port: number; image: string; accessLog?: boolean; limits?: Limits };
   services: ServicePlan[];
-  routes: Route[];
+  routes: PlannedRoute[];
+  /**
+   * This stack's deploy folder (absolute, on the machine running faaso): the
+   * functions' copies of their secrets, and `proxy/`, mounted read-only into
+   * the proxies at /run/faaso/auth (API keys and bcrypt hashes) when a route
+   * has auth. Absent only in plans that use no secret.
+   */
+  secretsDir?: string;
 }

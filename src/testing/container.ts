@@ -20,6 +20,8 @@ export interface ServingOptions {
   /** Run with production hardening (read-only root, no capabilities). */
   hardened: boolean;
   labels?: Record<string, string>;
+  /** `-v` mounts, e.g. the function's test secrets. */
+  volumes?: string[];
 }
 
 /** Last log lines of a container, for error messages. */
@@ -46,6 +48,7 @@ export async function withServingImage<T>(
           publish: [`127.0.0.1::${FUNCTION_PORT}`],
           hardened: opts.hardened,
           labels: opts.labels,
+          volumes: opts.volumes,
         }),
       );
       if (started.exitCode !== 0)

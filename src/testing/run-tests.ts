@@ -5,6 +5,7 @@ import { compareResponse, type Mismatch } from './compare.ts';
 import { withServingImage, containerLogs } from './container.ts';
 import { requestFailure, sendRequest } from './http.ts';
 import { escapeNonPrinting } from '../util/text.ts';
+import { withTestSecrets } from './secrets.ts';
 
 export interface TestOutcome {
   name: string;
@@ -31,28 +32,39 @@ export async function runTestsAgainstImage(
   image: string,
   log: (line: string) => void,
 ): Promise<TestReport> {
-  const opts = {
-    prefix: `faaso-test-${spec.name}`,
-    what: spec.name,
-    hardened: true,
-    labels: { 'faaso.test': spec.name },
-  };
-  return withServingImage(image, opts, async (base, name) => {
-    const outcomes: TestOutcome[] = [];
-    for (const t of spec.tests) {
-      try {
-        const res = await sendRequest(base, t.request);
-        outcomes.push({ name: t.name, mismatches: compareResponse(t, res) });
-      } catch (err) {
-        outcomes.push({ name: t.name, mismatches: [], error: `request failed: ${requestFailure(err)}` });
-      }
-      log(formatOutcome(outcomes[outcomes.length - 1]!));
-    }
-    const failed = outcomes.filter((o) => o.error || o.mismatches.length > 0).length;
-    if (failed > 0) {
-      const text = await containerLogs(name, 20);
-      if (text) log(`  container log (last lines):\n${escapeNonPrinting(text, '\n\t').replace(/^/gm, '    ')}`);
-    }
-    return { outcomes, passed: outcomes.length - failed, failed };
+  return withTestSecrets(spec, (volumes) => {
+    const opts = {
+      prefix: `faaso-test-${spec.name}`,
+      what: spec.name,
+      hardened: true,
+      labels: { 'faaso.test': spec.name },
+      volumes,
+    };
+    return withServingImage(image, opts, (base, name) => runAll(spec, base, name, log));
   });
+}
+
+/** Sends each test's request to the serving container and compares; its last log lines when one fails. */
+async function runAll(
+  spec: FunctionSpec,
+  base: string,
+  name: string,
+  log: (line: string) => void,
+): Promise<TestReport> {
+  const outcomes: TestOutcome[] = [];
+  for (const t of spec.tests) {
+    try {
+      const res = await sendRequest(base, t.request);
+      outcomes.push({ name: t.name, mismatches: compareResponse(t, res) });
+    } catch (err) {
+      outcomes.push({ name: t.name, mismatches: [], error: `request failed: ${requestFailure(err)}` });
+    }
+    log(formatOutcome(outcomes[outcomes.length - 1]!));
+  }
+  const failed = outcomes.filter((o) => o.error || o.mismatches.length > 0).length;
+  if (failed > 0) {
+    const text = await containerLogs(name, 20);
+    if (text) log(`  container log (last lines):\n${escapeNonPrinting(text, '\n\t').replace(/^/gm, '    ')}`);
+  }
+  return { outcomes, passed: outcomes.length - failed, failed };
 }

@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface AtomicWriteOptions {
   /** File mode of the new file (default 0o644: generated files are not secret). */
   mode?: number;
+  /** Owner of the new file, set before it appears under its name (needs root). */
+  owner?: { uid: number; gid: number };
 }
 
 /** The temp name: same folder (rename is only atomic within one filesystem), unique per process and call. */
@@ -33,6 +35,7 @@ export async function writeFileAtomic(
     const handle = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
     try {
       await handle.writeFile(data);
+      if (opts.owner) await handle.chown(opts.owner.uid, opts.owner.gid);
       await handle.sync();
     } finally {
       await handle.close();

@@ -14,7 +14,7 @@ import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { ensureInfraImage } from '../../src/images/infra.ts';
 import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { reloadProxy, validateCaddyfile } from '../../src/stack/proxy.ts';
-import type { Route, StackPlan } from '../../src/stack/types.ts';
+import type { PlannedRoute as Route, StackPlan } from '../../src/stack/types.ts';
 import { REPO, docker, dockerOk, freePort, requireDocker, runScript, waitFor } from './helpers.ts';
 import { rawRequest } from './helpers.ts';
 import { describeLoad, startLoad } from '../../bench/lib/http-load.ts';

@@ -19,19 +19,25 @@ export interface ScriptResult {
   output: string;
 }
 
-/** Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does; `bench/NAME.mjs` with folder 'bench') and captures everything. */
+/**
+ * Runs `node scripts/NAME.mjs ARGS` (what `npx zx scripts/NAME.mjs` does;
+ * `bench/NAME.mjs` with folder 'bench') and captures everything; `input` is
+ * piped to its stdin (else stdin is empty).
+ */
 export function runScript(
   name: string,
   args: string[],
   env: Record<string, string> = {},
   folder: 'scripts' | 'bench' = 'scripts',
+  input?: string,
 ): Promise<ScriptResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, folder, `${name}.mjs`), ...args], {
       cwd: REPO,
       env: { ...process.env, FAASO_VERBOSE: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     let output = '';
@@ -109,8 +115,9 @@ export async function waitFor<T>(
 export async function httpGet(
   url: string,
   init: RequestInit = {},
+  timeoutMs = 5000,
 ): Promise<{ status: number; body: string; type: string }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
 }
 

@@ -21,6 +21,8 @@ const spec = (runtime: string): FunctionSpec => ({
   packages: { build: ['g++', 'libz-dev'], run: ['afl++', 'zlib1g=1:1.3'] },
   files: [],
   env: {},
+  secrets: [],
+  testSecrets: {},
   tests: [],
   ignore: [],
 });

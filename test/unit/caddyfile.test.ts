@@ -12,7 +12,7 @@ import {
   renderPortsCaddyfile,
   routesVersion,
 } from '../../src/stack/render/caddyfile.ts';
-import type { Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
+import type { PlannedRoute as Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const test = suite('caddyfile');
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'caddy');

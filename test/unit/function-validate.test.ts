@@ -62,6 +62,8 @@ test('a minimal function gets every default', () => {
     packages: { build: [], run: [] },
     files: [],
     env: {},
+    secrets: [],
+    testSecrets: {},
     tests: [],
     ignore: [],
   });
@@ -103,10 +105,10 @@ test('the documented example validates to the expected spec', () => {
 
 test('a file that is not a mapping is one clear problem', () => {
   assert.equal(problems(['runtime', 'python']), [
-    `${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a list`,
+    `${F}: must be a mapping of fields (runtime, description, packages, files, env, secrets, test_secrets, tests); got a list`,
   ]);
   assert.equal(problems('python'), [
-    `${F}: must be a mapping of fields (runtime, description, packages, files, env, tests); got a string`,
+    `${F}: must be a mapping of fields (runtime, description, packages, files, env, secrets, test_secrets, tests); got a string`,
   ]);
   assert.equal(problems(null).length, 1);
 });
@@ -200,7 +202,7 @@ test('unknown top-level fields are errors, with a suggestion for typos', () => {
   ]);
   assert.equal(withFields({ evn: {} }), [`${F}: evn: unknown field "evn" (did you mean "env"?)`]);
   assert.equal(withFields({ name: 'sum' }), [
-    `${F}: name: unknown field "name" (known fields: description, env, files, packages, runtime, tests)`,
+    `${F}: name: unknown field "name" (known fields: description, env, files, packages, runtime, secrets, test_secrets, tests)`,
   ]);
 });
 

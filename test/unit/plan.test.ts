@@ -34,6 +34,8 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   packages: { build: [], run: [] },
   files: [],
   env: {},
+  secrets: [],
+  testSecrets: {},
   tests: [],
   ignore: [],
   ...over,

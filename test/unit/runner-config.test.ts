@@ -257,11 +257,16 @@ test('unknown function: lists the available ones and suggests the closest', () =
   });
 });
 
-test('a route target must be a name', () => {
+test('a route target must be a name, or a mapping naming the function', () => {
   oneProblem(
-    { routes: { '/sum': { function: 'sum' } } },
+    { routes: { '/sum': ['sum'] } },
     'routes["/sum"]',
-    /must be a function name, e\.g\. "\/sum: sum" \(got a mapping\)/,
+    /must be a function name, e\.g\. "\/sum: sum", or \{function: NAME, auth: …\} \(got a list\)/,
+  );
+  oneProblem(
+    { routes: { '/sum': { function: 7 } } },
+    'routes["/sum"].function',
+    /must be a function name.*\(got an integer\)/,
   );
   oneProblem({ routes: { '/sum': null } }, 'routes["/sum"]', /must be a function name.*\(got nothing \(null\)\)/);
 });

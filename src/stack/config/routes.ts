@@ -1,5 +1,6 @@
 // faaso.yml's `routes:` — path → function name, one line per route.
 import { byCodeUnit, fieldPath, isAbsent, isMapping, typeName, type Problems } from '../../util/fields.ts';
+import { readRouteMapping } from './auth.ts';
 import { unknownFunctionMessage } from './fields.ts';
 import { RESERVED_SERVICE_NAMES, routeKey, routePathProblem } from './rules.ts';
 import type { Route } from '../types.ts';
@@ -8,7 +9,8 @@ const EXAMPLE = 'e.g. "/sum: sum"';
 
 /** Why `name` cannot be routed to, or undefined. */
 function targetProblem(name: unknown, functions: readonly string[]): string | undefined {
-  if (typeof name !== 'string') return `must be a function name, ${EXAMPLE} (got ${typeName(name)})`;
+  if (typeof name !== 'string')
+    return `must be a function name, ${EXAMPLE}, or {function: NAME, auth: …} (got ${typeName(name)})`;
   if (!functions.includes(name)) return unknownFunctionMessage(name, functions);
   if (RESERVED_SERVICE_NAMES.includes(name)) {
     return `a function cannot be called ${JSON.stringify(name)}: faaso's own ${name} service has that name (rename functions/${name}/)`;
@@ -60,9 +62,12 @@ export function readRoutes(raw: unknown, functions: readonly string[], p: Proble
       p.add(field, `same route as ${JSON.stringify(first)}: the proxy matches paths ignoring case; remove one`);
       bad = true;
     }
-    const targetWhy = targetProblem(target, functions);
-    if (targetWhy) p.add(field, targetWhy);
-    else if (!bad) routes.push({ path, function: target as string });
+    const mapping = isMapping(target) ? readRouteMapping(target, field, p) : undefined;
+    const fn = mapping ? mapping.function : target;
+    const targetWhy = mapping && isAbsent(fn) ? undefined : targetProblem(fn, functions);
+    if (targetWhy) p.add(mapping ? fieldPath(field, 'function') : field, targetWhy);
+    else if (!bad && !mapping?.bad)
+      routes.push({ path, function: fn as string, ...(mapping?.auth ? { auth: mapping.auth } : {}) });
   }
   return routes.sort((a, b) => byCodeUnit(a.path, b.path));
 }

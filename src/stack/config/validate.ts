@@ -5,6 +5,7 @@ import { parseRegistry } from '../../settings.ts';
 import { byCodeUnit, checkKnownKeys, fieldPath, isAbsent, isMapping, Problems, typeName } from '../../util/fields.ts';
 import { readBind, readLimits, readPort, readRegistry, readTarget } from './fields.ts';
 import { readDeploySettings, type DeploySettings } from './functions.ts';
+import { checkUsersPerFunction, routeFunction } from './auth.ts';
 import { readRoutes } from './routes.ts';
 import {
   DEFAULT_BIND,
@@ -152,8 +153,13 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
   }
   checkKnownKeys(raw, STACK_KEYS, '', p);
   const routes = readRoutes(raw.routes, ctx.functions, p);
+  checkUsersPerFunction(routes, p);
   const routed = new Set(
-    isMapping(raw.routes) ? Object.values(raw.routes).filter((v): v is string => typeof v === 'string') : [],
+    isMapping(raw.routes)
+      ? Object.values(raw.routes)
+          .map(routeFunction)
+          .filter((v): v is string => typeof v === 'string')
+      : [],
   );
   const settings = readDeploySettings(raw.functions, { functions: ctx.functions, routed, hostCpus: ctx.hostCpus }, p);
   const target = readTarget(raw.target, 'target', p);

@@ -7,6 +7,7 @@ import type { Limits, ServicePlan, StackPlan } from '../types.ts';
 import { PORTS_CADDYFILE, PROXY_LISTEN_PORT, ROUTES_CADDYFILE } from './caddyfile.ts';
 import { toYaml } from './yaml.ts';
 import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './fingerprint.ts';
+import { authVolume, composeSecrets, serviceSecretNames } from './secrets.ts';
 import {
   CADDY_CONFIG_DIR,
   CADDY_ENVIRONMENT,
@@ -46,12 +47,14 @@ function hardening(limits: Limits): Record<string, unknown> {
  */
 function functionService(s: ServicePlan): Record<string, unknown> {
   const env = environment(s);
+  const secrets = serviceSecretNames(s);
   return {
     image: s.image,
     init: true,
     restart: 'unless-stopped',
     scale: s.replicas,
     ...(env ? { environment: env } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     stop_grace_period: `${STOP_GRACE_SECONDS}s`,
     ...hardening(s.limits),
@@ -71,22 +74,26 @@ const afterFunctions = (plan: StackPlan): Record<string, unknown> =>
 
 /**
  * Both proxies: faaso's Caddy image with one of the two Caddyfiles, read from
- * compose/caddy/ (a folder mount: a file mount would pin the old inode on atomic rewrites).
+ * compose/caddy/ (a folder mount: a file mount would pin the old inode on
+ * atomic rewrites), and, when it enforces auth, the deploy folder's auth files
+ * (a folder too: a new key is a new file there, read by the reloaded config).
  */
 function caddyService(
   plan: StackPlan,
+  role: 'proxy' | 'ports',
   file: string,
   health: string,
   ports: string[],
   labels: Record<string, string>,
 ): Record<string, unknown> {
+  const auth = authVolume(plan, role);
   return {
     image: plan.proxy.image,
     init: true,
     restart: 'unless-stopped',
     command: caddyRun(file),
     environment: { ...CADDY_ENVIRONMENT },
-    volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`],
+    volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`, ...(auth ? [auth] : [])],
     dns_opt: [...PROXY_DNS_OPTIONS],
     healthcheck: { test: ['CMD', 'bash', '-c', health], ...HEALTHCHECK_TIMING },
     ports,
@@ -103,6 +110,7 @@ export function renderCompose(plan: StackPlan): string {
   for (const s of sortedServices(plan)) services[s.name] = functionService(s);
   services[PROXY_SERVICE] = caddyService(
     plan,
+    'proxy',
     ROUTES_CADDYFILE,
     PROXY_HEALTH_COMMAND,
     [`${plan.bind}:${plan.proxy.port}:${PROXY_LISTEN_PORT}`],
@@ -110,12 +118,14 @@ export function renderCompose(plan: StackPlan): string {
   );
   services[PORTS_SERVICE] = caddyService(
     plan,
+    'ports',
     PORTS_CADDYFILE,
     PORTS_HEALTH_COMMAND,
     portList(plan).map(([, port]) => `${plan.bind}:${port}:${port}`),
     { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
   );
-  return `${GENERATED_HEADER}\n${toYaml({ services, networks: { [NETWORK]: {} } })}`;
+  const secrets = composeSecrets(plan);
+  return `${GENERATED_HEADER}\n${toYaml({ services, networks: { [NETWORK]: {} }, ...(secrets ? { secrets } : {}) })}`;
 }
 
 /** compose/.env: the project name, so plain `docker compose up` in compose/ (v1 or v2) manages the same stack. */

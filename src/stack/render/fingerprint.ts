@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { byCodeUnit } from '../../util/fields.ts';
 import type { ServicePlan, StackPlan } from '../types.ts';
 import { renderPortsCaddyfile } from './caddyfile.ts';
+import { authFiles, authVolume, roleAuths } from './secrets.ts';
 import { portList, proxyLimits } from './shared.ts';
 
 const hash12 = (data: unknown): string => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 12);
@@ -15,13 +16,30 @@ const hash12 = (data: unknown): string => createHash('sha256').update(JSON.strin
  */
 export function serviceFingerprint(s: ServicePlan): string {
   const env = Object.entries(s.env).sort(([a], [b]) => byCodeUnit(a, b));
-  return hash12([s.image, env, s.limits.memory, s.limits.cpus, s.limits.pids, s.healthcheck]);
+  // A secret's stamp changes with its value: a new value replaces the replicas
+  // that mount it, and only those. Absent when there are none, so a function
+  // without secrets keeps the label it had before faaso had secrets.
+  const secrets = (s.secrets ?? []).map((r) => [r.name, r.stamp]);
+  return hash12([
+    s.image,
+    env,
+    s.limits.memory,
+    s.limits.cpus,
+    s.limits.pids,
+    s.healthcheck,
+    ...(secrets.length > 0 ? [secrets] : []),
+  ]);
 }
 
-/** The proxy, besides its image and published port (which `up` reads from the container itself): its limits. */
+/**
+ * The proxy, besides its image and published port (which `up` reads from the
+ * container itself): its limits, and the auth folder it mounts when a route
+ * has auth (absent otherwise, so the label is what it was before auth).
+ */
 export function proxyFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
-  return hash12([l.memory, l.cpus, l.pids]);
+  const auth = authVolume(plan, 'proxy');
+  return hash12([l.memory, l.cpus, l.pids, ...(auth ? [auth] : [])]);
 }
 
 /**
@@ -31,14 +49,34 @@ export function proxyFingerprint(plan: StackPlan): string {
  */
 export function portsFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
-  return hash12([plan.proxy.image, plan.bind, portList(plan), l.memory, l.cpus, l.pids, renderPortsCaddyfile(plan)]);
+  const auth = authVolume(plan, 'ports');
+  return hash12([
+    plan.proxy.image,
+    plan.bind,
+    portList(plan),
+    l.memory,
+    l.cpus,
+    l.pids,
+    renderPortsCaddyfile(plan),
+    ...(auth ? [auth] : []),
+  ]);
 }
 
 /**
  * The proxy on Swarm, whose whole spec comes from the stack file: its image,
- * published port and limits, and the routes config it reads (by name, which
- * is its content's hash).
+ * published port and limits, the bootstrap config it reads (by name, which
+ * is its content's hash), and the auth files it mounts as Swarm secrets (by
+ * name, which carries each secret's stamp: a new key is a new task). Absent
+ * without auth, so the label is what it was before auth.
  */
-export function swarmProxyFingerprint(plan: StackPlan, routesConfig: string): string {
-  return hash12([proxyFingerprint(plan), plan.proxy.image, plan.bind, plan.proxy.port, routesConfig]);
+export function swarmProxyFingerprint(plan: StackPlan, bootstrapConfig: string): string {
+  const files = authFiles(roleAuths(plan, 'proxy')).map(([file]) => file);
+  return hash12([
+    proxyFingerprint(plan),
+    plan.proxy.image,
+    plan.bind,
+    plan.proxy.port,
+    bootstrapConfig,
+    ...(files.length > 0 ? [files] : []),
+  ]);
 }

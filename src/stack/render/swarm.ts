@@ -12,6 +12,11 @@
 // - the configs are Swarm configs named by their content; the routes reach
 //   the proxies without a restart (swarm-routes.ts), while a change of the
 //   functions' ports restarts the ports listener node by node;
+// - secrets are Swarm secrets, made from the deploy folder's files and named
+//   by them (a new value is a new secret), mounted with the uid and mode
+//   compose cannot set (compose mounts faaso's copies, made so). A proxy's
+//   auth files are secrets too: a new API key or password restarts the
+//   proxies node by node (a task's secrets are fixed when it starts);
 // - images are pinned by digest (prepare.ts resolves them), so every node runs
 //   the same bytes;
 // - Swarm ignores security_opt: `no-new-privileges` is lost (`up` says so once);
@@ -23,6 +28,7 @@ import { PORTS_SERVICE, PROXY_SERVICE, ROUTES_SERVICE } from '../config/rules.ts
 import type { Limits, ServicePlan, StackPlan } from '../types.ts';
 import { PORTS_CADDYFILE, PROXY_LISTEN_PORT, renderPortsCaddyfile } from './caddyfile.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from './fingerprint.ts';
+import { swarmAuthSecrets, swarmSecrets, swarmServiceSecrets } from './secrets.ts';
 import {
   CADDY_CONFIG_DIR,
   CADDY_ENVIRONMENT,
@@ -85,12 +91,14 @@ const hardening = (): Record<string, unknown> => ({
 /** A failed task is started again after 1 s (Swarm's default waits 5 s). */
 const RESTART_POLICY = { condition: 'any', delay: '1s' } as const;
 
-function functionService(s: ServicePlan): Record<string, unknown> {
+function functionService(plan: StackPlan, s: ServicePlan): Record<string, unknown> {
   const env = environment(s);
   const batch = Math.max(1, Math.min(s.parallelism, s.replicas));
+  const secrets = swarmServiceSecrets(plan, s);
   return {
     image: s.image,
     ...(env ? { environment: env } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', FUNCTION_HEALTH_COMMAND], ...HEALTHCHECK_TIMING },
     stop_grace_period: `${STOP_GRACE_SECONDS}s`,
     ...hardening(),
@@ -130,15 +138,19 @@ interface CaddyRole {
   order: 'stop-first' | 'start-first';
   /** One task in the whole Swarm instead of one per node. */
   single?: boolean;
+  /** Whose auth files it mounts (at /run/faaso/auth), if any. */
+  auth?: 'proxy' | 'ports';
 }
 
 /** faaso's Caddy image on every node: the proxy, the ports listener, proxy-routes. */
 function caddyService(plan: StackPlan, r: CaddyRole): Record<string, unknown> {
+  const secrets = r.auth ? swarmAuthSecrets(plan, r.auth) : [];
   return {
     image: plan.proxy.image,
     command: r.command,
     environment: { ...CADDY_ENVIRONMENT },
     configs: [{ source: r.config, target: r.target }],
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', r.health], ...HEALTHCHECK_TIMING },
     ...(r.ports.length > 0
       ? { ports: r.ports.map(([published, target]) => ({ target, published, protocol: 'tcp', mode: 'host' })) }
@@ -168,7 +180,7 @@ export function renderSwarmStack(plan: StackPlan, routes: string): string {
     ports: configName(plan.project, 'ports', renderPortsCaddyfile(plan)),
   };
   const services: Record<string, unknown> = {};
-  for (const s of sortedServices(plan)) services[s.name] = functionService(s);
+  for (const s of sortedServices(plan)) services[s.name] = functionService(plan, s);
   services[PROXY_SERVICE] = caddyService(plan, {
     command: ['caddy', 'run', '--config', `${CADDY_CONFIG_DIR}/${BOOTSTRAP_JSON}`],
     config: 'bootstrap',
@@ -178,6 +190,7 @@ export function renderSwarmStack(plan: StackPlan, routes: string): string {
     networks: [NETWORK, CONTROL_NETWORK],
     labels: { 'faaso.config': swarmProxyFingerprint(plan, names.bootstrap), 'faaso.role': 'proxy' },
     order: 'stop-first',
+    auth: 'proxy',
   });
   services[PORTS_SERVICE] = caddyService(plan, {
     command: caddyRun(PORTS_CADDYFILE),
@@ -188,6 +201,7 @@ export function renderSwarmStack(plan: StackPlan, routes: string): string {
     networks: [NETWORK],
     labels: { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
     order: 'stop-first',
+    auth: 'ports',
   });
   services[ROUTES_SERVICE] = caddyService(plan, {
     command: ['caddy', 'file-server', '--root', ROUTES_ROOT, '--listen', `:${ROUTES_PORT}`],
@@ -203,6 +217,7 @@ export function renderSwarmStack(plan: StackPlan, routes: string): string {
     order: 'stop-first',
     single: true,
   });
+  const secrets = swarmSecrets(plan);
   const stack = {
     version: '3.9',
     services,
@@ -212,6 +227,8 @@ export function renderSwarmStack(plan: StackPlan, routes: string): string {
       ports: { file: `./caddy/${PORTS_CADDYFILE}`, name: names.ports },
       routes: { file: `./caddy/${ROUTES_JSON}`, name: names.routes },
     },
+    // Named by the file they are made from (its name carries the secret's stamp): a new value is a new secret.
+    ...(secrets ? { secrets } : {}),
   };
   return `${GENERATED_HEADER}\n${toYaml(stack)}`;
 }

@@ -6,6 +6,7 @@ import { UserError } from '../../errors.ts';
 import {
   caddyAdapter,
   caddyChecker,
+  imageCheck,
   readStackFiles,
   renderSwarmFiles,
   type FileKey,
@@ -16,6 +17,7 @@ import { acquireUpLock } from '../lock.ts';
 import { observeStack } from '../observe.ts';
 import type { PreparedStack } from '../prepare.ts';
 import { SWARM_LOSSES } from '../render/swarm.ts';
+import { pruneStackSecrets, writeStackSecrets } from '../secrets.ts';
 import { diffSwarmStack, plannedConfigs, type SwarmDiff } from './diff.ts';
 import { executeSwarmPlan } from './execute.ts';
 import { observeServices, requireManager } from './observe.ts';
@@ -45,8 +47,10 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
     await refuseComposeStack(s);
     const before = await observeServices(s.target.project);
     const previous = await readStackFiles(s.target);
+    // `docker stack deploy` makes Swarm secrets of these files; the Caddyfiles are checked with them.
+    const secretFiles = await writeStackSecrets(s.plan, s.secrets);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const caddy = { image: s.proxyImage };
+    const caddy = imageCheck(s.plan, s.proxyImage);
     const check = caddyChecker(caddy, [previous.caddyfile, previous.ports]);
     const files = await renderSwarmFiles(s.plan, check, caddyAdapter(caddy), previous);
     const diff = diffSwarmStack(s.plan, before, files.routesJson);
@@ -65,6 +69,7 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
         );
     }
     await executeSwarmPlan(plan, { target: s.target, files, previous, before, log, proxyPort: s.plan.proxy.port });
+    await pruneStackSecrets(s.secrets, secretFiles);
     return { diff, plan };
   } finally {
     await release();

@@ -86,9 +86,10 @@ export const serviceLogs = (service: string, o: LogsOptions): string[] => [
   service,
 ];
 
-export const listConfigs = (project: string): string[] => [
+/** The stack's configs (`kind` config) or secrets (`kind` secret), by name. */
+export const listConfigs = (project: string, kind: 'config' | 'secret' = 'config'): string[] => [
   'docker',
-  'config',
+  kind,
   'ls',
   '--filter',
   `label=${STACK_LABEL}=${project}`,
@@ -96,7 +97,12 @@ export const listConfigs = (project: string): string[] => [
   '{{.Name}}',
 ];
 
-export const removeConfigs = (names: readonly string[]): string[] => ['docker', 'config', 'rm', ...names];
+export const removeConfigs = (names: readonly string[], kind: 'config' | 'secret' = 'config'): string[] => [
+  'docker',
+  kind,
+  'rm',
+  ...names,
+];
 
 export const listNodes = (): string[] => ['docker', 'node', 'ls', '--format', '{{json .}}'];
 

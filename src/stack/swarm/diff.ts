@@ -6,6 +6,7 @@ import type { ChangeKind } from '../diff.ts';
 import { renderPortsCaddyfile } from '../render/caddyfile.ts';
 import { bootstrapJson } from '../render/swarm-routes.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from '../render/fingerprint.ts';
+import { swarmSecrets } from '../render/secrets.ts';
 import { configName } from '../render/swarm.ts';
 import type { StackPlan } from '../types.ts';
 import type { SwarmService } from './inspect.ts';
@@ -72,11 +73,12 @@ export const swarmInSync = (d: SwarmDiff): boolean =>
   d.removed.length === 0 &&
   d.functions.every((f) => f.kind === 'same');
 
-/** The configs of the stack the new files name; every other one of the stack is pruned after a rollout. */
+/** The configs and secrets of the stack the new files name; every other one of the stack is pruned after a rollout. */
 export function plannedConfigs(plan: StackPlan, routes: string): string[] {
   return [
     configName(plan.project, 'bootstrap', bootstrapJson()),
     configName(plan.project, 'ports', renderPortsCaddyfile(plan)),
     configName(plan.project, 'routes', routes),
+    ...Object.keys(swarmSecrets(plan) ?? {}),
   ];
 }

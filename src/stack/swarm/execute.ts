@@ -92,13 +92,15 @@ async function converge(ctx: SwarmExecContext, updated: readonly string[]): Prom
 }
 
 async function pruneConfigs(target: ComposeTarget, keep: readonly string[]): Promise<void> {
-  const r = await run(listConfigs(target.project), { timeoutMs: 30_000 });
-  const unused = r.stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((n) => n && !keep.includes(n));
-  // A config a task still uses cannot go: it is left for the next rollout to prune.
-  if (unused.length > 0) await run(removeConfigs(unused), { timeoutMs: 30_000 });
+  for (const kind of ['config', 'secret'] as const) {
+    const r = await run(listConfigs(target.project, kind), { timeoutMs: 30_000 });
+    const unused = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((n) => n && !keep.includes(n));
+    // One a task still uses cannot go: it is left for the next rollout to prune.
+    if (unused.length > 0) await run(removeConfigs(unused, kind), { timeoutMs: 30_000 });
+  }
 }
 
 async function runStep(step: SwarmStep, ctx: SwarmExecContext): Promise<void> {

@@ -24,7 +24,7 @@ export type SwarmStep =
    * version (it loads its routes from proxy-routes within a second or so).
    */
   | { kind: 'routes-loaded'; version: string }
-  /** `docker config rm` of the stack's configs the new files no longer name. */
+  /** `docker config rm` and `docker secret rm` of the stack's configs and secrets the new files no longer name. */
   | { kind: 'prune-configs'; keep: string[] };
 
 export interface SwarmStepPlan {
