@@ -1,11 +1,12 @@
 // npx zx scripts/console.mjs [--port 8090] [--bind 127.0.0.1]: the web console —
 // functions, metrics with a live chart, logs, invoke, restart and deploy —
 // behind a token printed on first start. Loopback only unless --bind says otherwise.
+import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { openProject } from '../project.ts';
 import { IPV4 } from '../stack/config/rules.ts';
 import { PORT_MAX, PORT_MIN } from '../stack/config/ports.ts';
-import { ensureToken } from '../console/auth.ts';
+import { ensureToken, TOKEN_SECRET } from '../console/auth.ts';
 import { startLive } from '../console/live.ts';
 import { startConsole } from '../console/server.ts';
 import { parseCli } from './entry.ts';
@@ -28,7 +29,8 @@ export async function main(args: string[]): Promise<number> {
   if (!IPV4.test(bind))
     throw new UserError(`--bind: expected an IPv4 address such as 127.0.0.1, got ${JSON.stringify(bind)}`);
   const project = await openProject();
-  const { token, created, file } = await ensureToken(project.settings.root);
+  const { token, created } = await ensureToken(project.settings.secretsDir);
+  const file = path.join(project.settings.secretsDir, TOKEN_SECRET);
   const controller = new AbortController();
   const live = startLive(project.settings, controller.signal);
   // A page asked for in the first moment would otherwise call every function unknown.
@@ -47,8 +49,8 @@ export async function main(args: string[]): Promise<number> {
   log(
     `faaso console for stack ${project.settings.project}: http://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}/`,
   );
-  if (created) log(`token (shown once; kept in ${file}, mode 0600): ${token}`);
-  else log(`token: in ${file}`);
+  if (created) log(`token (shown once; kept as the secret ${TOKEN_SECRET}, in ${file}): ${token}`);
+  else log(`token: the secret ${TOKEN_SECRET}, in ${file}`);
   if (bind !== '127.0.0.1')
     log(`listening on ${bind}: reachable from other machines; anyone with the token can restart and deploy`);
   await new Promise<void>((resolve) => {

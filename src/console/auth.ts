@@ -1,25 +1,23 @@
 // Who may use the console: whoever holds its token. The token is made on first
-// start (printed once), kept in .faaso/console-token (mode 0600, git-ignored);
+// start (printed once) and kept as the secret `console-token` in faaso's secret
+// store (0600 in a 0700 folder, outside git: `secret.mjs set console-token` sets
+// another, `secret.mjs rm console-token` has the next start make a new one);
 // a login turns it into an HttpOnly, SameSite=Strict cookie derived from it,
 // and scrapers send it as a bearer token. Requests from other sites or to
 // other host names (DNS rebinding) are refused before anything else.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { readSecret, setSecret } from '../secrets/store.ts';
 
-export const TOKEN_FILE = path.join('.faaso', 'console-token');
+export const TOKEN_SECRET = 'console-token';
 export const COOKIE = 'faaso_console';
 
-/** The token, made (and said to be new) on first start. */
-export async function ensureToken(root: string): Promise<{ token: string; created: boolean; file: string }> {
-  const file = path.join(root, TOKEN_FILE);
-  const existing = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
-  if (/^[A-Za-z0-9_-]{32,}$/.test(existing)) return { token: existing, created: false, file };
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+/** The token from the secret store, made (and said to be new) on first start. */
+export async function ensureToken(secretsDir: string): Promise<{ token: string; created: boolean }> {
+  const existing = (await readSecret(secretsDir, TOKEN_SECRET))?.toString('utf8').trim() ?? '';
+  if (/^[A-Za-z0-9_-]{32,}$/.test(existing)) return { token: existing, created: false };
   const token = randomBytes(24).toString('base64url');
-  await writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
-  return { token, created: true, file };
+  await setSecret(secretsDir, TOKEN_SECRET, Buffer.from(token));
+  return { token, created: true };
 }
 
 /** The session cookie's value: derived from the token, so a new token logs everyone out. */

@@ -202,9 +202,14 @@ const consoleUrl = (p: string) => `http://127.0.0.1:${consolePort}${p}`;
 test('console: a token printed on first start, login, the same numbers as status, /metrics for Prometheus', async () => {
   const c = startScript('console', ['--port', String(consolePort)]);
   await waitFor('the console', async () => /token \(shown once/.test(c.output()), 20_000);
-  token = /token \(shown once; kept in .*\): (\S+)/.exec(c.output())![1]!;
-  const mode = (await fs.stat(path.join(project.root, '.faaso', 'console-token'))).mode & 0o777;
-  assert.is(mode, 0o600);
+  token = /token \(shown once; kept as the secret console-token, in (.*)\): (\S+)/.exec(c.output())![2]!;
+  // Kept as a secret: in the store, 0600 in a 0700 folder, and listed (never its value) by `secret list`.
+  const store = env.FAASO_SECRETS_DIR ?? path.join(project.root, '.faaso', 'secrets');
+  assert.is((await fs.stat(path.join(store, 'console-token'))).mode & 0o777, 0o600);
+  assert.is((await fs.stat(store)).mode & 0o777, 0o700);
+  const listed = await runScript('secret', ['list'], env);
+  assert.match(listed.stdout, /console-token/);
+  assert.not.ok(listed.stdout.includes(token), 'secret list shows no value');
   // Nothing without the token; other host names and cross-site posts are refused.
   assert.is((await fetch(consoleUrl('/'), { redirect: 'manual' })).headers.get('location'), '/login');
   assert.is((await httpGet(consoleUrl('/metrics'))).status, 401);
