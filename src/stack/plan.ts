@@ -59,6 +59,7 @@ export function planStack(config: StackConfig, fns: ReadonlyMap<string, Function
       image: proxyImage,
       ...(config.proxy.accessLog === false ? { accessLog: false } : {}),
       ...(config.proxy.limits ? { limits: { ...config.proxy.limits } } : {}),
+      ...(config.proxy.tls ? { tls: structuredClone(config.proxy.tls) } : {}),
     },
     services: services.sort((a, b) => byCodeUnit(a.name, b.name)),
     routes: [...config.routes].sort((a, b) => byCodeUnit(a.path, b.path)),

@@ -11,7 +11,7 @@ export const STACK_KEYS: readonly string[] = ['target', 'routes', 'proxy', 'bind
 /** Where the stack runs: one Docker engine with compose (the default), or a Docker Swarm. */
 export const TARGETS = ['compose', 'swarm'] as const;
 export type Target = (typeof TARGETS)[number];
-export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids'];
+export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids', 'tls'];
 export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas', 'update'];
 export const UPDATE_KEYS: readonly string[] = ['parallelism'];
 
