@@ -6,6 +6,7 @@ import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
 import { applyTarget, stackRows, summarizeChanges } from '../stack/target.ts';
 import { renderTable, rowHealthy } from '../stack/table.ts';
+import { proxyBase } from '../stack/urls.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
@@ -34,8 +35,8 @@ export async function main(args: string[]): Promise<number> {
   log(
     `\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${
       stack.config.target === 'swarm'
-        ? `port ${stack.plan.proxy.port} of every Swarm node`
-        : `http://${stack.plan.bind}:${stack.plan.proxy.port}`
+        ? `port ${stack.plan.proxy.port}${stack.plan.proxy.tls ? ` (HTTPS ${stack.plan.proxy.tls.httpsPort})` : ''} of every Swarm node`
+        : proxyBase(stack.plan, undefined, stack.plan.bind)
     }`,
   );
   return rows.every(rowHealthy) ? 0 : 1;

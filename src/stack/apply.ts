@@ -8,7 +8,14 @@ import { COMPOSE_FILE } from './argv.ts';
 import { readComposeServices } from './compose-file.ts';
 import { diffStack, type StackDiff } from './diff.ts';
 import { executePlan } from './execute.ts';
-import { caddyChecker, readStackFiles, renderStack, type CaddyCheck, type StackFiles } from './files.ts';
+import {
+  caddyChecker,
+  proxyImageTarget,
+  readStackFiles,
+  renderStack,
+  type CaddyCheck,
+  type StackFiles,
+} from './files.ts';
 import type { ContainerObservation } from './inspect.ts';
 import { acquireUpLock } from './lock.ts';
 import { observeStack } from './observe.ts';
@@ -25,7 +32,11 @@ export interface ApplySummary {
 /** Host ports this apply will publish that no container of this stack publishes yet. */
 function wantedPorts(s: PreparedStack, diff: StackDiff): PortWanted[] {
   const wanted: PortWanted[] = [];
-  if (diff.fresh || diff.proxyChanged) wanted.push({ port: s.plan.proxy.port, bind: s.plan.bind, field: 'proxy.port' });
+  if (diff.fresh || diff.proxyChanged) {
+    const tls = s.plan.proxy.tls;
+    wanted.push({ port: s.plan.proxy.port, bind: s.plan.bind, field: tls ? 'proxy.tls.http_port' : 'proxy.port' });
+    if (tls) wanted.push({ port: tls.httpsPort, bind: s.plan.bind, field: 'proxy.tls.https_port' });
+  }
   if (diff.fresh || diff.portsChanged) {
     for (const f of s.plan.services)
       wanted.push({ port: f.port, bind: s.plan.bind, field: `functions.${f.name}.port` });
@@ -41,8 +52,7 @@ function checkerFor(
   previous: Partial<StackFiles>,
 ): CaddyCheck {
   const proxy = observed.find((c) => c.role === 'proxy');
-  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
-    return caddyChecker({ image: s.plan.proxy.image });
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker(proxyImageTarget(s));
   // Both Caddyfiles as they are on disk were checked by this Caddy image before they were written.
   return caddyChecker({ container: proxy.name }, [previous.caddyfile, previous.ports]);
 }

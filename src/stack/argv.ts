@@ -65,8 +65,12 @@ export function inspectContainers(ids: readonly string[]): string[] {
 /** Where the proxy reads its routes (the generated folder is mounted read-only on /etc/faaso/caddy). */
 export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
 
-/** Validate inside the running proxy, or in a throwaway container of the proxy image. */
-export type CaddyTarget = { container: string } | { image: string };
+/**
+ * Validate inside the running proxy, or in a throwaway container of the proxy
+ * image with `mounts` (`-v` pairs: the user's certificate files, which Caddy
+ * loads to validate a config naming them).
+ */
+export type CaddyTarget = { container: string } | { image: string; mounts?: readonly string[] };
 
 // Caddy reads `--config /dev/stdin` like a file, so nothing is written anywhere.
 const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'caddyfile'];
@@ -74,8 +78,12 @@ const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'c
 export function caddyValidateArgv(target: CaddyTarget): string[] {
   if ('container' in target) return ['docker', 'exec', '-i', target.container, ...VALIDATE];
   // Same hardening as the proxy itself, and no network: validation needs none.
-  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, target.image, ...VALIDATE];
+  const mounts = target.mounts ?? [];
+  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...mounts, target.image, ...VALIDATE];
 }
+
+/** Prints a file of a running container (the internal CA's root certificate: public, never its key). */
+export const catInContainer = (container: string, file: string): string[] => ['docker', 'exec', container, 'cat', file];
 
 export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {
   const argv = [

@@ -12,6 +12,7 @@ import { validateCaddyfile, type ValidateResult } from './proxy.ts';
 import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from './render/compose.ts';
 import { renderSwarmStack, STACK_YML } from './render/swarm.ts';
+import { tlsCheckMounts } from './render/proxy-tls.ts';
 import type { StackPlan } from './types.ts';
 
 interface Caddyfiles {
@@ -67,6 +68,12 @@ export function caddyChecker(target: CaddyTarget, loaded: readonly (string | und
   };
 }
 
+/** A throwaway proxy of this stack's image, with the user's certificate files where the proxy reads them. */
+export const proxyImageTarget = (s: Pick<PreparedStack, 'plan' | 'proxyImage' | 'settings'>): CaddyTarget => ({
+  image: s.proxyImage,
+  mounts: tlsCheckMounts(s.plan.proxy.tls, s.settings.root),
+});
+
 /** Both Caddyfiles, checked by Caddy before anyone writes them. */
 async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Caddyfiles> {
   const caddyfile = renderCaddyfile(plan);
@@ -89,7 +96,7 @@ async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Ca
 /** Renders the compose stack's files. */
 export async function renderStack(
   s: PreparedStack,
-  check: CaddyCheck = caddyChecker({ image: s.plan.proxy.image }),
+  check: CaddyCheck = caddyChecker(proxyImageTarget(s)),
 ): Promise<StackFiles> {
   const caddyfiles = await checkedCaddyfiles(s.plan, check);
   return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), ...caddyfiles };

@@ -13,6 +13,7 @@ import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/ca
 import { configName, renderSwarmStack, STACK_YML } from '../../src/stack/render/swarm.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { swarmPlan } from '../fixtures/swarm/plan.ts';
+import { FILES_TLS, TLS_FILES } from '../fixtures/tls/files.ts';
 
 const test = suite('swarm stack config');
 const dirs: string[] = [];
@@ -23,8 +24,7 @@ test.after(() => {
 });
 
 /** compose/ as faaso writes it for a Swarm: stack.yml and caddy/. */
-async function stackDir(): Promise<string> {
-  const plan = swarmPlan();
+async function stackDir(plan = swarmPlan()): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faaso-stackcfg-'));
   dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'caddy'));
@@ -63,6 +63,28 @@ test('docker stack config accepts the file without a warning and keeps every set
   assert.is(out.configs.routes.name, configName('faaso', 'routes', renderCaddyfile(plan)));
   assert.is(out.configs.routes.file, path.join(dir, 'caddy', 'Caddyfile'), './caddy is read next to the file');
   assert.is(out.networks.faaso.driver, 'overlay');
+});
+
+test('with proxy.tls cert + key: the files become secrets uid 10001 reads, HTTP and HTTPS published on each node', async () => {
+  const plan = swarmPlan({ proxy: { tls: FILES_TLS } }, { tlsFiles: TLS_FILES });
+  const dir = await stackDir(plan);
+  const r = await run(['docker', 'stack', 'config', '-c', path.join(dir, STACK_YML)], { cwd: os.tmpdir() });
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stderr.trim(), '', 'no warnings');
+  const out: Json = parse(r.stdout);
+  const { cert, key } = plan.proxy.tls!;
+  assert.equal(out.secrets, {
+    tls_cert: { name: `faaso_tls_cert_${cert!.digest}`, file: path.join(dir, '..', 'certs', 'fn.crt') },
+    tls_key: { name: `faaso_tls_key_${key!.digest}`, file: path.join(dir, '..', 'certs', 'fn.key') },
+  });
+  assert.equal(out.services.proxy.secrets, [
+    { source: 'tls_cert', target: 'faaso_tls_cert', uid: '10001', gid: '10001', mode: 256 },
+    { source: 'tls_key', target: 'faaso_tls_key', uid: '10001', gid: '10001', mode: 256 },
+  ]);
+  assert.equal(out.services.proxy.ports, [
+    { mode: 'host', target: 8080, published: 80, protocol: 'tcp' },
+    { mode: 'host', target: 8443, published: 443, protocol: 'tcp' },
+  ]);
 });
 
 test.run();

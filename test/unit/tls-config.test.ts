@@ -2,32 +2,20 @@
 // per-route hosts, Swarm, and the user's certificate files checked from the
 // facts the loader reads (test/fixtures/tls: a throwaway pair for fn.test and
 // api.test, valid until 2126).
-import fs from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem } from '../../src/errors.ts';
 import { validateStackConfig } from '../../src/stack/config/validate.ts';
 import type { FileFact } from '../../src/stack/config/tls-files.ts';
+import { TLS_CERT, TLS_FILES, TLS_KEY, tlsFact } from '../fixtures/tls/files.ts';
 
 const test = suite('tls config');
-const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8');
-const CERT = fixture('fn.test.crt');
-const KEY = fixture('fn.test.key');
 const NOW = Date.parse('2026-12-01T00:00:00Z');
-
-/** A readable file owned by root, group faaso (10001), mode 0640: what the README tells users to do. */
-const file = (text: string, over: Partial<{ uid: number; gid: number; mode: number }> = {}): FileFact => ({
-  text,
-  uid: 0,
-  gid: 10001,
-  mode: 0o100640,
-  ...over,
-});
-const FILES = new Map<string, FileFact>([
-  ['certs/fn.crt', file(CERT)],
-  ['certs/fn.key', file(KEY)],
-]);
+const CERT = TLS_CERT;
+const KEY = TLS_KEY;
+const file = tlsFact;
+const FILES = TLS_FILES;
 
 function check(raw: Record<string, unknown>, files: ReadonlyMap<string, FileFact> = FILES, now = NOW) {
   return validateStackConfig(

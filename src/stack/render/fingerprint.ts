@@ -18,10 +18,19 @@ export function serviceFingerprint(s: ServicePlan): string {
   return hash12([s.image, env, s.limits.memory, s.limits.cpus, s.limits.pids, s.healthcheck]);
 }
 
-/** The proxy, besides its image and published port (which `up` reads from the container itself): its limits. */
+/**
+ * The proxy, besides its image and published port (which `up` reads from the
+ * container itself): its limits, and with TLS what its container is made
+ * with: the HTTPS port, the certificate volume or the user's files (path and
+ * content, so a renewed certificate recreates the proxy: a file mount keeps
+ * the old file when the new one is written beside it and renamed). Without
+ * TLS the hash is what it always was: upgrading faaso recreates nothing.
+ */
 export function proxyFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
-  return hash12([l.memory, l.cpus, l.pids]);
+  const tls = plan.proxy.tls;
+  if (!tls) return hash12([l.memory, l.cpus, l.pids]);
+  return hash12([l.memory, l.cpus, l.pids, tls.mode, tls.httpsPort, tls.cert ?? null, tls.key ?? null]);
 }
 
 /**

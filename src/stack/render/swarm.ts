@@ -13,6 +13,8 @@
 //   Caddyfile is a new config, and the proxies roll onto it node by node;
 // - images are pinned by digest (prepare.ts resolves them), so every node runs
 //   the same bytes;
+// - proxy.tls's certificate and key are Swarm secrets named by their content
+//   (only cert + key: validate refuses ACME and the internal CA on a Swarm);
 // - Swarm ignores security_opt: `no-new-privileges` is lost (`up` says so once);
 // - the stack schema has no dns_opt: a task's resolver options are its node's
 //   (/etc/resolv.conf `options`, which Docker copies; README says what to set).
@@ -20,13 +22,8 @@ import { createHash } from 'node:crypto';
 import { STOP_GRACE_SECONDS } from '../../function/contract.ts';
 import { PORTS_SERVICE, PROXY_SERVICE } from '../config/rules.ts';
 import type { Limits, ServicePlan, StackPlan } from '../types.ts';
-import {
-  PORTS_CADDYFILE,
-  PROXY_LISTEN_PORT,
-  renderCaddyfile,
-  renderPortsCaddyfile,
-  ROUTES_CADDYFILE,
-} from './caddyfile.ts';
+import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './caddyfile.ts';
+import { proxyPorts, tlsSecrets } from './proxy-tls.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from './fingerprint.ts';
 import {
   CADDY_CONFIG_DIR,
@@ -121,12 +118,14 @@ function caddyService(
   health: string,
   ports: number[][],
   labels: Record<string, string>,
+  secrets: Record<string, unknown>[] = [],
 ): Record<string, unknown> {
   return {
     image: plan.proxy.image,
     command: caddyRun(file),
     environment: { ...CADDY_ENVIRONMENT },
     configs: [{ source: config, target: `${CADDY_CONFIG_DIR}/${file}` }],
+    ...(secrets.length > 0 ? { secrets } : {}),
     healthcheck: { test: ['CMD', 'bash', '-c', health], ...HEALTHCHECK_TIMING },
     ports: ports.map(([published, target]) => ({ target, published, protocol: 'tcp', mode: 'host' })),
     ...hardening(),
@@ -147,6 +146,7 @@ function caddyService(
 export function renderSwarmStack(plan: StackPlan): string {
   const routes = configName(plan.project, 'routes', renderCaddyfile(plan));
   const ports = configName(plan.project, 'ports', renderPortsCaddyfile(plan));
+  const secrets = tlsSecrets(plan);
   const services: Record<string, unknown> = {};
   for (const s of sortedServices(plan)) services[s.name] = functionService(s);
   services[PROXY_SERVICE] = caddyService(
@@ -154,8 +154,9 @@ export function renderSwarmStack(plan: StackPlan): string {
     ROUTES_CADDYFILE,
     'routes',
     PROXY_HEALTH_COMMAND,
-    [[plan.proxy.port, PROXY_LISTEN_PORT]],
+    proxyPorts(plan),
     { 'faaso.config': swarmProxyFingerprint(plan, routes), 'faaso.role': 'proxy' },
+    secrets.service,
   );
   services[PORTS_SERVICE] = caddyService(
     plan,
@@ -173,6 +174,7 @@ export function renderSwarmStack(plan: StackPlan): string {
       routes: { file: `./caddy/${ROUTES_CADDYFILE}`, name: routes },
       ports: { file: `./caddy/${PORTS_CADDYFILE}`, name: ports },
     },
+    ...(secrets.service.length > 0 ? { secrets: secrets.top } : {}),
   };
   return `${GENERATED_HEADER}\n${toYaml(stack)}`;
 }

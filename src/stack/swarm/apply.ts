@@ -3,7 +3,14 @@
 // files, plan the steps (swarm/steps.ts) and hand them to the one Swarm
 // executor (swarm/execute.ts).
 import { UserError } from '../../errors.ts';
-import { caddyChecker, readStackFiles, renderSwarmFiles, type FileKey, type SwarmFiles } from '../files.ts';
+import {
+  caddyChecker,
+  proxyImageTarget,
+  readStackFiles,
+  renderSwarmFiles,
+  type FileKey,
+  type SwarmFiles,
+} from '../files.ts';
 import { acquireUpLock } from '../lock.ts';
 import { observeStack } from '../observe.ts';
 import type { PreparedStack } from '../prepare.ts';
@@ -39,7 +46,7 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
     const diff = diffSwarmStack(s.plan, before);
     const previous = await readStackFiles(s.target);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const check = caddyChecker({ image: s.proxyImage }, [previous.caddyfile, previous.ports]);
+    const check = caddyChecker(proxyImageTarget(s), [previous.caddyfile, previous.ports]);
     const files = await renderSwarmFiles(s.plan, check);
     const changed = (Object.keys(files) as (keyof SwarmFiles)[]).filter((k) => files[k] !== previous[k]) as FileKey[];
     const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan));
