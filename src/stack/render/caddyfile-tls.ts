@@ -4,9 +4,9 @@
 // for the domain (every route no host claims) and one per route host. Pure;
 // the certificate files appear only as their fixed paths in the container.
 //
-// Several sites make two servers (HTTP and HTTPS). Caddy 2.6.2 could leave a
-// failed reload's first server half-started beside the old config; 2.10.1 and
-// later stop it again (caddyserver/caddy#7175), and faaso's image has 2.11.
+// Several sites make two servers (HTTP and HTTPS): safe to reload only with a
+// Caddy that undoes a failed start. 2.6.2 leaves part of a failed config
+// running for good; faaso's image has 2.11.4, which does not (README: "Which Caddy").
 import { HOSTNAME, TLS_CERT_IN_CONTAINER, TLS_KEY_IN_CONTAINER } from '../config/tls-rules.ts';
 import type { Route, StackPlan, TlsConfig } from '../types.ts';
 
