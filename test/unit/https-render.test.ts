@@ -59,6 +59,29 @@ test('internal CA with a per-route host: the golden Caddyfile, an HTTP site and 
   assert.not.match(text, /auto_https off/);
 });
 
+test('ACME (domain alone): golden Caddyfile and compose; Caddy obtains each name itself, challenges reach it on 80 and 443', () => {
+  const plan = goldenPlan({ proxy: { tls: { domain: 'fn.example.com', hosts: { 'api.example.com': ['/mul'] } } } });
+  const text = renderCaddyfile(plan);
+  golden(text, 'caddy/acme.Caddyfile');
+  // Sites named by host and no tls directive: Caddy's automatic HTTPS manages exactly these names from a public CA.
+  assert.equal(sites(text), ['{', ':8080 {', 'fn.example.com {', 'api.example.com {']);
+  assert.not.match(text, /\ttls |skip_install_trust|auto_https off|acme_ca|local_certs/);
+  // Caddy answers the HTTP-01 challenge on its http_port (the container's 8080, published as 80) before any
+  // handler, and TLS-ALPN-01 on its https_port (8443, published as 443); its own redirect is off for faaso's.
+  assert.match(text, /\n\thttp_port 8080\n\thttps_port 8443\n\tauto_https disable_redirects\n/);
+  assert.match(
+    text,
+    /\t@https host api\.example\.com fn\.example\.com\n\thandle @https \{\n\t\tredir https:\/\/\{host\}\{uri\} 308\n/,
+  );
+  assert.is(text.match(/\n\theader Strict-Transport-Security "max-age=31536000"\n/g)?.length, 2);
+  const doc: Json = parse(renderCompose(plan));
+  assert.equal(doc.services.proxy.ports, ['127.0.0.1:80:8080', '127.0.0.1:443:8443']);
+  // The ACME account and the certificates outlive the container: a new one would be rate-limited by the CA.
+  assert.equal(doc.services.proxy.volumes, ['./caddy:/etc/faaso/caddy:ro', 'proxy-data:/data']);
+  assert.is(doc.services.proxy.environment.XDG_DATA_HOME, '/data');
+  assert.is(routeUrls(plan, ['/mul', '/sum']), 'https://api.example.com/mul https://fn.example.com/sum');
+});
+
 test('ACME: no tls directive (Caddy manages the names itself); files: the fixed paths; HSTS can be off', () => {
   const acme = renderCaddyfile(goldenPlan({ proxy: { tls: { domain: 'fn.example.com', https_port: 8443 } } }));
   assert.not.match(acme, /\ttls |skip_install_trust/);
