@@ -18,6 +18,26 @@ export interface Settings {
   baseImage: string;
   /** Compose project name of the stack (FAASO_PROJECT; tests use their own). */
   project: string;
+  /** How compiled runtimes optimise (FAASO_BUILD_PROFILE): see BUILD_PROFILES. */
+  buildProfile: BuildProfile;
+}
+
+/**
+ * `release` (the default: what production should run) optimises the whole program
+ * at once and is slow to rebuild; `fast` optimises module by module with a compile
+ * cache kept between builds, for a quick edit loop at some throughput cost.
+ * Interpreted runtimes build the same image for both.
+ */
+export const BUILD_PROFILES = ['release', 'fast'] as const;
+export type BuildProfile = (typeof BUILD_PROFILES)[number];
+
+export function parseBuildProfile(value: string | undefined): BuildProfile {
+  const v = value?.trim() || 'release';
+  if ((BUILD_PROFILES as readonly string[]).includes(v)) return v as BuildProfile;
+  throw new UserError(
+    `FAASO_BUILD_PROFILE: unknown profile ${JSON.stringify(v)}`,
+    `use ${BUILD_PROFILES.join(' or ')} (release is the default)`,
+  );
 }
 
 export const DEFAULT_REGISTRY = '127.0.0.1:5000';
@@ -84,5 +104,6 @@ export function resolveSettings(env: NodeJS.ProcessEnv, exists: (p: string) => b
     registryManaged: loopback,
     buildCa,
     baseImage: BASE_IMAGE,
+    buildProfile: parseBuildProfile(env.FAASO_BUILD_PROFILE),
   };
 }

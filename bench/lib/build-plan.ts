@@ -1,9 +1,14 @@
 // Pure parts of the build bench: which functions stand for which runtime, how a
 // one-line change is made, and what faaso's and BuildKit's output say about a
 // build (phase times, whether the dependency layers were reused).
+import type { BuildProfile } from '../../src/settings.ts';
 
 export interface RuntimeCase {
+  /** What the bench's tables and `--runtimes` call the case: the runtime, or runtime-profile. */
+  id: string;
   runtime: string;
+  /** FAASO_BUILD_PROFILE of every build of the case. */
+  profile: BuildProfile;
   /** Bundled example copied into the temp project. */
   source: string;
   /** Handler file, relative to the function folder (and to the context's function/ and app/). */
@@ -12,14 +17,18 @@ export interface RuntimeCase {
   comment: string;
 }
 
+const crystal = { runtime: 'crystal', source: 'hello', handler: 'src/handler.cr', comment: '#' };
 export const RUNTIME_CASES: readonly RuntimeCase[] = [
-  { runtime: 'python', source: 'sum', handler: 'handler.py', comment: '#' },
-  { runtime: 'node', source: 'multiply', handler: 'handler.js', comment: '//' },
-  { runtime: 'crystal', source: 'hello', handler: 'src/handler.cr', comment: '#' },
+  { id: 'python', runtime: 'python', profile: 'release', source: 'sum', handler: 'handler.py', comment: '#' },
+  { id: 'node', runtime: 'node', profile: 'release', source: 'multiply', handler: 'handler.js', comment: '//' },
+  { id: 'crystal', profile: 'release', ...crystal },
+  // The edit-loop profile: one-line changes against the release build, in the same run.
+  { id: 'crystal-fast', profile: 'fast', ...crystal },
 ];
 
 /** Bench copies get their own names, so their images and tags never touch the real ones. */
-export const benchName = (c: RuntimeCase): string => `faaso-bench-${c.source}`;
+export const benchName = (c: RuntimeCase): string =>
+  `faaso-bench-${c.source}${c.profile === 'release' ? '' : `-${c.profile}`}`;
 
 /** The line appended for a one-line change; the nonce keeps BuildKit from finding it cached from an earlier run. */
 export const changeLine = (c: RuntimeCase, what: string, nonce: string): string =>
@@ -34,10 +43,10 @@ export function selectRuntimes(list: string | undefined, quick: boolean): { case
         .filter(Boolean)
     : quick
       ? ['python']
-      : RUNTIME_CASES.map((c) => c.runtime);
+      : RUNTIME_CASES.map((c) => c.id);
   return {
-    cases: RUNTIME_CASES.filter((c) => wanted.includes(c.runtime)),
-    unknown: wanted.filter((w) => !RUNTIME_CASES.some((c) => c.runtime === w)),
+    cases: RUNTIME_CASES.filter((c) => wanted.includes(c.id)),
+    unknown: wanted.filter((w) => !RUNTIME_CASES.some((c) => c.id === w)),
   };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { dockerBuild } from '../../src/docker/argv.ts';
 import { ensureEngine } from '../../src/docker/engine.ts';
-import { REPO_ROOT, resolveSettings } from '../../src/settings.ts';
+import { REPO_ROOT, resolveSettings, type BuildProfile } from '../../src/settings.ts';
 import { ensureRegistry } from '../../src/registry/registry.ts';
 import { deleteRepositoryTags } from '../../src/registry/api.ts';
 import { loadTemplates } from '../../src/template/load.ts';
@@ -98,9 +98,14 @@ export async function changeExport(dir: string, c: RuntimeCase, line: string): P
  * Everything `scripts/build.mjs NAME` does after node has started, timed inside
  * this process: node+tsx startup is measured apart (the CLI figure).
  */
-export async function noChangeInProcess(root: string, name: string): Promise<{ ms: number; status: string }> {
+export async function noChangeInProcess(
+  root: string,
+  name: string,
+  profile: BuildProfile,
+): Promise<{ ms: number; status: string }> {
   const start = performance.now();
-  const settings = resolveSettings({ ...process.env, FAASO_ROOT: root }, (p) => fs.existsSync(p));
+  const env = { ...process.env, FAASO_ROOT: root, FAASO_BUILD_PROFILE: profile };
+  const settings = resolveSettings(env, (p) => fs.existsSync(p));
   await ensureEngine({ buildx: false });
   await ensureRegistry(settings, () => {});
   const templates = await loadTemplates(root);

@@ -1,4 +1,4 @@
-// npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal] [--no-parallel]
+// npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal,crystal-fast] [--no-parallel]
 // Per runtime: cold build, no-change rebuild and one-line change, faaso against
 // plain `docker build` of the exported context, side by side in one run; then
 // `build --all` one at a time against the parallel default.
@@ -43,10 +43,18 @@ import {
   type BenchProject,
   type TimedRun,
 } from './build-steps.ts';
+import {
+  PROFILE_HEADER,
+  measureProfiles,
+  profilePairs,
+  profileRows,
+  profileSummary,
+  type ProfileResult,
+} from './build-profile.ts';
 
-const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal] [--no-parallel]
+const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal,crystal-fast] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
-  --runtimes L   only these runtimes (default: all three)
+  --runtimes L   only these cases (default: all four; crystal-fast is FAASO_BUILD_PROFILE=fast)
   --no-parallel  skip the "--all one at a time vs parallel" section`;
 
 const BASELINE_REPO = 'faaso-bench-baseline';
@@ -81,9 +89,10 @@ async function benchRuntime(
 ): Promise<CaseResult> {
   const name = benchName(c);
   const dir = p.exportDir(c);
+  const env = { ...p.env, FAASO_BUILD_PROFILE: c.profile };
   // One tag per kind of build: a tag moved to a newer build would leave the older image nameless (dangling).
   const tag = (kind: 'cold' | 'cached' | 'change'): string => `${BASELINE_REPO}/${c.source}:${kind}`;
-  ok(await faasoScript('export', [name, dir], p.env), `export ${name}`);
+  ok(await faasoScript('export', [name, dir], env), `export ${name}`);
   // Interleaved, so both sides see the same machine load at about the same time.
   // The plain build goes first: both share BuildKit's cache, and the layers of the
   // last --no-cache build are the ones later builds reuse. Built last, faaso's
@@ -96,20 +105,20 @@ async function benchRuntime(
     `docker build --no-cache of ${dir}`,
   );
   const cold = ok(
-    await retried(() => faasoScript('build', [name, '--no-cache'], p.env), say),
+    await retried(() => faasoScript('build', [name, '--no-cache'], env), say),
     `faaso cold build of ${name}`,
   );
 
   say(`${c.runtime}: no-change rebuilds`);
   const noChange: CaseResult['noChange'] = { cliMs: [], inProcessMs: [], dockerMs: [], upToDate: true };
   for (let i = 0; i < REPEATS; i++) {
-    const cli = ok(await faasoScript('build', [name], p.env), `faaso no-change build of ${name}`);
+    const cli = ok(await faasoScript('build', [name], env), `faaso no-change build of ${name}`);
     noChange.upToDate &&= /: up to date in/.test(cli.stdout);
     noChange.cliMs.push(cli.ms);
     noChange.dockerMs.push(ok(await plainDockerBuild(dir, tag('cached'), false, buildCa), 'cached docker build').ms);
   }
   for (let i = 0; i < REPEATS + 2; i++) {
-    const r = await noChangeInProcess(p.root, name);
+    const r = await noChangeInProcess(p.root, name, c.profile);
     noChange.upToDate &&= r.status === 'up to date';
     noChange.inProcessMs.push(r.ms);
   }
@@ -117,7 +126,7 @@ async function benchRuntime(
   say(`${c.runtime}: one-line change`);
   await changeFunction(p, c, changeLine(c, 'faaso change', nonce));
   const change = ok(
-    await retried(() => faasoScript('build', [name], p.env), say),
+    await retried(() => faasoScript('build', [name], env), say),
     `faaso rebuild of ${name} after a one-line change`,
   );
   await changeExport(dir, c, changeLine(c, 'docker change', nonce));
@@ -128,7 +137,7 @@ async function benchRuntime(
   const fDeps = depsVerdict(installSteps(change.stderr));
   const dDeps = depsVerdict(installSteps(changeDocker.stderr));
   return {
-    runtime: c.runtime,
+    runtime: c.id,
     cold: { faasoMs: cold.ms, dockerMs: coldDocker.ms, phases: phasesFromLines(cold.lines, name, cold.ms) },
     noChange,
     change: {
@@ -209,8 +218,23 @@ export async function main(args: string[]): Promise<number> {
         ),
       );
       let parallel: ParallelResult | null = null;
-      if (!quick && !values['no-parallel'] && cases.length > 1) {
-        parallel = await benchParallel(project, cases, nonce, say).catch((err: Error) => {
+      const profiles: ProfileResult[] = [];
+      for (const pair of profilePairs(cases)) {
+        say(`${pair.release.runtime}: throughput of the release and fast builds`);
+        profiles.push(await measureProfiles(settings.registry, pair, results, quick ? 3 : 8));
+      }
+      if (profiles.length > 0)
+        console.log(
+          formatSection(
+            'Build profiles (FAASO_BUILD_PROFILE): one-line change and direct GET /ping throughput (wrk -c16, 3 interleaved rounds)',
+            PROFILE_HEADER,
+            profiles.flatMap(profileRows),
+          ),
+        );
+      // Every runtime's function built once, in the default profile: what `build --all` does.
+      const serialCases = cases.filter((c) => c.profile === 'release');
+      if (!quick && !values['no-parallel'] && serialCases.length > 1) {
+        parallel = await benchParallel(project, serialCases, nonce, say).catch((err: Error) => {
           console.log(`\nparallel section failed, left out of the summary: ${err.message.split('\n')[0]}`);
           return null;
         });
@@ -224,11 +248,13 @@ export async function main(args: string[]): Promise<number> {
           ),
         );
       console.log(summaryLine(results, parallel));
+      for (const p of profiles) console.log(profileSummary(p));
       const file = await saveResults(REPO_ROOT, 'build', machine, {
         quick,
         nonce,
         cases: results,
         parallel,
+        profiles,
         noChangeMedianMs: results.map((r) => median(r.noChange.inProcessMs)),
       });
       console.log(`results: ${file}`);

@@ -178,6 +178,8 @@ export function coreRows(core: readonly CoreTiming[]): string[][] {
 
 /** Per-function cost of the large stack at most this many times the small one's: linear, give or take noise. */
 export const LINEAR_MAX = 1.5;
+/** Issue 13's target: plan + render of 1,000 functions in 200 ms, i.e. 0.2 ms per function. */
+export const CORE_TARGET_MS_PER_FN = 0.2;
 
 export interface DeployResults {
   ups: UpTiming[];
@@ -218,7 +220,7 @@ export function deploySummary(r: DeployResults): string {
     const big = r.core[r.core.length - 1]!;
     const k = ratio(big.perFunctionMs, small.perFunctionMs);
     parts.push(
-      `core plan+render ${big.functions} fns ${formatMs(big.medianMs)} (${formatMs(big.perFunctionMs)}/fn, ${formatRatio(k)} the per-fn cost of ${small.functions}: ${k <= LINEAR_MAX ? 'linear' : 'super-linear'})`,
+      `core plan+render ${big.functions} fns ${formatMs(big.medianMs)} (${formatMs(big.perFunctionMs)}/fn, ${formatRatio(k)} the per-fn cost of ${small.functions}: ${k <= LINEAR_MAX ? 'linear' : 'super-linear'}; target ≤ ${formatMs(CORE_TARGET_MS_PER_FN * big.functions)}: ${big.perFunctionMs <= CORE_TARGET_MS_PER_FN ? 'met' : 'missed'})`,
     );
   }
   return `summary: ${parts.join('; ')}`;

@@ -55,6 +55,7 @@ export async function planFunction(spec: FunctionSpec, template: TemplateMeta, s
     functionFiles,
     registry: settings.registry,
     baseImage: settings.baseImage,
+    profile: settings.buildProfile,
   });
 }
 

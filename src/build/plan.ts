@@ -6,6 +6,7 @@ import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { globToRegExp } from '../util/glob.ts';
 import { dockerfileVars, renderDockerfile } from './render.ts';
+import type { BuildProfile } from '../settings.ts';
 
 /** Bump when the context layout or tagging changes, so old tags are not reused. */
 export const BUILD_FORMAT = '1';
@@ -58,6 +59,7 @@ export interface PlanInput {
   functionFiles: SourceFile[];
   registry: string;
   baseImage: string;
+  profile: BuildProfile;
 }
 
 // Template files that describe the template rather than belong to a function.
@@ -109,7 +111,7 @@ export function planBuild(input: PlanInput): BuildPlan {
   const shipped = selectShipped(merged, [...template.ship, ...spec.files]);
   const dockerfile = renderDockerfile(
     input.dockerfileTemplate,
-    dockerfileVars(spec, template, input.baseImage),
+    dockerfileVars(spec, template, input.baseImage, input.profile),
     `templates/${template.name}/Dockerfile.hbs`,
   );
   const marker = `${spec.name}\n`;

@@ -6,6 +6,7 @@ import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { UserError } from '../errors.ts';
 import { FUNCTION_PORT, FUNCTION_UID } from '../function/contract.ts';
+import type { BuildProfile } from '../settings.ts';
 
 export const CA_SECRET_ID = 'ca';
 
@@ -21,6 +22,8 @@ export interface DockerfileVars {
   cmd: string;
   healthcheck: string;
   caSecret: string;
+  /** BuildProfile: `release` or `fast`. */
+  profile: string;
 }
 
 /** Quotes a value for a Dockerfile ENV instruction (backslash, quote and $ escaped). */
@@ -34,7 +37,12 @@ function mergePackages(a: readonly string[], b: readonly string[]): string {
   return [...new Set([...a, ...b])].sort().join(' ');
 }
 
-export function dockerfileVars(spec: FunctionSpec, template: TemplateMeta, baseImage: string): DockerfileVars {
+export function dockerfileVars(
+  spec: FunctionSpec,
+  template: TemplateMeta,
+  baseImage: string,
+  profile: BuildProfile,
+): DockerfileVars {
   return {
     baseImage,
     name: spec.name,
@@ -49,6 +57,7 @@ export function dockerfileVars(spec: FunctionSpec, template: TemplateMeta, baseI
     cmd: JSON.stringify(template.cmd),
     healthcheck: JSON.stringify(template.healthcheck),
     caSecret: CA_SECRET_ID,
+    profile,
   };
 }
 

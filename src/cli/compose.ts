@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
-import { caddyChecker, proxyImageTarget, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
+import { caddyAdapter, caddyChecker, renderStack, renderSwarmFiles, writeStackFiles } from '../stack/files.ts';
 import { STACK_YML } from '../stack/render/swarm.ts';
 import { COMPOSE_FILE } from '../stack/argv.ts';
 import { parseCli } from './entry.ts';
@@ -23,7 +23,8 @@ export async function main(args: string[]): Promise<number> {
   const stack = await prepareStack(project, { build: false }, log);
   const rel = path.relative(process.cwd(), stack.target.dir) || '.';
   if (stack.config.target === 'swarm') {
-    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(proxyImageTarget(stack))));
+    const caddy = { image: stack.proxyImage };
+    await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,
     );

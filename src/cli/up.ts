@@ -32,12 +32,10 @@ export async function main(args: string[]): Promise<number> {
     ),
   );
   const took = ((Date.now() - started) / 1000).toFixed(1);
-  log(
-    `\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${
-      stack.config.target === 'swarm'
-        ? `port ${stack.plan.proxy.port}${stack.plan.proxy.tls ? ` (HTTPS ${stack.plan.proxy.tls.httpsPort})` : ''} of every Swarm node`
-        : proxyBase(stack.plan, undefined, stack.plan.bind)
-    }`,
-  );
+  const where =
+    stack.config.target === 'swarm'
+      ? `port ${stack.plan.proxy.port} of every Swarm node`
+      : proxyBase(stack.plan, undefined, stack.plan.bind);
+  log(`\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${where}`);
   return rows.every(rowHealthy) ? 0 : 1;
 }

@@ -40,9 +40,13 @@ export function composeRecreate(t: ComposeTarget, service: string, waitSeconds =
   );
 }
 
-/** The whole stack, first start: every function healthy before the proxy starts. */
-export function composeUpAll(t: ComposeTarget, waitSeconds = 180): string[] {
-  return compose(t, 'up', '-d', '--wait', '--wait-timeout', String(waitSeconds), '--remove-orphans');
+/**
+ * Services started without waiting on their depends_on conditions (the compose
+ * file makes plain `docker compose up` start the proxies once the functions are
+ * healthy; faaso starts them together and polls /ping itself).
+ */
+export function composeUpServices(t: ComposeTarget, services: readonly string[]): string[] {
+  return compose(t, 'up', '-d', '--no-deps', '--remove-orphans', ...services);
 }
 
 export function composeDown(t: ComposeTarget): string[] {
@@ -72,14 +76,17 @@ export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
  */
 export type CaddyTarget = { container: string } | { image: string; mounts?: readonly string[] };
 
-// Caddy reads `--config /dev/stdin` like a file, so nothing is written anywhere.
-const VALIDATE = ['caddy', 'validate', '--config', '/dev/stdin', '--adapter', 'caddyfile'];
-
-export function caddyValidateArgv(target: CaddyTarget): string[] {
-  if ('container' in target) return ['docker', 'exec', '-i', target.container, ...VALIDATE];
+/**
+ * `caddy validate` (or `caddy adapt`: the JSON Caddy makes of it) of a
+ * Caddyfile read from stdin: `--config /dev/stdin` is read like a file, so
+ * nothing is written anywhere.
+ */
+export function caddyValidateArgv(target: CaddyTarget, verb: 'validate' | 'adapt' = 'validate'): string[] {
+  const caddy = ['caddy', verb, '--config', '/dev/stdin', '--adapter', 'caddyfile'];
+  if ('container' in target) return ['docker', 'exec', '-i', target.container, ...caddy];
   // Same hardening as the proxy itself, and no network: validation needs none.
   const mounts = target.mounts ?? [];
-  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...mounts, target.image, ...VALIDATE];
+  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...mounts, target.image, ...caddy];
 }
 
 /** Prints a file of a running container (the internal CA's root certificate: public, never its key). */

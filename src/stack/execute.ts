@@ -9,7 +9,8 @@ import { dockerRm, dockerStop } from '../docker/argv.ts';
 import { STOP_GRACE_SECONDS } from '../function/contract.ts';
 import { failureLine } from '../util/text.ts';
 import { runPool } from '../util/pool.ts';
-import { composeDown, composeRecreate, composeScale, composeUpAll, type ComposeTarget } from './argv.ts';
+import { composeDown, composeRecreate, composeScale, composeUpServices, type ComposeTarget } from './argv.ts';
+import { PORTS_SERVICE, PROXY_SERVICE } from './config/rules.ts';
 import { writeStackFiles, type StackFiles } from './files.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
 import { observeStack } from './observe.ts';
@@ -51,6 +52,8 @@ class StepFailure extends Error {
 /** Long enough for the proxies' DNS view (refreshed every DNS_REFRESH_MS) to include a new replica. */
 export const ROTATE_MS = DNS_REFRESH_MS + 200;
 const READY_TIMEOUT_MS = 60_000;
+/** A whole stack starting at once on a small machine: as long as compose's own wait allowed. */
+const START_TIMEOUT_MS = 180_000;
 
 async function checked(step: Step, argv: string[], what: string): Promise<RunResult> {
   const r = await run(argv, { timeoutMs: 300_000 });
@@ -111,20 +114,38 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
       );
       await checked(step, composeRecreate(target, step.service), `recreating the ${step.service}`);
       return;
-    case 'start-all': {
-      const r = await run(composeUpAll(target), { timeoutMs: 600_000 });
-      if (r.exitCode !== 0) {
-        // Nothing was serving before: leave nothing half-started behind.
-        await run(composeDown(target));
-        throw new StepFailure(
-          step,
-          `starting the stack failed: ${failureLine(r)}`,
-          r.stderr.trim().split('\n').slice(-6).join('\n'),
-        );
-      }
-      return;
-    }
+    case 'start-all':
+      return startAll(step, ctx);
   }
+}
+
+/** Nothing was serving before: a stack that cannot start leaves nothing half-started behind. */
+async function startAll(step: Extract<Step, { kind: 'start-all' }>, ctx: ExecContext): Promise<void> {
+  const { target } = ctx;
+  const failed = async (message: string, detail: string): Promise<never> => {
+    await run(composeDown(target));
+    throw new StepFailure(step, message, detail);
+  };
+  // The functions first (they create the network), then both proxies beside them.
+  for (const services of [step.functions.map((f) => f.fn), [PROXY_SERVICE, PORTS_SERVICE]]) {
+    const r = await run(composeUpServices(target, services), { timeoutMs: 600_000 });
+    if (r.exitCode !== 0)
+      await failed(`starting the stack failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
+  }
+  const results = await Promise.all(
+    step.functions.map((f) =>
+      waitReady({
+        project: target.project,
+        fn: f.fn,
+        config: f.config,
+        except: [],
+        count: f.count,
+        timeoutMs: ctx.readyTimeoutMs ?? START_TIMEOUT_MS,
+      }),
+    ),
+  );
+  for (const [i, r] of results.entries())
+    if (!r.ok) await failed(`${step.functions[i]!.fn} never became ready: ${r.why}`, r.logs);
 }
 
 async function runTrack(steps: readonly Step[], ctx: ExecContext, aborted: () => boolean): Promise<void> {

@@ -8,11 +8,12 @@ import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { COMPOSE_FILE, type CaddyTarget, type ComposeTarget } from './argv.ts';
 import type { PreparedStack } from './prepare.ts';
-import { validateCaddyfile, type ValidateResult } from './proxy.ts';
+import { adaptCaddyfile, validateCaddyfile, type ValidateResult } from './proxy.ts';
 import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from './render/compose.ts';
 import { renderSwarmStack, STACK_YML } from './render/swarm.ts';
 import { tlsCheckMounts } from './render/proxy-tls.ts';
+import { BOOTSTRAP_JSON, bootstrapJson, ROUTES_JSON, routesJson } from './render/swarm-routes.ts';
 import type { StackPlan } from './types.ts';
 
 interface Caddyfiles {
@@ -28,9 +29,15 @@ export interface StackFiles extends Caddyfiles {
   env: string;
 }
 
-/** A Swarm: the stack file for `docker stack deploy`. */
+/**
+ * A Swarm: the stack file for `docker stack deploy`, and what the proxies load
+ * their routes from (render/swarm-routes.ts): Caddy's JSON of the routes
+ * Caddyfile, and the proxies' fixed bootstrap config.
+ */
 export interface SwarmFiles extends Caddyfiles {
   stack: string;
+  routesJson: string;
+  bootstrap: string;
 }
 
 export type FileKey = keyof StackFiles | keyof SwarmFiles;
@@ -41,6 +48,8 @@ const FILE_PATHS: Record<FileKey, string> = {
   compose: COMPOSE_FILE,
   env: '.env',
   stack: STACK_YML,
+  routesJson: path.join('caddy', ROUTES_JSON),
+  bootstrap: path.join('caddy', BOOTSTRAP_JSON),
   caddyfile: path.join('caddy', ROUTES_CADDYFILE),
   ports: path.join('caddy', PORTS_CADDYFILE),
 };
@@ -102,10 +111,33 @@ export async function renderStack(
   return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), ...caddyfiles };
 }
 
-/** Renders the Swarm stack's files. */
-export async function renderSwarmFiles(plan: StackPlan, check: CaddyCheck): Promise<SwarmFiles> {
+/** Caddy's JSON of a routes Caddyfile. */
+export type CaddyAdapt = (caddyfile: string) => Promise<string>;
+
+export function caddyAdapter(target: CaddyTarget): CaddyAdapt {
+  return async (text) => {
+    const r = await adaptCaddyfile(target, text);
+    if (!r.ok)
+      throw new UserError(`Caddy cannot adapt the generated ${ROUTES_CADDYFILE}: ${r.error}`, 'nothing was changed');
+    return r.json;
+  };
+}
+
+/**
+ * Renders the Swarm stack's files. The routes' JSON is Caddy's own adaptation
+ * of the checked Caddyfile; an unchanged Caddyfile keeps the JSON made from it
+ * before (`previous`), so an `up` with nothing to change runs no Caddy.
+ */
+export async function renderSwarmFiles(
+  plan: StackPlan,
+  check: CaddyCheck,
+  adapt: CaddyAdapt,
+  previous: GeneratedFiles = {},
+): Promise<SwarmFiles> {
   const caddyfiles = await checkedCaddyfiles(plan, check);
-  return { stack: renderSwarmStack(plan), ...caddyfiles };
+  const reuse = previous.caddyfile === caddyfiles.caddyfile && previous.routesJson !== undefined;
+  const routes = reuse ? previous.routesJson! : routesJson(await adapt(caddyfiles.caddyfile));
+  return { stack: renderSwarmStack(plan, routes), routesJson: routes, bootstrap: bootstrapJson(), ...caddyfiles };
 }
 
 /** The files as they are now, for comparing and putting back (absent ones undefined). */

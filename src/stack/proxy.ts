@@ -41,6 +41,15 @@ export async function validateCaddyfile(target: CaddyTarget, text: string): Prom
   return { ok: false, error: caddyError(r.stderr, r.stdout) };
 }
 
+export type AdaptResult = { ok: true; json: string } | { ok: false; error: string };
+
+/** The JSON config Caddy makes of a Caddyfile (what its loader serves the proxies on Swarm). */
+export async function adaptCaddyfile(target: CaddyTarget, text: string): Promise<AdaptResult> {
+  const r = await run(caddyValidateArgv(target, 'adapt'), { input: text, timeoutMs: 60_000 });
+  if (r.exitCode === 0) return { ok: true, json: r.stdout };
+  return { ok: false, error: caddyError(r.stderr, r.stdout) };
+}
+
 export interface ReloadResult {
   ok: boolean;
   /** Caddy's message when it refused the config (the old one keeps serving). */

@@ -34,8 +34,12 @@ export type Step =
   | { kind: 'reload-routes' }
   /** `compose up -d --no-deps --force-recreate --wait SERVICE`: a proxy whose image, ports or limits changed. */
   | { kind: 'recreate'; service: 'proxy' | 'ports'; why: string }
-  /** Nothing runs yet: `compose up -d --wait` of the whole stack. */
-  | { kind: 'start-all' };
+  /**
+   * Nothing serves yet: the functions, then the proxies at once (no wait on the
+   * compose file's health conditions), then until each function's replicas
+   * answer /ping; if one never does, the whole stack goes down again.
+   */
+  | { kind: 'start-all'; functions: { fn: string; config: string; count: number }[] };
 
 /** Steps run in order; a track's steps are for one function, and tracks of one phase may run side by side. */
 export interface Phase {
@@ -109,7 +113,19 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
       phases: [
         {
           name: 'start',
-          tracks: [[{ kind: 'write', files: ['compose', 'env', 'caddyfile', 'ports'] }, { kind: 'start-all' }]],
+          tracks: [
+            [
+              { kind: 'write', files: ['compose', 'env', 'caddyfile', 'ports'] },
+              {
+                kind: 'start-all',
+                functions: diff.functions.map((f) => ({
+                  fn: f.service.name,
+                  config: f.config,
+                  count: f.service.replicas,
+                })),
+              },
+            ],
+          ],
         },
       ],
       touched: [],

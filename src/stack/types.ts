@@ -1,5 +1,3 @@
-import type { Target } from './config/rules.ts';
-
 // Shapes shared by the runner's pure core: faaso.yml (validated) → StackPlan →
 // rendered docker-compose.yml and Caddyfile.
 
@@ -62,6 +60,9 @@ export interface Route {
 }
 
 /** faaso.yml after validation. */
+/** Where the stack runs: one Docker engine with compose (the default), or a Docker Swarm. */
+export type Target = 'compose' | 'swarm';
+
 export interface StackConfig {
   /** faaso.yml path as shown to users. */
   file: string;

@@ -132,7 +132,7 @@ test('a second build of unchanged functions is up to date: no docker build, one 
     const docker = parseExecLog(fs.readFileSync(logFile, 'utf8')).filter((e) => e.argv[0] === 'docker');
     assert.not.ok(
       docker.some((e) => e.argv[1] === 'build' || e.argv[1] === 'push'),
-      'no build, no push',
+      `no build, no push: ${JSON.stringify(docker.map((e) => e.argv.slice(0, 4)))}`,
     );
     const inspects = docker.filter((e) => e.argv[1] === 'image' && e.argv[2] === 'inspect');
     assert.is(inspects.length, 1, JSON.stringify(inspects.map((e) => e.argv)));

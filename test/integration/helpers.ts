@@ -6,7 +6,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/runner.ts';
+import { describeLoad, type LoadResult, type LoadRun } from '../../bench/lib/http-load.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -201,4 +203,16 @@ export async function projectContainers(project: string, service?: string): Prom
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.number - b.number);
+}
+
+/** Stops a GET and a POST loop, prints both, and checks the load really ran (at least `min` of each answered). */
+export async function stopLoads(
+  l: { get: LoadRun; post: LoadRun },
+  what: string,
+  min = 50,
+): Promise<{ get: LoadResult; post: LoadResult }> {
+  const [get, post] = await Promise.all([l.get.stop(), l.post.stop()]);
+  process.stdout.write(`    ${what}: GET ${describeLoad(get)}\n    ${what}: POST ${describeLoad(post)}\n`);
+  assert.ok(get.ok >= min && post.ok >= min, `the load barely ran: ${get.ok} GET, ${post.ok} POST`);
+  return { get, post };
 }

@@ -12,7 +12,7 @@ import net from 'node:net';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
-import { describeLoad, startLoad, type LoadResult, type LoadRun, type Target } from '../../bench/lib/http-load.ts';
+import { startLoad, type LoadRun, type Target } from '../../bench/lib/http-load.ts';
 import {
   docker,
   REPO,
@@ -20,6 +20,7 @@ import {
   httpGet,
   removeFunctionImages,
   requireDocker,
+  stopLoads,
   runScript,
   tempProject,
   waitFor,
@@ -89,17 +90,6 @@ function load(): { get: LoadRun; post: LoadRun } {
     ),
     post: startLoad([post(via()), post(direct())], { concurrency: 2, maxMs: 300_000 }),
   };
-}
-
-async function stopLoad(
-  l: { get: LoadRun; post: LoadRun },
-  what: string,
-): Promise<{ get: LoadResult; post: LoadResult }> {
-  const [get, post] = await Promise.all([l.get.stop(), l.post.stop()]);
-  log(`${what}: GET ${describeLoad(get)}`);
-  log(`${what}: POST ${describeLoad(post)}`);
-  assert.ok(get.ok > 50 && post.ok > 50, `the load barely ran: ${get.ok} GET, ${post.ok} POST`);
-  return { get, post };
 }
 
 /**
@@ -177,7 +167,7 @@ test('scale 1 → 3 → 1 under load: 0 failed requests, no reload, faaso.yml ed
   assert.is(hosts.size, 3, [...hosts].join(' '));
   const down = await runScript('scale', [FN, '1'], env);
   assert.is(down.code, 0, down.output);
-  const { get, post } = await stopLoad(l, 'scale 1 → 3 → 1');
+  const { get, post } = await stopLoads(l, 'scale 1 → 3 → 1');
   assert.is(get.failed + post.failed, 0);
   assert.is((await running()).length, 1);
   assert.not.match(up.stdout + down.stdout, /routes reloaded|recreating/);
@@ -194,7 +184,7 @@ test('a rolling update of 3 replicas (env change) under load: 0 failed requests,
   await writeYml(3, '    env: {V: "2"}\n');
   const r = await runScript('up', [], env);
   const took = (Date.now() - started) / 1000;
-  const { get, post } = await stopLoad(l, 'rolling update of 3');
+  const { get, post } = await stopLoads(l, 'rolling update of 3');
   assert.is(r.code, 0, r.output);
   assert.match(r.stdout, /stack faasoit-rep: 1 updated/);
   log(`rolling update of 3 replicas: up took ${took.toFixed(1)} s`);
@@ -219,7 +209,7 @@ test('a redeploy of a 1-replica function under load: 0 failed requests; its own 
   const started = Date.now();
   const r = await runScript('up', [], env);
   const took = (Date.now() - started) / 1000;
-  const { get, post } = await stopLoad(l, 'redeploy of 1');
+  const { get, post } = await stopLoads(l, 'redeploy of 1');
   assert.is(r.code, 0, r.output);
   log(`redeploy of 1 replica: up took ${took.toFixed(1)} s`);
   assert.is(get.failed + post.failed, 0);
@@ -242,7 +232,7 @@ test('kill -9 of one of 3 replicas under load: 0 failed GETs (retried on another
     15_000,
   );
   await new Promise((r) => setTimeout(r, 2000));
-  const { get, post } = await stopLoad(l, 'kill -9 of 1 of 3');
+  const { get, post } = await stopLoads(l, 'kill -9 of 1 of 3');
   assert.is(get.failed, 0, JSON.stringify(get.errors));
   // At most one POST per POST worker can have been inside the killed server; Caddy never resends a POST.
   assert.ok(post.failed <= 2, JSON.stringify(post.errors));
@@ -286,7 +276,7 @@ test('a hung replica (SIGSTOP) is restarted by watch; the others keep serving: 0
     log(`hung replica restarted by watch ${((Date.now() - since) / 1000).toFixed(1)} s after SIGSTOP`);
     await waitFor('the replica serving again', async () => (await running()).length === 3, 30_000);
     await new Promise((r) => setTimeout(r, 1000));
-    const { get, post } = await stopLoad(l, 'hung replica restarted by watch');
+    const { get, post } = await stopLoads(l, 'hung replica restarted by watch');
     assert.is(get.failed, 0, JSON.stringify(get.errors));
     assert.ok(post.failed <= 2, JSON.stringify(post.errors));
     // Only the hung one was touched.
@@ -312,7 +302,7 @@ test('a version that never gets ready: rolled back, every old replica still serv
   const l = load();
   await writeYml(3, '    env: {V: "3", CRASH_AT_START: "1"}\n');
   const r = await runScript('up', [], env);
-  const { get, post } = await stopLoad(l, 'never ready, rolled back');
+  const { get, post } = await stopLoads(l, 'never ready, rolled back');
   assert.is(r.code, 1, r.output);
   assert.match(r.stderr, /the new replica never became ready: .*(exit code 1|crashed)/);
   assert.match(r.stderr, /crashing on purpose/);

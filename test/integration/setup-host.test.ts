@@ -10,24 +10,10 @@ import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/runner.ts';
 import { BASE_IMAGE } from '../../src/settings.ts';
 import { REPO, docker, dockerOk, requireDocker } from './helpers.ts';
+import { NESTED_DOCKER_FLAGS } from '../fixtures/nested-docker.ts';
 
 const test = suite('setup on a fresh trixie host');
 const NAME = `faaso-it-setup-host-${process.pid}`;
-/** What a nested dockerd needs here: --privileged is refused on this kernel (no CAP_SYS_RESOURCE). */
-const NESTED = [
-  '--cap-add',
-  'ALL',
-  '--cap-drop',
-  'SYS_RESOURCE',
-  '--security-opt',
-  'seccomp=unconfined',
-  '--security-opt',
-  'apparmor=unconfined',
-  '--security-opt',
-  'systempaths=unconfined',
-  '--tmpfs',
-  '/var/lib/docker',
-];
 
 const inHost = (script: string, timeoutMs = 300_000) =>
   run(['docker', 'exec', NAME, 'bash', '-c', script], { timeoutMs });
@@ -47,7 +33,7 @@ test.before(async () => {
     NAME,
     '--label',
     'faaso.test=1',
-    ...NESTED,
+    ...NESTED_DOCKER_FLAGS,
     '-v',
     `${REPO}:/faaso:ro`,
     '-v',

@@ -9,11 +9,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { run } from '../../src/exec/runner.ts';
-import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
-import { configName, renderSwarmStack, STACK_YML } from '../../src/stack/render/swarm.ts';
-import { writeFileAtomic } from '../../src/util/atomic-write.ts';
+import { ensureInfraImage } from '../../src/images/infra.ts';
+import { caddyAdapter, caddyChecker, renderSwarmFiles, writeStackFiles } from '../../src/stack/files.ts';
+import { configName, STACK_YML } from '../../src/stack/render/swarm.ts';
 import { swarmPlan } from '../fixtures/swarm/plan.ts';
-import { FILES_TLS, TLS_FILES } from '../fixtures/tls/files.ts';
+import { REPO } from './helpers.ts';
 
 const test = suite('swarm stack config');
 const dirs: string[] = [];
@@ -24,18 +24,19 @@ test.after(() => {
 });
 
 /** compose/ as faaso writes it for a Swarm: stack.yml and caddy/. */
-async function stackDir(plan = swarmPlan()): Promise<string> {
+async function stackDir(): Promise<{ dir: string; routes: string }> {
+  const plan = swarmPlan();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faaso-stackcfg-'));
   dirs.push(dir);
-  fs.mkdirSync(path.join(dir, 'caddy'));
-  await writeFileAtomic(path.join(dir, 'caddy', 'Caddyfile'), renderCaddyfile(plan));
-  await writeFileAtomic(path.join(dir, 'caddy', 'ports.Caddyfile'), renderPortsCaddyfile(plan));
-  await writeFileAtomic(path.join(dir, STACK_YML), renderSwarmStack(plan));
-  return dir;
+  // The files as `up` writes them, routes.json made by Caddy itself.
+  const caddy = { image: await ensureInfraImage(REPO, 'caddy', () => {}) };
+  const files = await renderSwarmFiles(plan, caddyChecker(caddy), caddyAdapter(caddy));
+  await writeStackFiles({ dir, project: plan.project }, files);
+  return { dir, routes: files.routesJson };
 }
 
 test('docker stack config accepts the file without a warning and keeps every setting faaso relies on', async () => {
-  const dir = await stackDir();
+  const { dir, routes } = await stackDir();
   const r = await run(['docker', 'stack', 'config', '-c', path.join(dir, STACK_YML)], { cwd: os.tmpdir() });
   assert.is(r.exitCode, 0, r.stderr);
   assert.is(r.stderr.trim(), '', 'no warnings (an ignored option is a warning)');
@@ -59,32 +60,26 @@ test('docker stack config accepts the file without a warning and keeps every set
   assert.is(sum.stop_grace_period, '12s');
   assert.is(out.services.proxy.deploy.mode, 'global');
   assert.equal(out.services.proxy.ports, [{ mode: 'host', target: 8080, published: 8080, protocol: 'tcp' }]);
-  const plan = swarmPlan();
-  assert.is(out.configs.routes.name, configName('faaso', 'routes', renderCaddyfile(plan)));
-  assert.is(out.configs.routes.file, path.join(dir, 'caddy', 'Caddyfile'), './caddy is read next to the file');
+  assert.is(out.configs.routes.name, configName('faaso', 'routes', routes));
+  assert.is(out.configs.routes.file, path.join(dir, 'caddy', 'routes.json'), './caddy is read next to the file');
   assert.is(out.networks.faaso.driver, 'overlay');
+  assert.equal(out.services['proxy-routes'].networks, { control: null });
 });
 
-test('with proxy.tls cert + key: the files become secrets uid 10001 reads, HTTP and HTTPS published on each node', async () => {
-  const plan = swarmPlan({ proxy: { tls: FILES_TLS } }, { tlsFiles: TLS_FILES });
-  const dir = await stackDir(plan);
-  const r = await run(['docker', 'stack', 'config', '-c', path.join(dir, STACK_YML)], { cwd: os.tmpdir() });
-  assert.is(r.exitCode, 0, r.stderr);
-  assert.is(r.stderr.trim(), '', 'no warnings');
-  const out: Json = parse(r.stdout);
-  const { cert, key } = plan.proxy.tls!;
-  assert.equal(out.secrets, {
-    tls_cert: { name: `faaso_tls_cert_${cert!.digest}`, file: path.join(dir, '..', 'certs', 'fn.crt') },
-    tls_key: { name: `faaso_tls_key_${key!.digest}`, file: path.join(dir, '..', 'certs', 'fn.key') },
-  });
-  assert.equal(out.services.proxy.secrets, [
-    { source: 'tls_cert', target: 'faaso_tls_cert', uid: '10001', gid: '10001', mode: 256 },
-    { source: 'tls_key', target: 'faaso_tls_key', uid: '10001', gid: '10001', mode: 256 },
-  ]);
-  assert.equal(out.services.proxy.ports, [
-    { mode: 'host', target: 8080, published: 80, protocol: 'tcp' },
-    { mode: 'host', target: 8443, published: 443, protocol: 'tcp' },
-  ]);
+test("routes.json is Caddy's own JSON of the routes, told to keep loading; Caddy accepts it and the bootstrap", async () => {
+  const { dir, routes } = await stackDir();
+  const doc = JSON.parse(routes);
+  assert.is(doc.admin.config.load.url, 'http://proxy-routes:8081/routes.json');
+  assert.ok(doc.apps.http.servers, 'the routes server is in it');
+  const image = await ensureInfraImage(REPO, 'caddy', () => {});
+  for (const file of ['routes.json', 'bootstrap.json']) {
+    const text = fs.readFileSync(path.join(dir, 'caddy', file), 'utf8');
+    const r = await run(
+      ['docker', 'run', '--rm', '-i', '--network', 'none', image, 'caddy', 'validate', '--config', '/dev/stdin'],
+      { input: text },
+    );
+    assert.is(r.exitCode, 0, `${file}: ${r.stderr}`);
+  }
 });
 
 test.run();

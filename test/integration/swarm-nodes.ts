@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { run } from '../../src/exec/runner.ts';
 import { ensureInfraImage } from '../../src/images/infra.ts';
 import { REPO, waitFor } from './helpers.ts';
+import { NESTED_DOCKER_FLAGS } from '../fixtures/nested-docker.ts';
 
 export const NETWORK = 'faaso-swarmtest';
 const SUBNET = '10.231.117.0/24';
@@ -27,26 +28,13 @@ export interface SwarmNode {
 }
 
 /**
- * What dockerd needs of a container to run one: every capability but
- * CAP_SYS_RESOURCE (which this host's runtime refuses, and with it
- * --privileged), no seccomp/AppArmor profile, writable /proc and /sys paths,
- * and /var/lib/docker on a tmpfs (overlay2 does not stack on the container's
- * own overlay root). The nodes' resolver answers within 1 s or is asked again:
- * Swarm copies these options into every task (README: Running on several machines).
+ * A Docker daemon in a container (fixtures/nested-docker.ts), with /run on a
+ * tmpfs for its sockets and state. The nodes' resolver answers within 1 s or is
+ * asked again: Swarm copies these options into every task (README: Running on
+ * several machines).
  */
 const NODE_FLAGS = [
-  '--cap-add',
-  'ALL',
-  '--cap-drop',
-  'SYS_RESOURCE',
-  '--security-opt',
-  'seccomp=unconfined',
-  '--security-opt',
-  'apparmor=unconfined',
-  '--security-opt',
-  'systempaths=unconfined',
-  '--tmpfs',
-  '/var/lib/docker:exec',
+  ...NESTED_DOCKER_FLAGS,
   '--tmpfs',
   '/run',
   '--dns-option',

@@ -12,6 +12,7 @@ import {
   reportedMs,
   selectRuntimes,
 } from '../../bench/lib/build-plan.ts';
+import { profilePairs, profileRows, profileSummary } from '../../bench/lib/build-profile.ts';
 import { caseRows, evaluateTargets, parallelRows, summaryLine, type CaseResult } from '../../bench/lib/build-report.ts';
 
 const BUILDKIT = `#6 [build 4/5] COPY function/package*.json ./
@@ -80,19 +81,45 @@ test('phasesFromLines splits a build by when its log lines came', () => {
   assert.is(reportedMs('nothing', 'faaso-bench-sum'), null);
 });
 
+test('profile pairs: fast against release of the same runtime; rows and targets', () => {
+  const cases = selectRuntimes('python,crystal,crystal-fast', false).cases;
+  const pairs = profilePairs(cases);
+  assert.equal(
+    pairs.map((p) => [p.release.id, p.fast.id]),
+    [['crystal', 'crystal-fast']],
+  );
+  assert.equal(profilePairs(selectRuntimes('crystal-fast', false).cases), []);
+  const r = {
+    runtime: 'crystal',
+    releaseChangeMs: 42_000,
+    fastChangeMs: 5_500,
+    releaseRps: [9000, 9300, 9100],
+    fastRps: [8200, 8400, 8300],
+  };
+  assert.equal(profileRows(r), [['crystal', '42.0 s', '5.5 s', '9100', '8300', '0.91×']]);
+  assert.match(profileSummary(r), /fast one-line change 5\.5 s \(target ≤ 10 s: met\)/);
+  assert.match(profileSummary(r), /release 42\.0 s \(missed\)/);
+  assert.match(profileSummary(r), /fast keeps 91 % of release throughput \(target ≥ 95 %: missed\)/);
+});
+
 test('selectRuntimes: all by default, python for --quick, unknown names reported', () => {
   assert.equal(
-    selectRuntimes(undefined, false).cases.map((c) => c.runtime),
-    ['python', 'node', 'crystal'],
+    selectRuntimes(undefined, false).cases.map((c) => c.id),
+    ['python', 'node', 'crystal', 'crystal-fast'],
   );
   assert.equal(
     selectRuntimes(undefined, true).cases.map((c) => c.runtime),
     ['python'],
   );
   assert.equal(
-    selectRuntimes('crystal, python', false).cases.map((c) => c.runtime),
+    selectRuntimes('crystal, python', false).cases.map((c) => c.id),
     ['python', 'crystal'],
   );
+  // The fast profile's copy has a name of its own: its images never replace the release build's.
+  const [crystal, fast] = selectRuntimes('crystal,crystal-fast', false).cases;
+  assert.is(benchName(crystal!), 'faaso-bench-hello');
+  assert.is(benchName(fast!), 'faaso-bench-hello-fast');
+  assert.is(fast!.profile, 'fast');
   assert.equal(selectRuntimes('go,node', false).unknown, ['go']);
   assert.is(benchName(RUNTIME_CASES[1]!), 'faaso-bench-multiply');
   assert.is(changeLine(RUNTIME_CASES[1]!, 'change', 'n1'), '// faaso bench: change n1\n');

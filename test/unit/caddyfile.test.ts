@@ -6,7 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DNS_REFRESH_MS, renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import {
+  DNS_REFRESH_MS,
+  renderCaddyfile,
+  renderPortsCaddyfile,
+  routesVersion,
+} from '../../src/stack/render/caddyfile.ts';
 import type { Route, ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 const test = suite('caddyfile');
@@ -115,7 +120,11 @@ test('health endpoint, JSON 404 with a guarded path echo, JSON logs, admin on lo
   const text = renderCaddyfile(fixturePlan());
   assert.match(text, /\n\tadmin localhost:2019\n/);
   assert.match(text, /\n\tauto_https off\n/);
-  assert.match(text, /handle \/__faaso\/health \{\n\t\tskip_log\n\t\trespond "ok" 200\n/);
+  assert.match(
+    text,
+    /handle \/__faaso\/health \{\n\t\tskip_log\n\t\theader X-Faaso-Routes [0-9a-f]{12}\n\t\trespond "ok" 200\n/,
+  );
+  assert.is(routesVersion(text), /X-Faaso-Routes ([0-9a-f]{12})/.exec(text)![1]);
   assert.match(text, /@plainpath expression `\{path\}\.matches\("\^\[A-Za-z0-9\._~\/-\]\*\$"\)`/);
   assert.match(text, /respond `\\\{"error":"no route"\\\}` 404/);
   assert.is(text.match(/format json/g)?.length, 2);

@@ -1,5 +1,5 @@
-// proxy.tls through the renderers: the routes' Caddyfile, the compose file and
-// the Swarm stack against golden files, and what `up` decides from them
+// proxy.tls through the renderers: the routes' Caddyfile and the compose file
+// against golden files, and what `up` decides from them
 // (fingerprints, diff, steps, URLs). Regenerate the golden files after an
 // intended change with: FAASO_UPDATE_GOLDEN=1 node --import tsx test/run.mjs unit --filter https-render
 import fs from 'node:fs';
@@ -13,12 +13,10 @@ import { redirectTarget } from '../../src/stack/render/caddyfile-tls.ts';
 import { renderCompose } from '../../src/stack/render/compose.ts';
 import { proxyFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { tlsCheckMounts } from '../../src/stack/render/proxy-tls.ts';
-import { renderSwarmStack } from '../../src/stack/render/swarm.ts';
 import { planSteps } from '../../src/stack/steps.ts';
 import { routeUrls } from '../../src/stack/urls.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
-import { swarmPlan } from '../fixtures/swarm/plan.ts';
 import { FILES_TLS, TLS_FILES } from '../fixtures/tls/files.ts';
 import { proxies } from './stack-fixtures.ts';
 
@@ -45,7 +43,10 @@ test('internal CA with a per-route host: the golden Caddyfile, an HTTP site and 
   golden(text, 'caddy/https.Caddyfile');
   assert.equal(sites(text), ['{', ':8080 {', 'fn.test {', 'api.test {']);
   // The proxy's healthcheck asks plain HTTP on 8080 inside the container: it keeps answering there.
-  assert.match(text, /:8080 \{\n\tlog \{[^}]*\}\n\n\thandle \/__faaso\/health \{\n\t\tskip_log\n\t\trespond "ok" 200/);
+  assert.match(
+    text,
+    /:8080 \{\n\tlog \{[^}]*\}\n\n\thandle \/__faaso\/health \{\n\t\tskip_log\n\t\theader X-Faaso-Routes [0-9a-f]{12}\n\t\trespond "ok" 200/,
+  );
   assert.match(text, /\n\thttp_port 8080\n\thttps_port 8443\n\tauto_https disable_redirects\n\tskip_install_trust\n/);
   assert.match(text, /\tservers \{\n\t\tprotocols h1 h2\n/);
   assert.match(text, /\t@https host api\.test fn\.test\n\thandle @https \{\n\t\tredir https:\/\/\{host\}\{uri\} 308\n/);
@@ -133,27 +134,6 @@ test("compose with the user's files: mounted read-only from the project (relativ
   ]);
   const argv = caddyValidateArgv({ image: 'faaso/caddy:1', mounts: ['-v', 'a:b:ro'] });
   assert.equal(argv.slice(argv.indexOf('-v'), argv.indexOf('faaso/caddy:1') + 1), ['-v', 'a:b:ro', 'faaso/caddy:1']);
-});
-
-test('Swarm: golden stack file; the files are secrets named by content, read by uid 10001 only', () => {
-  const plan = swarmPlan({ proxy: { tls: FILES_TLS } }, { tlsFiles: TLS_FILES });
-  const text = renderSwarmStack(plan);
-  golden(text, 'swarm/stack.https.yml');
-  const doc: Json = parse(text);
-  const { cert, key } = plan.proxy.tls!;
-  assert.equal(doc.services.proxy.secrets, [
-    { source: 'tls_cert', target: 'faaso_tls_cert', uid: '10001', gid: '10001', mode: 256 },
-    { source: 'tls_key', target: 'faaso_tls_key', uid: '10001', gid: '10001', mode: 256 },
-  ]);
-  assert.equal(doc.secrets, {
-    tls_cert: { file: '../certs/fn.crt', name: `faaso_tls_cert_${cert!.digest}` },
-    tls_key: { file: '../certs/fn.key', name: `faaso_tls_key_${key!.digest}` },
-  });
-  assert.equal(doc.services.proxy.ports, [
-    { target: 8080, published: 80, protocol: 'tcp', mode: 'host' },
-    { target: 8443, published: 443, protocol: 'tcp', mode: 'host' },
-  ]);
-  assert.not.ok('secrets' in parse(renderSwarmStack(swarmPlan())));
 });
 
 test('the proxy fingerprint: unchanged without TLS; follows the mode, the HTTPS port and the files, not the names', () => {

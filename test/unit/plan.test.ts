@@ -2,7 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FunctionSpec } from '../../src/function/types.ts';
 import type { TemplateMeta } from '../../src/template/types.ts';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { imageNames, mergeTrees, planBuild, sha256, type SourceFile } from '../../src/build/plan.ts';
+import { parseBuildProfile, REPO_ROOT } from '../../src/settings.ts';
 
 const file = (rel: string, content = rel, root = '/t'): SourceFile => ({
   rel,
@@ -60,6 +63,7 @@ const input = (
   functionFiles,
   registry: '127.0.0.1:5000',
   baseImage: 'debian:trixie-slim',
+  profile: 'release' as const,
 });
 
 test('mergeTrees: function files win, template metadata and function.yml stay out', () => {
@@ -126,6 +130,24 @@ test('one Dockerfile.hbs compiled once still renders each function with its own 
   const b = planBuild(input({ name: 'b', env: { Y: '2' } }, hbs)).dockerfile;
   assert.is(a, 'FROM debian:trixie-slim\nENV X="1"\nLABEL n=a\n');
   assert.is(b, 'FROM debian:trixie-slim\nENV Y="2"\nLABEL n=b\n');
+});
+
+test('the crystal template: --release by default, -O3 with a per-function compile cache for profile fast', async () => {
+  const hbs = await fs.readFile(path.join(REPO_ROOT, 'templates/crystal/Dockerfile.hbs'), 'utf8');
+  const release = planBuild({ ...input({ name: 'hello', runtime: 'crystal' }, hbs), profile: 'release' });
+  const fast = planBuild({ ...input({ name: 'hello', runtime: 'crystal' }, hbs), profile: 'fast' });
+  assert.match(release.dockerfile, /if \[ release = fast \]; then opt=-O3; else opt=--release; fi/);
+  assert.match(fast.dockerfile, /if \[ fast = fast \]/);
+  assert.match(fast.dockerfile, /--mount=type=cache,id=faaso-crystal-hello,target=\/cache\/crystal/);
+  // Different binaries, different images; a runtime that ignores the profile builds one image for both.
+  assert.is.not(release.hash, fast.hash);
+  assert.is(planBuild({ ...input(), profile: 'fast' }).hash, planBuild(input()).hash);
+});
+
+test('FAASO_BUILD_PROFILE: release by default, fast on request, anything else named', () => {
+  assert.is(parseBuildProfile(undefined), 'release');
+  assert.is(parseBuildProfile(' fast '), 'fast');
+  assert.throws(() => parseBuildProfile('debug'), /FAASO_BUILD_PROFILE: unknown profile "debug"/);
 });
 
 test.run();

@@ -41,9 +41,14 @@ function stepsFor(next: ServicePlan[], running: ReturnType<typeof replica>[], ro
 const onlyFunctions = (p: ReturnType<typeof planSteps>) =>
   p.phases.find((ph) => ph.name === 'functions')?.tracks.map((t) => t.map(line)) ?? [];
 
-test('fresh: every file, then one compose up of the whole stack', () => {
-  const p = planSteps(diffStack(plan([svc('sum')]), []), true);
+test('fresh: every file, then the whole stack started at once, waiting on each function’s replicas', () => {
+  const sum = svc('sum', { replicas: 2 });
+  const p = planSteps(diffStack(plan([sum, svc('hello')]), []), true);
   assert.equal(phases(p), [['start', [['write compose,env,caddyfile,ports', 'start-all']]]]);
+  assert.equal((p.phases[0]!.tracks[0]![1] as Extract<Step, { kind: 'start-all' }>).functions, [
+    { fn: 'hello', config: serviceFingerprint(svc('hello')), count: 1 },
+    { fn: 'sum', config: serviceFingerprint(sum), count: 2 },
+  ]);
   assert.equal(p.touched, []);
 });
 

@@ -3,7 +3,7 @@
 // parsed. No Docker here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { bootstrapJson } from '../../src/stack/render/swarm-routes.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { configName } from '../../src/stack/render/swarm.ts';
 import { serviceVerdict, stackVerdict, type ServiceState } from '../../src/stack/swarm/converge.ts';
@@ -19,13 +19,13 @@ import {
 import { planSwarmSteps } from '../../src/stack/swarm/steps.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 import { GOLDEN_FAASO_YML } from '../fixtures/compose/plan.ts';
-import { swarmPlan } from '../fixtures/swarm/plan.ts';
+import { swarmPlan, swarmRoutes } from '../fixtures/swarm/plan.ts';
 
 const SUM = GOLDEN_FAASO_YML.functions.sum;
 
 /** The services as Swarm would run `plan` (every label as the stack file sets it). */
 function running(plan: StackPlan): SwarmService[] {
-  const routes = configName(plan.project, 'routes', renderCaddyfile(plan));
+  const bootstrap = configName(plan.project, 'bootstrap', bootstrapJson());
   const fn = plan.services.map((s) => ({
     id: `id-${s.name}`,
     name: `faaso_${s.name}`,
@@ -36,21 +36,30 @@ function running(plan: StackPlan): SwarmService[] {
     global: false,
     replicas: s.replicas,
   }));
-  const proxy = (short: 'proxy' | 'ports', config: string): SwarmService => ({
+  const proxy = (short: 'proxy' | 'ports' | 'proxy-routes', config: string): SwarmService => ({
     id: `id-${short}`,
     name: `faaso_${short}`,
     short,
-    role: short,
+    role: short === 'proxy-routes' ? 'routes' : short,
     config,
     image: plan.proxy.image,
     global: true,
     replicas: -1,
   });
-  return [...fn, proxy('proxy', swarmProxyFingerprint(plan, routes)), proxy('ports', portsFingerprint(plan))];
+  return [
+    ...fn,
+    proxy('proxy', swarmProxyFingerprint(plan, bootstrap)),
+    proxy('ports', portsFingerprint(plan)),
+    proxy('proxy-routes', configName(plan.project, 'routes', swarmRoutes(plan))),
+  ];
 }
 
+const diffOf = (plan: StackPlan, services: readonly SwarmService[]) =>
+  diffSwarmStack(plan, services, swarmRoutes(plan));
+const keepOf = (plan: StackPlan) => plannedConfigs(plan, swarmRoutes(plan));
+
 test('diff: nothing runs → fresh, every function added', () => {
-  const d = diffSwarmStack(swarmPlan(), []);
+  const d = diffOf(swarmPlan(), []);
   assert.is(d.fresh, true);
   assert.equal(
     d.functions.map((f) => [f.name, f.kind, f.from, f.to]),
@@ -64,7 +73,7 @@ test('diff: nothing runs → fresh, every function added', () => {
 });
 
 test('diff: the plan as it runs → in sync', () => {
-  const d = diffSwarmStack(swarmPlan(), running(swarmPlan()));
+  const d = diffOf(swarmPlan(), running(swarmPlan()));
   assert.equal(
     d.functions.map((f) => f.kind),
     ['same', 'same', 'same'],
@@ -73,56 +82,75 @@ test('diff: the plan as it runs → in sync', () => {
   assert.is(swarmInSync(d), true);
 });
 
-test('diff: env change → update; replicas → scale; a route change → proxy changed only; a function no longer routed → removed', () => {
+test('diff: env change → update; replicas → scale; a route change → only the routes; a function no longer routed → removed', () => {
   const now = running(swarmPlan());
-  const env = diffSwarmStack(swarmPlan({ functions: { sum: { ...SUM, env: { X: '1' } } } }), now);
+  const env = diffOf(swarmPlan({ functions: { sum: { ...SUM, env: { X: '1' } } } }), now);
   assert.is(env.functions.find((f) => f.name === 'sum')!.kind, 'update');
-  const scaled = diffSwarmStack(swarmPlan({ functions: { sum: { ...SUM, replicas: 5 } } }), now);
+  const scaled = diffOf(swarmPlan({ functions: { sum: { ...SUM, replicas: 5 } } }), now);
   assert.equal(
     scaled.functions.find((f) => f.name === 'sum'),
     { name: 'sum', kind: 'scale', from: 3, to: 5 },
   );
-  const routes = diffSwarmStack(swarmPlan({ routes: { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' } }), now);
-  assert.equal([routes.proxyChanged, routes.portsChanged], [true, false]);
+  const routes = diffOf(swarmPlan({ routes: { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' } }), now);
+  assert.equal([routes.proxyChanged, routes.portsChanged, routes.routesChanged], [false, false, true]);
   assert.equal(
     routes.functions.map((f) => f.kind),
     ['same', 'same', 'same'],
   );
-  const fewer = diffSwarmStack(swarmPlan({ routes: { '/sum': 'sum', '/hello': 'hello' } }), now);
+  const fewer = diffOf(swarmPlan({ routes: { '/sum': 'sum', '/hello': 'hello' } }), now);
   assert.equal(fewer.removed, ['multiply']);
   assert.is(fewer.portsChanged, true, 'one port fewer');
 });
 
 test('steps: in sync → nothing (or only the drifted files written); otherwise write, remove compose files, deploy, converge, prune', () => {
   const plan = swarmPlan();
-  const keep = plannedConfigs(plan);
-  assert.equal(planSwarmSteps(diffSwarmStack(plan, running(plan)), [], keep).steps, []);
-  assert.equal(planSwarmSteps(diffSwarmStack(plan, running(plan)), ['stack'], keep).steps, [
+  const keep = keepOf(plan);
+  assert.equal(planSwarmSteps(diffOf(plan, running(plan)), [], keep, 'v1').steps, []);
+  assert.equal(planSwarmSteps(diffOf(plan, running(plan)), ['stack'], keep, 'v1').steps, [
     { kind: 'write', files: ['stack'] },
   ]);
-  const fresh = planSwarmSteps(diffSwarmStack(plan, []), ['stack', 'caddyfile', 'ports'], keep);
+  const fresh = planSwarmSteps(diffOf(plan, []), ['stack', 'caddyfile', 'ports'], keep, 'v1');
   assert.equal(fresh.steps, [
-    { kind: 'write', files: ['stack', 'caddyfile', 'ports'] },
+    { kind: 'write', files: ['stack', 'caddyfile', 'routesJson', 'bootstrap', 'ports'] },
     { kind: 'remove-files', files: ['compose', 'env'] },
     { kind: 'deploy' },
     { kind: 'converge', updated: [] },
+    { kind: 'routes-loaded', version: 'v1' },
     { kind: 'prune-configs', keep },
   ]);
   assert.is(fresh.proxiesRestart, false, 'nothing ran: nothing restarts');
 });
 
-test('steps: the services whose spec changed must show a new rollout; a route change restarts the proxies', () => {
+test('steps: the services whose spec changed must show a new rollout; a route change updates proxy-routes, waits for every proxy to load it, restarts no proxy', () => {
   const now = running(swarmPlan());
   const next = swarmPlan({
     routes: { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' },
     functions: { ...GOLDEN_FAASO_YML.functions, hello: { env: { A: '1' } } },
   });
-  const p = planSwarmSteps(diffSwarmStack(next, now), ['stack', 'caddyfile'], plannedConfigs(next));
+  const p = planSwarmSteps(diffOf(next, now), ['stack', 'caddyfile'], keepOf(next), 'v2');
   assert.equal(
     p.steps.find((s) => s.kind === 'converge'),
-    { kind: 'converge', updated: ['hello', 'proxy'] },
+    { kind: 'converge', updated: ['hello', 'proxy-routes'] },
   );
-  assert.is(p.proxiesRestart, true);
+  assert.ok(p.steps.some((s) => s.kind === 'routes-loaded' && s.version === 'v2'));
+  assert.is(p.proxiesRestart, false);
+  const scaled = planSwarmSteps(
+    diffOf(swarmPlan({ functions: { ...GOLDEN_FAASO_YML.functions, hello: { replicas: 2 } } }), now),
+    ['stack'],
+    keepOf(next),
+    'v1',
+  );
+  assert.not.ok(
+    scaled.steps.some((s) => s.kind === 'routes-loaded'),
+    'same routes: nothing to wait for',
+  );
+  const ports = planSwarmSteps(
+    diffOf(swarmPlan({ functions: { ...GOLDEN_FAASO_YML.functions, hello: { port: 9123 } } }), now),
+    ['stack'],
+    keepOf(next),
+    'v1',
+  );
+  assert.is(ports.proxiesRestart, true, 'other published ports: the ports listener restarts node by node');
 });
 
 const svc = (over: Partial<SwarmService> = {}): SwarmService => ({

@@ -5,19 +5,22 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
+import { renderPortsCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { FUNCTION_HEALTH_COMMAND } from '../../src/stack/render/shared.ts';
 import { configName, renderSwarmStack } from '../../src/stack/render/swarm.ts';
-import { swarmPlan } from '../fixtures/swarm/plan.ts';
+import { bootstrapJson, routesJson } from '../../src/stack/render/swarm-routes.ts';
+import type { StackPlan } from '../../src/stack/types.ts';
+import { swarmPlan, swarmRoutes } from '../fixtures/swarm/plan.ts';
 
 const GOLDEN = new URL('../fixtures/swarm/stack.yml', import.meta.url);
 
 type Json = any;
-const stack = (): Json => parse(renderSwarmStack(swarmPlan()));
+const render = (plan: StackPlan): string => renderSwarmStack(plan, swarmRoutes(plan));
+const stack = (): Json => parse(render(swarmPlan()));
 
 test('matches the golden file', () => {
-  const text = renderSwarmStack(swarmPlan());
+  const text = render(swarmPlan());
   if (process.env.FAASO_UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN, text);
   assert.fixture(text, fs.readFileSync(GOLDEN, 'utf8'));
 });
@@ -27,7 +30,7 @@ test('deterministic whatever the order of functions, routes and env', () => {
   shuffled.services.reverse();
   shuffled.routes.reverse();
   shuffled.services[0]!.env = Object.fromEntries(Object.entries(shuffled.services[0]!.env).reverse());
-  assert.is(renderSwarmStack(shuffled), renderSwarmStack(swarmPlan()));
+  assert.is(render(shuffled), render(swarmPlan()));
 });
 
 test('a function: pinned image, replicas and limits under deploy, dnsrr, start-first updates that roll back, tmpfs volume', () => {
@@ -78,12 +81,14 @@ test('what stack deploy rejects or ignores is not written: mem_limit, cpus, pids
   }
 });
 
-test('the proxies: global, host-mode ports on every node, their Caddyfile as a config named by its content', () => {
+test('the proxies: global, host-mode ports on every node; the proxy boots from a fixed config and loads its routes', () => {
   const plan = swarmPlan();
   const s = stack();
   assert.is(s.services.proxy.deploy.mode, 'global');
   assert.equal(s.services.proxy.ports, [{ target: 8080, published: 8080, protocol: 'tcp', mode: 'host' }]);
-  assert.equal(s.services.proxy.configs, [{ source: 'routes', target: '/etc/faaso/caddy/Caddyfile' }]);
+  assert.equal(s.services.proxy.command, ['caddy', 'run', '--config', '/etc/faaso/caddy/bootstrap.json']);
+  assert.equal(s.services.proxy.configs, [{ source: 'bootstrap', target: '/etc/faaso/caddy/bootstrap.json' }]);
+  assert.equal(s.services.proxy.networks, ['faaso', 'control']);
   assert.equal(s.services.proxy.deploy.update_config.order, 'stop-first', 'a node port is one task’s at a time');
   assert.equal(
     s.services.ports.ports.map((p: Json) => [p.published, p.target, p.mode]),
@@ -94,18 +99,49 @@ test('the proxies: global, host-mode ports on every node, their Caddyfile as a c
     ],
   );
   assert.equal(s.configs, {
-    routes: { file: './caddy/Caddyfile', name: configName('faaso', 'routes', renderCaddyfile(plan)) },
+    bootstrap: { file: './caddy/bootstrap.json', name: configName('faaso', 'bootstrap', bootstrapJson()) },
     ports: { file: './caddy/ports.Caddyfile', name: configName('faaso', 'ports', renderPortsCaddyfile(plan)) },
+    routes: { file: './caddy/routes.json', name: configName('faaso', 'routes', swarmRoutes(plan)) },
   });
-  assert.equal(s.networks, { faaso: { driver: 'overlay' } });
+  assert.equal(s.networks, { faaso: { driver: 'overlay' }, control: { driver: 'overlay' } });
 });
 
-test('a route change renames the routes config (configs are immutable), and only it', () => {
+test('proxy-routes: one task serving routes.json on the control network only, no port, replaced stop-first', () => {
+  const r = stack().services['proxy-routes'];
+  assert.equal(r.command, ['caddy', 'file-server', '--root', '/srv', '--listen', ':8081']);
+  assert.equal(r.configs, [{ source: 'routes', target: '/srv/routes.json' }]);
+  assert.equal(r.networks, ['control'], 'no function can reach it');
+  assert.not.ok('ports' in r);
+  assert.equal([r.deploy.mode, r.deploy.replicas, r.deploy.update_config.order], [undefined, 1, 'stop-first']);
+  assert.equal([r.read_only, r.cap_drop], [true, ['ALL']]);
+});
+
+test('a route change renames only the routes config: no proxy spec changes, so no proxy restarts', () => {
   const a = stack();
-  const b = parse(renderSwarmStack(swarmPlan({ routes: { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' } })));
+  const b = parse(render(swarmPlan({ routes: { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' } })));
   assert.is.not(b.configs.routes.name, a.configs.routes.name);
   assert.is(b.configs.ports.name, a.configs.ports.name);
+  assert.is(b.configs.bootstrap.name, a.configs.bootstrap.name);
+  assert.equal(b.services.proxy, a.services.proxy);
   assert.equal(b.services.sum, a.services.sum);
+});
+
+test('routes.json keeps loading (a loaded config must say so itself), and the bootstrap loads it', () => {
+  const routes = JSON.parse(routesJson('{"admin":{"listen":"localhost:2019"},"apps":{"http":{}}}'));
+  const load = { module: 'http', url: 'http://proxy-routes:8081/routes.json', timeout: '2s' };
+  assert.equal(routes.admin, { listen: 'localhost:2019', config: { load, load_delay: '1s' } });
+  assert.equal(routes.apps, { http: {} });
+  assert.is(routes.logging.logs.default.level, 'WARN', 'the loader logs each poll at INFO');
+  const withAccess = JSON.parse(
+    routesJson(
+      '{"logging":{"logs":{"default":{"exclude":["http.log.access.log0"]},"log0":{"include":["http.log.access.log0"]}}}}',
+    ),
+  );
+  assert.equal(withAccess.logging.logs.default, { exclude: ['http.log.access.log0'], level: 'WARN' });
+  assert.equal(withAccess.logging.logs.log0, { include: ['http.log.access.log0'] }, 'access logs untouched');
+  const boot = JSON.parse(bootstrapJson());
+  assert.equal(boot.admin, { listen: 'localhost:2019', config: { load, load_delay: '1s' } });
+  assert.not.ok('apps' in boot, 'no server until the routes are loaded');
 });
 
 test('config names are the stack, the role and 12 hex digits', () => {

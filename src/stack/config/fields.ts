@@ -19,9 +19,8 @@ import {
   REPLICAS_MIN,
   TARGETS,
   UPDATE_KEYS,
-  type Target,
 } from './rules.ts';
-import type { Limits } from '../types.ts';
+import type { Limits, Target } from '../types.ts';
 import { PORT_MAX, PORT_MIN } from './ports.ts';
 
 /** `unknown function "mult" (available: hello, multiply, sum); did you mean "multiply"?` */

@@ -7,10 +7,10 @@ import { UserError, ValidationError } from '../../errors.ts';
 import { listFunctionNames } from '../../function/load.ts';
 import { DEFAULT_REGISTRY } from '../../settings.ts';
 import { yamlProblems } from '../../util/yaml.ts';
-import { STACK_FILE, type Target } from './rules.ts';
+import { STACK_FILE } from './rules.ts';
 import { validateStackConfig } from './validate.ts';
 import type { FileFact } from './tls-files.ts';
-import type { StackConfig } from '../types.ts';
+import type { StackConfig, Target } from '../types.ts';
 
 export { STACK_FILE } from './rules.ts';
 export { validateStackConfig, type StackContext } from './validate.ts';

@@ -1,16 +1,14 @@
 // The value rules of faaso.yml, shared by the validator and
 // schemas/faaso.schema.json (a unit test keeps the schema's patterns and
 // limits equal to these).
-import type { Limits } from '../types.ts';
+import type { Limits, Target } from '../types.ts';
 
 export const STACK_FILE = 'faaso.yml';
 
 /** The fields faaso.yml may have, at each level; anything else is a typo and an error. */
 export const STACK_KEYS: readonly string[] = ['target', 'routes', 'proxy', 'bind', 'registry', 'functions'];
 
-/** Where the stack runs: one Docker engine with compose (the default), or a Docker Swarm. */
-export const TARGETS = ['compose', 'swarm'] as const;
-export type Target = (typeof TARGETS)[number];
+export const TARGETS: readonly Target[] = ['compose', 'swarm'];
 export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids', 'tls'];
 export const DEPLOY_KEYS: readonly string[] = ['port', 'env', 'memory', 'cpus', 'pids', 'replicas', 'update'];
 export const UPDATE_KEYS: readonly string[] = ['parallelism'];
@@ -63,8 +61,10 @@ export const DEFAULT_PARALLELISM = 1;
 export const PROXY_SERVICE = 'proxy';
 /** The compose service that serves every function's own port. */
 export const PORTS_SERVICE = 'ports';
-/** Compose service names faaso uses itself; a function cannot be called this. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = [PORTS_SERVICE, PROXY_SERVICE];
+/** On Swarm, the service that hands the proxies their routes (render/swarm-routes.ts). */
+export const ROUTES_SERVICE = 'proxy-routes';
+/** Service names faaso uses itself; a function cannot be called this. */
+export const RESERVED_SERVICE_NAMES: readonly string[] = [PORTS_SERVICE, PROXY_SERVICE, ROUTES_SERVICE];
 
 /** "/sum/" and "/SUM" are the same route to Caddy: one key per route. */
 export function routeKey(path: string): string {

@@ -16,8 +16,6 @@ export interface TlsFileCheck {
   key: string;
   /** Every name the certificate must cover: the domain and each per-route host. */
   names: readonly string[];
-  /** The proxy reads the files through a bind mount (compose), not as Swarm secrets. */
-  mounted: boolean;
   /** ms since epoch; undefined skips the expiry check. */
   now?: number;
 }
@@ -91,7 +89,7 @@ export function checkTlsFiles(
     else if ('error' in fact) counted(field, errorMessage(fact.error));
     else {
       texts[field] = fact.text;
-      if (c.mounted && !proxyCanRead(fact))
+      if (!proxyCanRead(fact))
         counted(
           field,
           `the proxy runs as uid ${PROXY_UID} and cannot read it (owner ${fact.uid}:${fact.gid}, mode ${(fact.mode & 0o777).toString(8).padStart(4, '0')}): let its group read it, e.g. chgrp ${PROXY_GID} ${path} && chmod 640 ${path}`,

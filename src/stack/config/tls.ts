@@ -15,7 +15,7 @@ import {
   TLS_PORT_MIN,
 } from './tls-rules.ts';
 import { PORT_MAX } from './ports.ts';
-import type { Target } from './rules.ts';
+import type { Target } from '../types.ts';
 import type { TlsConfig, TlsMode } from '../types.ts';
 
 const FIELD = 'proxy.tls';
@@ -117,18 +117,14 @@ function readHosts(
 }
 
 /**
- * On a Swarm every node runs its own proxy: each would ask a public CA for its
- * own certificate (and answer only the challenges that reach it), or run its
- * own internal CA that clients cannot all trust. The user's own files reach
- * every node as Swarm secrets.
+ * Not on a Swarm yet. Its proxies load their routes from proxy-routes (Caddy's
+ * JSON, polled), so certificates would have to reach every node as secrets,
+ * and ACME and the internal CA would each run once per node: a public CA's
+ * challenge reaches whichever node it hits, and clients could trust only one
+ * node's CA. None of that runs on a real Swarm here, so it is refused.
  */
-function swarmProblem(mode: TlsMode): string | undefined {
-  if (mode === 'acme')
-    return 'target swarm runs a proxy on every node, and each would ask the CA for its own certificate (most challenges would reach another node): give the certificate as cert: and key: (the proxies get them as Swarm secrets)';
-  if (mode === 'internal')
-    return "target swarm runs a proxy on every node, each with its own internal CA, so clients could trust only one node's: give a certificate as cert: and key: (the proxies get them as Swarm secrets)";
-  return undefined;
-}
+const SWARM_REFUSAL =
+  "target swarm does not serve HTTPS yet (each node's proxy would need the certificate, or its own CA); use target: compose for HTTPS, or terminate TLS in front of the Swarm's nodes and keep proxy.tls out of faaso.yml";
 
 /** proxy.tls, or undefined (absent, or reported). `httpPort` is the plain HTTP port the proxy then publishes. */
 export function readTls(raw: unknown, c: TlsContext, p: Problems): { tls?: TlsConfig; httpPort?: number } {
@@ -159,13 +155,12 @@ export function readTls(raw: unknown, c: TlsContext, p: Problems): { tls?: TlsCo
   if (httpPort !== undefined && httpPort === httpsPort)
     p.add(f('https_port'), `must differ from http_port (both ${httpPort})`);
   const hsts = readBool(raw.hsts, f('hsts'), p) ?? true;
-  const swarmWhy = c.target === 'swarm' ? swarmProblem(mode) : undefined;
-  if (swarmWhy) p.add(FIELD, swarmWhy);
+  if (c.target === 'swarm') p.add(FIELD, SWARM_REFUSAL);
   const checked =
-    mode === 'files' && cert && key && domain
+    mode === 'files' && cert && key && domain && c.target !== 'swarm'
       ? checkTlsFiles(
           c.files ?? new Map(),
-          { cert, key, names: [domain, ...hosts.map((h) => h.host)], mounted: c.target !== 'swarm', now: c.now },
+          { cert, key, names: [domain, ...hosts.map((h) => h.host)], now: c.now },
           (field, message) => p.add(f(field), message),
         )
       : undefined;

@@ -5,6 +5,7 @@
 // nothing to warn about. Every value that lands in the text is checked against a
 // strict pattern first, so no route or name can smuggle Caddyfile syntax
 // (braces, quotes, spaces, newlines) into the config.
+import { createHash } from 'node:crypto';
 import { FUNCTION_PORT } from '../../function/contract.ts';
 import { CADDY_ADMIN_PORT } from '../config/ports.ts';
 import type { Route, StackPlan } from '../types.ts';
@@ -148,7 +149,21 @@ const globalOptions = (level?: 'WARN', https?: { top: string[]; servers: string[
   '}',
 ];
 
-const HEALTH_HANDLER = [`\thandle ${PROXY_HEALTH_PATH} {`, '\t\tskip_log', '\t\trespond "ok" 200', '\t}'];
+/** The health answer names the routes' version (a hash of the rest of the file): on Swarm, `up` asks every node's proxy for it. */
+export const ROUTES_VERSION_HEADER = 'X-Faaso-Routes';
+const VERSION_SLOT = '@@version@@';
+const HEALTH_HANDLER = [
+  `\thandle ${PROXY_HEALTH_PATH} {`,
+  '\t\tskip_log',
+  `\t\theader ${ROUTES_VERSION_HEADER} ${VERSION_SLOT}`,
+  '\t\trespond "ok" 200',
+  '\t}',
+];
+
+/** The version a routes Caddyfile announces on its health endpoint. */
+export function routesVersion(caddyfile: string): string | undefined {
+  return new RegExp(`^\\t\\theader ${ROUTES_VERSION_HEADER} ([0-9a-f]{12})$`, 'm').exec(caddyfile)?.[1];
+}
 
 // The 404 names the path only when it is made of characters that need no JSON
 // escaping (checked by CEL on the very placeholder that is echoed); anything
@@ -199,6 +214,10 @@ function siteBody(plan: StackPlan, routes: readonly Route[]): string[] {
   return lines;
 }
 
+/** Fills in the health answer's routes version: a hash of the text around it (every site's the same). */
+const withVersion = (text: string): string =>
+  text.replaceAll(VERSION_SLOT, createHash('sha256').update(text).digest('hex').slice(0, 12));
+
 /** The routes: compose/caddy/Caddyfile. */
 export function renderCaddyfile(plan: StackPlan): string {
   checkRoutes(plan);
@@ -216,7 +235,7 @@ export function renderCaddyfile(plan: StackPlan): string {
       ...globalOptions(undefined, httpsGlobalOptions(tls, PROXY_LISTEN_PORT)),
       ...httpsSites(plan, tls, parts),
     ];
-    return `${text.join('\n')}\n`;
+    return withVersion(`${text.join('\n')}\n`);
   }
   const lines = [
     HEADER,
@@ -229,7 +248,7 @@ export function renderCaddyfile(plan: StackPlan): string {
     ...siteBody(plan, plan.routes),
     '}',
   ];
-  return `${lines.join('\n')}\n`;
+  return withVersion(`${lines.join('\n')}\n`);
 }
 
 /**

@@ -1,10 +1,9 @@
 // What the proxy container needs for proxy.tls, whichever target renders it:
 // the HTTPS port, where Caddy keeps certificates (a named volume: the
 // internal CA's keys and ACME accounts must outlive the container, and the
-// root is read-only), and the user's certificate files (mounted read-only,
-// or Swarm secrets). Pure; no file's content is ever copied into the output.
+// root is read-only), and the user's certificate files (mounted read-only). Pure; no file's content is ever copied into the output.
 import path from 'node:path';
-import { PROXY_GID, PROXY_UID, TLS_CERT_IN_CONTAINER, TLS_KEY_IN_CONTAINER } from '../config/tls-rules.ts';
+import { TLS_CERT_IN_CONTAINER, TLS_KEY_IN_CONTAINER } from '../config/tls-rules.ts';
 import type { StackPlan, TlsConfig } from '../types.ts';
 import { PROXY_LISTEN_PORT } from './caddyfile.ts';
 import { PROXY_HTTPS_LISTEN_PORT } from './caddyfile-tls.ts';
@@ -48,25 +47,4 @@ export function tlsVolumes(tls: TlsConfig | undefined): string[] {
 /** `docker run -v` for checking the Caddyfile in a throwaway proxy: Caddy loads the user's files to validate. */
 export function tlsCheckMounts(tls: TlsConfig | undefined, root: string): string[] {
   return tlsFiles(tls).flatMap((f) => ['-v', `${path.resolve(root, f.source)}:${f.target}:ro`]);
-}
-
-/** On a Swarm: the proxy's certificate and key as secrets named by content, read by uid 10001 only. Mode 256 is 0400 (a decimal, the same to YAML 1.1 and 1.2). */
-export function tlsSecrets(plan: StackPlan): { service: Record<string, unknown>[]; top: Record<string, unknown> } {
-  const files = tlsFiles(plan.proxy.tls);
-  const digest = { cert: plan.proxy.tls?.cert?.digest, key: plan.proxy.tls?.key?.digest };
-  return {
-    service: files.map((f) => ({
-      source: `tls_${f.role}`,
-      target: f.target.slice(f.target.lastIndexOf('/') + 1),
-      uid: String(PROXY_UID),
-      gid: String(PROXY_GID),
-      mode: 256,
-    })),
-    top: Object.fromEntries(
-      files.map((f) => [
-        `tls_${f.role}`,
-        { file: fromComposeDir(f.source), name: `${plan.project}_tls_${f.role}_${digest[f.role]}` },
-      ]),
-    ),
-  };
 }

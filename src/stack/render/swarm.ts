@@ -9,21 +9,19 @@
 // - ports are published in host mode on every node (no routing mesh), so the
 //   two proxies run `mode: global` — one per node, each serving every route;
 // - /tmp is a tmpfs *volume* (stack deploy drops `tmpfs:` without a word);
-// - the Caddyfiles are Swarm configs named by their content: a changed
-//   Caddyfile is a new config, and the proxies roll onto it node by node;
+// - the configs are Swarm configs named by their content; the routes reach
+//   the proxies without a restart (swarm-routes.ts), while a change of the
+//   functions' ports restarts the ports listener node by node;
 // - images are pinned by digest (prepare.ts resolves them), so every node runs
 //   the same bytes;
-// - proxy.tls's certificate and key are Swarm secrets named by their content
-//   (only cert + key: validate refuses ACME and the internal CA on a Swarm);
 // - Swarm ignores security_opt: `no-new-privileges` is lost (`up` says so once);
 // - the stack schema has no dns_opt: a task's resolver options are its node's
 //   (/etc/resolv.conf `options`, which Docker copies; README says what to set).
 import { createHash } from 'node:crypto';
 import { STOP_GRACE_SECONDS } from '../../function/contract.ts';
-import { PORTS_SERVICE, PROXY_SERVICE } from '../config/rules.ts';
+import { PORTS_SERVICE, PROXY_SERVICE, ROUTES_SERVICE } from '../config/rules.ts';
 import type { Limits, ServicePlan, StackPlan } from '../types.ts';
-import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './caddyfile.ts';
-import { proxyPorts, tlsSecrets } from './proxy-tls.ts';
+import { PORTS_CADDYFILE, PROXY_LISTEN_PORT, renderPortsCaddyfile } from './caddyfile.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from './fingerprint.ts';
 import {
   CADDY_CONFIG_DIR,
@@ -39,8 +37,17 @@ import {
   portList,
   PROXY_HEALTH_COMMAND,
   proxyLimits,
+  ROUTES_HEALTH_COMMAND,
   sortedServices,
 } from './shared.ts';
+import {
+  BOOTSTRAP_JSON,
+  bootstrapJson,
+  CONTROL_NETWORK,
+  ROUTES_JSON,
+  ROUTES_PORT,
+  ROUTES_ROOT,
+} from './swarm-routes.ts';
 import { toYaml } from './yaml.ts';
 
 /** compose/stack.yml, beside docker-compose.yml's place; the Caddyfiles stay in compose/caddy/. */
@@ -57,7 +64,7 @@ export const SWARM_LOSSES = ['no-new-privileges (Swarm ignores security_opt)'] a
 export const UPDATE_MONITOR = '5s';
 
 /** A config's name in the Swarm: stack, role and content hash (configs are immutable; a new text is a new config). */
-export function configName(project: string, role: 'routes' | 'ports', text: string): string {
+export function configName(project: string, role: 'bootstrap' | 'routes' | 'ports', text: string): string {
   return `${project}_${role}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 }
 
@@ -106,75 +113,105 @@ function functionService(s: ServicePlan): Record<string, unknown> {
   };
 }
 
-/**
- * One of the two proxies, on every node. A node's published port belongs to one
- * task at a time, so an update stops the old task before starting the new one,
- * one node at a time.
- */
-function caddyService(
-  plan: StackPlan,
-  file: string,
-  config: string,
-  health: string,
-  ports: number[][],
-  labels: Record<string, string>,
-  secrets: Record<string, unknown>[] = [],
-): Record<string, unknown> {
+interface CaddyRole {
+  command: string[];
+  /** The Swarm config it reads, and where. */
+  config: string;
+  target: string;
+  health: string;
+  /** [published, target] pairs, in host mode on every node. */
+  ports: number[][];
+  networks: string[];
+  labels: Record<string, string>;
+  /**
+   * A node's published port belongs to one task at a time: a service that
+   * publishes stops its old task before starting the new one, node by node.
+   */
+  order: 'stop-first' | 'start-first';
+  /** One task in the whole Swarm instead of one per node. */
+  single?: boolean;
+}
+
+/** faaso's Caddy image on every node: the proxy, the ports listener, proxy-routes. */
+function caddyService(plan: StackPlan, r: CaddyRole): Record<string, unknown> {
   return {
     image: plan.proxy.image,
-    command: caddyRun(file),
+    command: r.command,
     environment: { ...CADDY_ENVIRONMENT },
-    configs: [{ source: config, target: `${CADDY_CONFIG_DIR}/${file}` }],
-    ...(secrets.length > 0 ? { secrets } : {}),
-    healthcheck: { test: ['CMD', 'bash', '-c', health], ...HEALTHCHECK_TIMING },
-    ports: ports.map(([published, target]) => ({ target, published, protocol: 'tcp', mode: 'host' })),
+    configs: [{ source: r.config, target: r.target }],
+    healthcheck: { test: ['CMD', 'bash', '-c', r.health], ...HEALTHCHECK_TIMING },
+    ...(r.ports.length > 0
+      ? { ports: r.ports.map(([published, target]) => ({ target, published, protocol: 'tcp', mode: 'host' })) }
+      : {}),
     ...hardening(),
-    networks: [NETWORK],
+    networks: r.networks,
     deploy: {
-      mode: 'global',
+      ...(r.single ? { replicas: 1 } : { mode: 'global' }),
       endpoint_mode: 'dnsrr',
-      labels,
+      labels: r.labels,
       resources: resources(proxyLimits(plan)),
       restart_policy: { ...RESTART_POLICY },
-      update_config: { parallelism: 1, order: 'stop-first', failure_action: 'rollback', monitor: UPDATE_MONITOR },
-      rollback_config: { parallelism: 1, order: 'stop-first' },
+      update_config: { parallelism: 1, order: r.order, failure_action: 'rollback', monitor: UPDATE_MONITOR },
+      rollback_config: { parallelism: 1, order: r.order },
     },
   };
 }
 
-/** The stack file; the Caddyfiles it names are compose/caddy/'s, rendered from the same plan. */
-export function renderSwarmStack(plan: StackPlan): string {
-  const routes = configName(plan.project, 'routes', renderCaddyfile(plan));
-  const ports = configName(plan.project, 'ports', renderPortsCaddyfile(plan));
-  const secrets = tlsSecrets(plan);
+/**
+ * The stack file. `routes` is routes.json (render/swarm-routes.ts: Caddy's JSON
+ * of the routes Caddyfile), which proxy-routes serves to the proxies.
+ */
+export function renderSwarmStack(plan: StackPlan, routes: string): string {
+  const names = {
+    bootstrap: configName(plan.project, 'bootstrap', bootstrapJson()),
+    routes: configName(plan.project, 'routes', routes),
+    ports: configName(plan.project, 'ports', renderPortsCaddyfile(plan)),
+  };
   const services: Record<string, unknown> = {};
   for (const s of sortedServices(plan)) services[s.name] = functionService(s);
-  services[PROXY_SERVICE] = caddyService(
-    plan,
-    ROUTES_CADDYFILE,
-    'routes',
-    PROXY_HEALTH_COMMAND,
-    proxyPorts(plan),
-    { 'faaso.config': swarmProxyFingerprint(plan, routes), 'faaso.role': 'proxy' },
-    secrets.service,
-  );
-  services[PORTS_SERVICE] = caddyService(
-    plan,
-    PORTS_CADDYFILE,
-    'ports',
-    PORTS_HEALTH_COMMAND,
-    portList(plan).map(([, port]) => [port, port]),
-    { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
-  );
+  services[PROXY_SERVICE] = caddyService(plan, {
+    command: ['caddy', 'run', '--config', `${CADDY_CONFIG_DIR}/${BOOTSTRAP_JSON}`],
+    config: 'bootstrap',
+    target: `${CADDY_CONFIG_DIR}/${BOOTSTRAP_JSON}`,
+    health: PROXY_HEALTH_COMMAND,
+    ports: [[plan.proxy.port, PROXY_LISTEN_PORT]],
+    networks: [NETWORK, CONTROL_NETWORK],
+    labels: { 'faaso.config': swarmProxyFingerprint(plan, names.bootstrap), 'faaso.role': 'proxy' },
+    order: 'stop-first',
+  });
+  services[PORTS_SERVICE] = caddyService(plan, {
+    command: caddyRun(PORTS_CADDYFILE),
+    config: 'ports',
+    target: `${CADDY_CONFIG_DIR}/${PORTS_CADDYFILE}`,
+    health: PORTS_HEALTH_COMMAND,
+    ports: portList(plan).map(([, port]) => [port, port]),
+    networks: [NETWORK],
+    labels: { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
+    order: 'stop-first',
+  });
+  services[ROUTES_SERVICE] = caddyService(plan, {
+    command: ['caddy', 'file-server', '--root', ROUTES_ROOT, '--listen', `:${ROUTES_PORT}`],
+    config: 'routes',
+    target: `${ROUTES_ROOT}/${ROUTES_JSON}`,
+    health: ROUTES_HEALTH_COMMAND,
+    ports: [],
+    networks: [CONTROL_NETWORK],
+    labels: { 'faaso.config': names.routes, 'faaso.role': 'routes' },
+    // One task, replaced stop-first: the proxies never see old and new routes side
+    // by side (they would load one, then the other). While it is replaced they keep
+    // the routes they have; its node lost, Swarm starts it on another.
+    order: 'stop-first',
+    single: true,
+  });
   const stack = {
     version: '3.9',
     services,
-    networks: { [NETWORK]: { driver: 'overlay' } },
+    networks: { [NETWORK]: { driver: 'overlay' }, [CONTROL_NETWORK]: { driver: 'overlay' } },
     configs: {
-      routes: { file: `./caddy/${ROUTES_CADDYFILE}`, name: routes },
-      ports: { file: `./caddy/${PORTS_CADDYFILE}`, name: ports },
+      bootstrap: { file: `./caddy/${BOOTSTRAP_JSON}`, name: names.bootstrap },
+      ports: { file: `./caddy/${PORTS_CADDYFILE}`, name: names.ports },
+      routes: { file: `./caddy/${ROUTES_JSON}`, name: names.routes },
     },
-    ...(secrets.service.length > 0 ? { secrets: secrets.top } : {}),
   };
   return `${GENERATED_HEADER}\n${toYaml(stack)}`;
 }

@@ -4,13 +4,14 @@
 // executor (swarm/execute.ts).
 import { UserError } from '../../errors.ts';
 import {
+  caddyAdapter,
   caddyChecker,
-  proxyImageTarget,
   readStackFiles,
   renderSwarmFiles,
   type FileKey,
   type SwarmFiles,
 } from '../files.ts';
+import { routesVersion } from '../render/caddyfile.ts';
 import { acquireUpLock } from '../lock.ts';
 import { observeStack } from '../observe.ts';
 import type { PreparedStack } from '../prepare.ts';
@@ -43,13 +44,15 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
   try {
     await refuseComposeStack(s);
     const before = await observeServices(s.target.project);
-    const diff = diffSwarmStack(s.plan, before);
     const previous = await readStackFiles(s.target);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const check = caddyChecker(proxyImageTarget(s), [previous.caddyfile, previous.ports]);
-    const files = await renderSwarmFiles(s.plan, check);
+    const caddy = { image: s.proxyImage };
+    const check = caddyChecker(caddy, [previous.caddyfile, previous.ports]);
+    const files = await renderSwarmFiles(s.plan, check, caddyAdapter(caddy), previous);
+    const diff = diffSwarmStack(s.plan, before, files.routesJson);
     const changed = (Object.keys(files) as (keyof SwarmFiles)[]).filter((k) => files[k] !== previous[k]) as FileKey[];
-    const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan));
+    const version = routesVersion(files.caddyfile) ?? '';
+    const plan = planSwarmSteps(diff, changed, plannedConfigs(s.plan, files.routesJson), version);
     if (plan.steps.some((step) => step.kind === 'deploy')) {
       if (diff.fresh)
         log(
@@ -58,10 +61,10 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
       log(`note: Swarm cannot apply ${SWARM_LOSSES.join(', ')}; every other hardening setting applies`);
       if (plan.proxiesRestart)
         log(
-          'proxies: their config changed; Swarm restarts them one node at a time (each node’s ports are down for a moment)',
+          'proxies: their image, limits or ports changed; Swarm restarts them one node at a time (each node’s ports are down for a moment)',
         );
     }
-    await executeSwarmPlan(plan, { target: s.target, files, previous, before, log });
+    await executeSwarmPlan(plan, { target: s.target, files, previous, before, log, proxyPort: s.plan.proxy.port });
     return { diff, plan };
   } finally {
     await release();

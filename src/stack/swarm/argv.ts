@@ -107,3 +107,13 @@ export const stackNetworks = (project: string): string[] => [
   '--filter',
   `label=${STACK_LABEL}=${project}`,
 ];
+
+/** Each node's address (where its published ports answer), one line per node id given. */
+export const nodeAddresses = (ids: readonly string[]): string[] => [
+  'docker',
+  'node',
+  'inspect',
+  '--format',
+  '{{.ID}} {{.Status.Addr}}',
+  ...ids,
+];

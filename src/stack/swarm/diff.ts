@@ -1,9 +1,10 @@
 // Pure: how a stack running on Swarm differs from the plan. Swarm applies the
 // stack file itself (only the services whose spec changed are touched); this
 // is what `up` reports, and what it waits for.
-import { PORTS_SERVICE, PROXY_SERVICE } from '../config/rules.ts';
+import { PORTS_SERVICE, PROXY_SERVICE, ROUTES_SERVICE } from '../config/rules.ts';
 import type { ChangeKind } from '../diff.ts';
-import { renderCaddyfile, renderPortsCaddyfile } from '../render/caddyfile.ts';
+import { renderPortsCaddyfile } from '../render/caddyfile.ts';
+import { bootstrapJson } from '../render/swarm-routes.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from '../render/fingerprint.ts';
 import { configName } from '../render/swarm.ts';
 import type { StackPlan } from '../types.ts';
@@ -25,6 +26,8 @@ export interface SwarmDiff {
   removed: string[];
   proxyChanged: boolean;
   portsChanged: boolean;
+  /** proxy-routes serves other routes than the plan's: the proxies load the new ones (no restart). */
+  routesChanged: boolean;
 }
 
 function functionKind(running: SwarmService | undefined, config: string, replicas: number): ChangeKind {
@@ -33,7 +36,8 @@ function functionKind(running: SwarmService | undefined, config: string, replica
   return running.replicas === replicas ? 'same' : 'scale';
 }
 
-export function diffSwarmStack(plan: StackPlan, services: readonly SwarmService[]): SwarmDiff {
+/** `routes`: the new routes.json (render/swarm-routes.ts). */
+export function diffSwarmStack(plan: StackPlan, services: readonly SwarmService[], routes: string): SwarmDiff {
   const byShort = new Map(services.map((s) => [s.short, s]));
   const functions = plan.services
     .map((s) => {
@@ -46,16 +50,16 @@ export function diffSwarmStack(plan: StackPlan, services: readonly SwarmService[
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const planned = new Set([...plan.services.map((s) => s.name), PROXY_SERVICE, PORTS_SERVICE]);
-  const routes = configName(plan.project, 'routes', renderCaddyfile(plan));
+  const planned = new Set([...plan.services.map((s) => s.name), PROXY_SERVICE, PORTS_SERVICE, ROUTES_SERVICE]);
   const proxy = byShort.get(PROXY_SERVICE);
   const ports = byShort.get(PORTS_SERVICE);
   return {
     fresh: services.length === 0,
     functions,
     removed: services.filter((s) => !planned.has(s.short)).map((s) => s.short),
-    proxyChanged: proxy?.config !== swarmProxyFingerprint(plan, routes),
+    proxyChanged: proxy?.config !== swarmProxyFingerprint(plan, configName(plan.project, 'bootstrap', bootstrapJson())),
     portsChanged: ports?.config !== portsFingerprint(plan),
+    routesChanged: byShort.get(ROUTES_SERVICE)?.config !== configName(plan.project, 'routes', routes),
   };
 }
 
@@ -64,13 +68,15 @@ export const swarmInSync = (d: SwarmDiff): boolean =>
   !d.fresh &&
   !d.proxyChanged &&
   !d.portsChanged &&
+  !d.routesChanged &&
   d.removed.length === 0 &&
   d.functions.every((f) => f.kind === 'same');
 
 /** The configs of the stack the new files name; every other one of the stack is pruned after a rollout. */
-export function plannedConfigs(plan: StackPlan): string[] {
+export function plannedConfigs(plan: StackPlan, routes: string): string[] {
   return [
-    configName(plan.project, 'routes', renderCaddyfile(plan)),
+    configName(plan.project, 'bootstrap', bootstrapJson()),
     configName(plan.project, 'ports', renderPortsCaddyfile(plan)),
+    configName(plan.project, 'routes', routes),
   ];
 }

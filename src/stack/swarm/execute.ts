@@ -8,12 +8,13 @@ import { UserError } from '../../errors.ts';
 import { run } from '../../exec/runner.ts';
 import { failureLine } from '../../util/text.ts';
 import type { ComposeTarget } from '../argv.ts';
-import { removeStackFiles, writeStackFiles, type FileKey, type GeneratedFiles, type SwarmFiles } from '../files.ts';
+import { removeStackFiles, writeStackFiles, type GeneratedFiles, type SwarmFiles } from '../files.ts';
 import { listConfigs, removeConfigs, serviceTasks, stackDeploy, stackRm } from './argv.ts';
 import { stackVerdict, type Verdict } from './converge.ts';
 import { ageSeconds, parseTasks, type SwarmService } from './inspect.ts';
 import { observeCounts, observeServices } from './observe.ts';
-import type { SwarmStep, SwarmStepPlan } from './steps.ts';
+import { waitRoutesLoaded } from './routes-loaded.ts';
+import { SWARM_FILES, type SwarmStep, type SwarmStepPlan } from './steps.ts';
 
 type Log = (line: string) => void;
 
@@ -25,6 +26,8 @@ export interface SwarmExecContext {
   /** The stack's services before the deploy. */
   before: readonly SwarmService[];
   log: Log;
+  /** The proxy's published port on every node. */
+  proxyPort: number;
   /** How long a rollout may take (image pulls on every node included). */
   timeoutMs?: number;
 }
@@ -111,12 +114,12 @@ async function runStep(step: SwarmStep, ctx: SwarmExecContext): Promise<void> {
       return deploy(ctx.target);
     case 'converge':
       return converge(ctx, step.updated);
+    case 'routes-loaded':
+      return waitRoutesLoaded(step.version, ctx.proxyPort, ctx.log);
     case 'prune-configs':
       return pruneConfigs(ctx.target, step.keep);
   }
 }
-
-const NEW_FILES: FileKey[] = ['stack', 'caddyfile', 'ports'];
 
 /** After a failure: what ran before runs again, and the files say so. */
 async function putBack(ctx: SwarmExecContext): Promise<string> {
@@ -124,7 +127,7 @@ async function putBack(ctx: SwarmExecContext): Promise<string> {
     await run(stackRm(ctx.target.project), { timeoutMs: 120_000 });
     await removeStackFiles(
       ctx.target,
-      NEW_FILES.filter((f) => ctx.previous[f] === undefined),
+      SWARM_FILES.filter((f) => ctx.previous[f] === undefined),
     );
     await writeStackFiles(ctx.target, ctx.previous);
     return 'removed the stack: nothing ran before';

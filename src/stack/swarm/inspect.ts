@@ -26,7 +26,7 @@ export function parseSwarmInfo(json: string): SwarmInfo {
   };
 }
 
-export type SwarmRole = 'function' | 'proxy' | 'ports' | 'other';
+export type SwarmRole = 'function' | 'proxy' | 'ports' | 'routes' | 'other';
 
 /** An update Swarm ran or runs on a service: updating, completed, paused, rollback_started, rollback_completed… */
 export interface UpdateState {
@@ -55,7 +55,7 @@ type Json = any;
 
 function roleOf(labels: Record<string, string>): SwarmRole {
   const role = labels['faaso.role'];
-  return role === 'function' || role === 'proxy' || role === 'ports' ? role : 'other';
+  return role === 'function' || role === 'proxy' || role === 'ports' || role === 'routes' ? role : 'other';
 }
 
 /** `docker service inspect` output; `project` strips the stack prefix from names. */
