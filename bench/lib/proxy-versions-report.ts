@@ -20,6 +20,8 @@ export interface VersionSummary {
   httpsRps: number;
   /** Median CPU µs per request over HTTP and HTTPS. */
   cpuUs: { http: number; https: number };
+  /** Median p50 and p99 latency of the throughput runs, ms. */
+  latency: { http: [number, number]; https: [number, number] };
   errors: number;
   reloadMs: { http: number; https: number; cli: number };
   /** Failed reloads after which some fresh request was not answered by the old config. */
@@ -37,6 +39,11 @@ const sumOf = (xs: readonly number[]): number => xs.reduce((n, x) => n + x, 0);
 export function summarize(r: VersionResults, key: VersionKey): VersionSummary {
   const tput = (scheme: 'http' | 'https') =>
     median(r.throughput.filter((t) => t.key === key && t.scheme === scheme).map((t) => t.result.rps));
+  const runs = (scheme: 'http' | 'https') => r.throughput.filter((t) => t.key === key && t.scheme === scheme);
+  const lat = (scheme: 'http' | 'https'): [number, number] => [
+    median(runs(scheme).map((t) => t.result.p50Ms)),
+    median(runs(scheme).map((t) => t.result.p99Ms)),
+  ];
   const cpu = (scheme: 'http' | 'https') =>
     median(r.throughput.filter((t) => t.key === key && t.scheme === scheme).map((t) => t.cpuUsPerRequest));
   const reload = (config: ReloadSample['config']) =>
@@ -56,6 +63,7 @@ export function summarize(r: VersionResults, key: VersionKey): VersionSummary {
     httpRps: tput('http'),
     httpsRps: tput('https'),
     cpuUs: { http: cpu('http'), https: cpu('https') },
+    latency: { http: lat('http'), https: lat('https') },
     errors: sumOf(r.throughput.filter((t) => t.key === key).map((t) => t.result.errors)),
     reloadMs: { http: reload('http'), https: reload('https'), cli: reload('cli') },
     broken: failed.filter((f) => f.failedConfig + f.errors > 0 || !f.refused).length,
@@ -89,6 +97,8 @@ export function pairedRatio(r: VersionResults, scheme: 'http' | 'https', what: '
 
 const formatUs = (us: number): string => (Number.isFinite(us) ? `${us.toFixed(0)} µs` : '?');
 
+const formatLatency = ([p50, p99]: [number, number]): string => `${p50.toFixed(1)}/${p99.toFixed(0)} ms`;
+
 const afterGood = (x: Recovery | undefined): string =>
   x === undefined ? '?' : !x.ok ? 'REFUSED' : `${x.errors}/${x.probes} failed`;
 
@@ -101,6 +111,8 @@ export function versionRows(r: VersionResults): string[][] {
       formatRps(s.httpsRps),
       formatUs(s.cpuUs.http),
       formatUs(s.cpuUs.https),
+      formatLatency(s.latency.http),
+      formatLatency(s.latency.https),
       String(s.errors),
       formatMs(s.reloadMs.cli),
       formatMs(s.reloadMs.http),
@@ -119,6 +131,8 @@ const VERSION_HEADER = [
   'HTTPS RPS',
   'CPU/REQ HTTP',
   'CPU/REQ HTTPS',
+  'P50/P99 HTTP',
+  'P50/P99 HTTPS',
   'ERRORS',
   'CLI START',
   'RELOAD 1 SITE',

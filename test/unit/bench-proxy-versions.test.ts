@@ -181,6 +181,8 @@ test('the verdict: keep forky when no failed reload breaks a fresh request and i
     '980',
     '306 µs',
     '306 µs',
+    '1.0/1 ms',
+    '1.0/1 ms',
     '0',
     '120.0 ms',
     '120.0 ms',
@@ -190,7 +192,7 @@ test('the verdict: keep forky when no failed reload breaks a fresh request and i
     'none',
     '0/10 failed',
   ]);
-  assert.equal(versionRows(good)[0]!.slice(9), ['1/2', '20 %', 'https EPROTO 4', '5/10 failed']);
+  assert.equal(versionRows(good)[0]!.slice(11), ['1/2', '20 %', 'https EPROTO 4', '5/10 failed']);
 });
 
 test.run();
