@@ -48,7 +48,7 @@ export const NON_PUBLIC_SUFFIXES: readonly string[] = [
  */
 export const TLS_FILE_PATH = /^[^:$\u0000-\u001f\u007f-\u009f]+$/;
 
-/** Where the proxy reads the user's certificate and key: Swarm's secrets directory, and the same path under compose. */
+/** Where the proxy reads the user's certificate and key (mounted read-only; Docker's usual place for secrets). */
 export const TLS_CERT_IN_CONTAINER = '/run/secrets/faaso_tls_cert';
 export const TLS_KEY_IN_CONTAINER = '/run/secrets/faaso_tls_key';
 
