@@ -5,8 +5,21 @@
 // machine (another build starting) does not always hit the same side.
 import { UserError } from '../../src/errors.ts';
 
-/** Compose project of the bench stack: never `faaso`, never another helper's. */
-export const BENCH_PROJECT = 'faasobench-proxy';
+/**
+ * Compose project of the bench stack, and the prefix of everything else the
+ * bench creates: never `faaso`. FAASO_BENCH_PROJECT renames it, so two
+ * checkouts can bench on one Docker host without removing each other's.
+ */
+export const BENCH_PROJECT = benchProject(process.env.FAASO_BENCH_PROJECT);
+
+export function benchProject(name: string | undefined): string {
+  if (name === undefined || name === '') return 'faasobench-proxy';
+  if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(name) || name === 'faaso')
+    throw new UserError(
+      `FAASO_BENCH_PROJECT: ${JSON.stringify(name)} is not a compose project name for the bench (lower-case letters, digits, "-", "_"; not faaso)`,
+    );
+  return name;
+}
 /** The proxy bench's port range is 18100-18199: proxy first, then one port per function. */
 export const PROXY_PORT = 18100;
 export const FIRST_FUNCTION_PORT = 18101;

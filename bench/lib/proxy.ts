@@ -16,6 +16,10 @@ import { formatPercent } from './stats.ts';
 import { containerCpuReader, measureCpu } from './cpu.ts';
 import { benchSettings, BENCH_PROJECT, probeUrl, schedule, type BenchSettings } from './proxy-plan.ts';
 import { handlerRows, latencyRows, summaryLine, throughputRows, verdict, type Sample } from './proxy-report.ts';
+import { compareCaddyVersions } from './proxy-versions.ts';
+import { versionSettings } from './proxy-versions-plan.ts';
+import { versionSection, versionSummaryLine } from './proxy-versions-report.ts';
+import type { VersionResults } from './proxy-versions-types.ts';
 import {
   makeBenchProject,
   removeBenchProject,
@@ -31,7 +35,10 @@ const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--c
   --rounds N      rounds of direct/proxy pairs; medians are reported (default 3)
   --duration S    seconds per wrk run (default 3)
   --connections N connections of the throughput runs (default 32)
-  --no-access-log measure with faaso.yml proxy.access_log: false (default: the access log users get)`;
+  --no-access-log measure with faaso.yml proxy.access_log: false (default: the access log users get)
+  --no-versions   skip Caddy 2.6.2 (trixie, a bench-only image) vs faaso's Caddy side by side (ports 18110-18113)
+  --versions-only only that side by side: req/s and CPU per request over HTTP and HTTPS, reloads, failed multi-site reloads
+  FAASO_BENCH_PROJECT=NAME names the bench's project, containers and image (default faasobench-proxy)`;
 
 const progress = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -97,6 +104,8 @@ export async function main(args: string[]): Promise<number> {
       connections: { type: 'string' },
       only: { type: 'string' },
       'no-access-log': { type: 'boolean' },
+      'no-versions': { type: 'boolean' },
+      'versions-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -129,14 +138,27 @@ export async function main(args: string[]): Promise<number> {
   await removeBenchProject();
   const benchRoot = await makeBenchProject(root, settings.functions, { accessLog: settings.accessLog });
   const background: Record<string, number> = {};
+  const only = values['versions-only'] === true;
+  let versions: VersionResults | undefined;
   const samples = await withCleanup(
     () => stopBenchStack(benchRoot),
     async () => {
       progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
       const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
-      return measure(stack, settings, labels, background);
+      const measured = only ? [] : await measure(stack, settings, labels, background);
+      if (values['no-versions'] !== true)
+        versions = await compareCaddyVersions(stack, versionSettings(values.quick === true, settings), progress);
+      return measured;
     },
   );
+  const versionPart = versions ? `; ${versionSummaryLine(versions)}` : '';
+  if (versions) process.stdout.write(versionSection(versions, versionSettings(values.quick === true, settings)));
+  if (only) {
+    process.stdout.write(`\nsummary: ${versionPart.slice(2)}\n`);
+    const file = await saveResults(root, 'proxy', machine, { settings, versions });
+    process.stdout.write(`results: ${path.relative(root, file)}\n`);
+    return 0;
+  }
 
   const verdicts = settings.functions.map((f) => verdict(samples, f.fn, labels[f.fn]!));
   const paths = Object.fromEntries(settings.functions.map((f) => [f.fn, f.handlerPath]));
@@ -176,8 +198,8 @@ export async function main(args: string[]): Promise<number> {
   );
   const idle = settings.functions.map((f) => `${formatPercent(background[f.fn] ?? NaN)} before ${f.fn}`).join(', ');
   process.stdout.write(`\nhost CPU busy with other work (1 s without bench traffic): ${idle}\n`);
-  process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}\n`);
-  const file = await saveResults(root, 'proxy', machine, { settings, background, verdicts, samples });
+  process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}${versionPart}\n`);
+  const file = await saveResults(root, 'proxy', machine, { settings, background, verdicts, samples, versions });
   process.stdout.write(`results: ${path.relative(root, file)}\n`);
   if (samples.some((x) => x.result.requests === 0))
     throw new UserError('bench proxy: a wrk run completed no request', 'see the tables above; is the stack healthy?');

@@ -37,7 +37,7 @@ export async function main(args: string[]): Promise<number> {
   // The copies the generated files name, so that they run without faaso (never pruned here: a running stack may read others).
   await writeStackSecrets(stack.plan, stack.secrets);
   if (stack.config.target === 'swarm') {
-    const caddy = imageCheck(stack.plan, stack.proxyImage);
+    const caddy = imageCheck(stack.plan, stack.settings.root, stack.proxyImage);
     await writeStackFiles(stack.target, await renderSwarmFiles(stack.plan, caddyChecker(caddy), caddyAdapter(caddy)));
     log(
       `wrote ${rel}/${STACK_YML} and ${rel}/caddy/ (${stack.plan.services.length} function(s), ${stack.plan.routes.length} route(s))`,

@@ -19,6 +19,7 @@ const commands: LazyMains = {
   status: () => import('./status.ts'),
   swarm: () => import('./swarm.ts'),
   test: () => import('./test.ts'),
+  tls: () => import('./tls.ts'),
   up: () => import('./up.ts'),
   watch: () => import('./watch.ts'),
 };

@@ -5,6 +5,7 @@ import { loadStackConfig } from '../stack/config/load.ts';
 import { observeStack } from '../stack/observe.ts';
 import { composeTarget } from '../stack/prepare.ts';
 import { functionRows, renderTable, rowHealthy, rowSource } from '../stack/table.ts';
+import { proxyBase } from '../stack/urls.ts';
 import type { ContainerObservation } from '../stack/inspect.ts';
 import { parseCli } from './entry.ts';
 import { swarmStatus } from './status-swarm.ts';
@@ -57,7 +58,7 @@ export async function main(args: string[]): Promise<number> {
   const schedules = await readScheduleViews(composeTarget(settings).dir, now);
   const proxy = observed.find((c) => c.role === 'proxy');
   const ports = observed.find((c) => c.role === 'ports');
-  const proxyUrl = `http://${config.bind}:${config.proxy.port}`;
+  const proxyUrl = proxyBase(config, undefined, config.bind);
   const portsUrl = `${config.functions.length} port(s) on ${config.bind}`;
   if (values.json) {
     log(

@@ -6,6 +6,7 @@ import { ensureEngine } from '../docker/engine.ts';
 import { prepareStack } from '../stack/prepare.ts';
 import { applyTarget, stackRows, summarizeChanges } from '../stack/target.ts';
 import { renderTable, rowHealthy } from '../stack/table.ts';
+import { proxyBase } from '../stack/urls.ts';
 import { parseCli } from './entry.ts';
 import { log } from './context.ts';
 import { openProject } from '../project.ts';
@@ -40,7 +41,7 @@ export async function main(args: string[]): Promise<number> {
   const where =
     stack.config.target === 'swarm'
       ? `port ${stack.plan.proxy.port} of every Swarm node`
-      : `http://${stack.plan.bind}:${stack.plan.proxy.port}`;
+      : proxyBase(stack.plan, undefined, stack.plan.bind);
   log(`\nstack ${stack.target.project}: ${summarizeChanges(diff)} in ${took}s; proxy on ${where}`);
   return rows.every(rowHealthy) ? 0 : 1;
 }

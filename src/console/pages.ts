@@ -30,7 +30,10 @@ function banners(s: Snapshot): Raw {
 export function loginPage(stack: string, failed: boolean): Raw {
   return html`<section class="login">
     <h1>Log in</h1>
-    <p>The token was printed when the console first started; it is the secret <code>console-token</code>, in <code>.faaso/secrets/console-token</code> unless <code>FAASO_SECRETS_DIR</code> says otherwise.</p>
+    <p>
+      The token was printed when the console first started; it is the secret <code>console-token</code>, in
+      <code>.faaso/secrets/console-token</code> unless <code>FAASO_SECRETS_DIR</code> says otherwise.
+    </p>
     ${failed ? html`<p class="banner bad">That is not the console's token.</p>` : ''}
     <form method="post" action="/login">
       <label>Token <input type="password" name="token" autocomplete="current-password" autofocus required /></label

@@ -26,7 +26,11 @@ export interface ApplySummary {
 /** Host ports this apply will publish that no container of this stack publishes yet. */
 function wantedPorts(s: PreparedStack, diff: StackDiff): PortWanted[] {
   const wanted: PortWanted[] = [];
-  if (diff.fresh || diff.proxyChanged) wanted.push({ port: s.plan.proxy.port, bind: s.plan.bind, field: 'proxy.port' });
+  if (diff.fresh || diff.proxyChanged) {
+    const tls = s.plan.proxy.tls;
+    wanted.push({ port: s.plan.proxy.port, bind: s.plan.bind, field: tls ? 'proxy.tls.http_port' : 'proxy.port' });
+    if (tls) wanted.push({ port: tls.httpsPort, bind: s.plan.bind, field: 'proxy.tls.https_port' });
+  }
   if (diff.fresh || diff.portsChanged) {
     for (const f of s.plan.services)
       wanted.push({ port: f.port, bind: s.plan.bind, field: `functions.${f.name}.port` });
@@ -42,7 +46,8 @@ function checkerFor(
   previous: Partial<StackFiles>,
 ): CaddyCheck {
   const proxy = observed.find((c) => c.role === 'proxy');
-  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running') return caddyChecker(imageCheck(s.plan));
+  if (diff.fresh || diff.proxyChanged || !proxy || proxy.status !== 'running')
+    return caddyChecker(imageCheck(s.plan, s.settings.root));
   // Both Caddyfiles as they are on disk were checked by this Caddy image before they were written.
   return caddyChecker({ container: proxy.name }, [previous.caddyfile, previous.ports]);
 }

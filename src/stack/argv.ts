@@ -1,7 +1,6 @@
 // Pure argv builders for the stack's compose and container commands.
 import path from 'node:path';
 import { HARDENED_FLAGS } from '../docker/argv.ts';
-import { PROXY_AUTH_DIR } from '../secrets/rules.ts';
 
 export interface ComposeTarget {
   /** Folder holding docker-compose.yml, .env and caddy/. */
@@ -90,10 +89,10 @@ export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
 
 /**
  * Validate inside the running proxy, or in a throwaway container of the proxy
- * image, with the deploy folder's auth files (`authDir`) where the proxies
- * read them: basic_auth reads its hashes when the config loads.
+ * image with `mounts` (`-v` pairs: the user's certificate files, which Caddy
+ * loads to validate a config naming them, and the auth files basic_auth reads).
  */
-export type CaddyTarget = { container: string } | { image: string; authDir?: string };
+export type CaddyTarget = { container: string } | { image: string; mounts?: readonly string[] };
 
 /**
  * `caddy validate` (or `caddy adapt`: the JSON Caddy makes of it) of a
@@ -104,9 +103,12 @@ export function caddyValidateArgv(target: CaddyTarget, verb: 'validate' | 'adapt
   const caddy = ['caddy', verb, '--config', '/dev/stdin', '--adapter', 'caddyfile'];
   if ('container' in target) return ['docker', 'exec', '-i', target.container, ...caddy];
   // Same hardening as the proxy itself, and no network: validation needs none.
-  const auth = target.authDir ? ['-v', `${target.authDir}:${PROXY_AUTH_DIR}:ro`] : [];
-  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...auth, target.image, ...caddy];
+  const mounts = target.mounts ?? [];
+  return ['docker', 'run', '--rm', '-i', '--network', 'none', ...HARDENED_FLAGS, ...mounts, target.image, ...caddy];
 }
+
+/** Prints a file of a running container (the internal CA's root certificate: public, never its key). */
+export const catInContainer = (container: string, file: string): string[] => ['docker', 'exec', container, 'cat', file];
 
 export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {
   const argv = [

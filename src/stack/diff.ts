@@ -3,6 +3,7 @@
 import { PORTS_SERVICE, PROXY_SERVICE } from './config/rules.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
 import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './render/fingerprint.ts';
+import { proxyPorts } from './render/proxy-tls.ts';
 import type { ServicePlan, StackPlan } from './types.ts';
 
 /**
@@ -74,12 +75,14 @@ export function diffStack(plan: StackPlan, observed: readonly ContainerObservati
     containers: fnContainers.filter((c) => c.fn === fn).sort(byNumber),
   }));
   const fresh = !proxy || proxy.status !== 'running';
-  const proxyPort = `${plan.bind}:${plan.proxy.port}`;
+  // proxy.port, and the HTTPS port with TLS.
+  const published = proxyPorts(plan).map(([port]) => `${plan.bind}:${port}`);
   // A proxy started before faaso labelled its limits has no label: recreated only if faaso.yml sets limits.
   const limitsChanged =
     !!proxy && (proxy.config ? proxy.config !== proxyFingerprint(plan) : plan.proxy.limits !== undefined);
   const proxyChanged =
-    !!proxy && (proxy.image !== plan.proxy.image || !proxy.published.includes(proxyPort) || limitsChanged);
+    !!proxy &&
+    (proxy.image !== plan.proxy.image || published.some((p) => !proxy.published.includes(p)) || limitsChanged);
   const portsChanged = !ports || ports.status !== 'running' || ports.config !== portsFingerprint(plan);
   // Function containers outside their function's service (a standby of an older faaso).
   const strays = fnContainers

@@ -12,7 +12,9 @@ import { adaptCaddyfile, validateCaddyfile, type ValidateResult } from './proxy.
 import { PORTS_CADDYFILE, renderCaddyfile, renderPortsCaddyfile, ROUTES_CADDYFILE } from './render/caddyfile.ts';
 import { renderCompose, renderComposeEnv } from './render/compose.ts';
 import { authFolder } from './render/secrets.ts';
+import { PROXY_AUTH_DIR } from '../secrets/rules.ts';
 import { renderSwarmStack, STACK_YML } from './render/swarm.ts';
+import { tlsCheckMounts } from './render/proxy-tls.ts';
 import { BOOTSTRAP_JSON, bootstrapJson, ROUTES_JSON, routesJson } from './render/swarm-routes.ts';
 import type { StackPlan } from './types.ts';
 
@@ -77,6 +79,7 @@ export function caddyChecker(target: CaddyTarget, loaded: readonly (string | und
   };
 }
 
+/** A throwaway proxy of this stack's image, with the user's certificate files where the proxy reads them. */
 /** Both Caddyfiles, checked by Caddy before anyone writes them. */
 async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Caddyfiles> {
   const caddyfile = renderCaddyfile(plan);
@@ -96,16 +99,21 @@ async function checkedCaddyfiles(plan: StackPlan, check: CaddyCheck): Promise<Ca
   return { caddyfile, ports };
 }
 
-/** Caddy checks in a throwaway container of `image`, with the auth files the plan's proxies read. */
-export function imageCheck(plan: StackPlan, image = plan.proxy.image): CaddyTarget {
-  const authDir = authFolder(plan, 'proxy') ?? authFolder(plan, 'ports');
-  return authDir ? { image, authDir } : { image };
+/**
+ * Caddy checks in a throwaway container of `image`, with what the config names
+ * mounted where the proxies have it: the user's certificate files (proxy.tls),
+ * which Caddy loads to validate, and the auth files basic_auth reads.
+ */
+export function imageCheck(plan: StackPlan, root: string, image = plan.proxy.image): CaddyTarget {
+  const auth = authFolder(plan, 'proxy') ?? authFolder(plan, 'ports');
+  const authMount = auth ? ['-v', `${auth}:${PROXY_AUTH_DIR}:ro`] : [];
+  return { image, mounts: [...tlsCheckMounts(plan.proxy.tls, root), ...authMount] };
 }
 
 /** Renders the compose stack's files. */
 export async function renderStack(
   s: PreparedStack,
-  check: CaddyCheck = caddyChecker(imageCheck(s.plan)),
+  check: CaddyCheck = caddyChecker(imageCheck(s.plan, s.settings.root)),
 ): Promise<StackFiles> {
   const caddyfiles = await checkedCaddyfiles(s.plan, check);
   return { compose: renderCompose(s.plan), env: renderComposeEnv(s.plan), ...caddyfiles };

@@ -91,6 +91,7 @@ export function planStack(
       image: proxyImage,
       ...(config.proxy.accessLog === false ? { accessLog: false } : {}),
       ...(config.proxy.limits ? { limits: { ...config.proxy.limits } } : {}),
+      ...(config.proxy.tls ? { tls: structuredClone(config.proxy.tls) } : {}),
     },
     services: services.sort((a, b) => byCodeUnit(a.name, b.name)),
     routes: routes.sort((a, b) => byCodeUnit(a.path, b.path)),

@@ -141,7 +141,16 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
 
   const tracks = diff.functions.map(functionTrack).filter((t) => t.length > 0);
   if (tracks.length > 0) phases.push({ name: 'functions', tracks });
-  if (routesChanged) phases.push({ name: 'routes', tracks: [[{ kind: 'reload-routes' }]] });
+  // A proxy about to be recreated gets the new routes from its new container: its
+  // old one may lack what they need (the certificate files or ports of proxy.tls).
+  const recreateProxy: Step = { kind: 'recreate', service: 'proxy', why: 'its image, port or limits changed' };
+  if (routesChanged)
+    phases.push({
+      name: 'routes',
+      tracks: [
+        diff.proxyChanged ? [{ kind: 'write', files: ['caddyfile'] }, recreateProxy] : [{ kind: 'reload-routes' }],
+      ],
+    });
   const retire = diff.removed.map(({ fn, containers }) => {
     const ids = containers.map((c) => c.id);
     return [
@@ -153,7 +162,7 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
   const proxies: Step[] = [];
   if (diff.portsChanged)
     proxies.push({ kind: 'recreate', service: 'ports', why: 'the functions or their ports changed' });
-  if (diff.proxyChanged) proxies.push({ kind: 'recreate', service: 'proxy', why: 'its image, port or limits changed' });
+  if (diff.proxyChanged && !routesChanged) proxies.push(recreateProxy);
   if (proxies.length > 0) phases.push({ name: 'proxies', tracks: [proxies] });
   const touched = diff.functions.filter((f) => f.kind !== 'same').map((f) => f.service.name);
   return { phases, touched };

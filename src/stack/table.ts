@@ -2,11 +2,12 @@
 // function (its replicas summed up: "2/3 healthy") and, for --json, each replica.
 import { isHealthyReplica, type ContainerObservation } from './inspect.ts';
 import type { ServicePlan, StackConfig } from './types.ts';
+import { routeUrls, type UrlSource } from './urls.ts';
 
 /** What the rows need of a plan; `status` builds it from faaso.yml alone. */
 export interface RowSource {
   bind: string;
-  proxy: { port: number };
+  proxy: UrlSource['proxy'];
   services: Pick<ServicePlan, 'name' | 'port' | 'paths' | 'image' | 'replicas'>[];
 }
 
@@ -105,7 +106,7 @@ export function functionRows(plan: RowSource, observed: readonly ContainerObserv
     return {
       function: s.name,
       routes: s.paths,
-      url: s.paths.map((p) => `http://${host}:${plan.proxy.port}${p}`).join(' '),
+      url: routeUrls(plan, s.paths),
       direct: `http://${host}:${s.port}`,
       image: images.length === 0 ? s.image : images.join(' '),
       wanted: s.replicas,

@@ -41,6 +41,36 @@ export interface RouteAuth<S = string> {
   basic: { user: string; secret: S }[];
 }
 
+/**
+ * How the proxy gets its certificate (faaso.yml proxy.tls): acme — Caddy's
+ * automatic HTTPS from a public CA; internal — Caddy's own CA (LAN, offline);
+ * files — the user's certificate and key, mounted read-only.
+ */
+export type TlsMode = 'acme' | 'internal' | 'files';
+
+/** A certificate or key file of the user's: its path as faaso.yml names it (relative to the project) and a hash of its content. */
+export interface TlsFile {
+  path: string;
+  /** 12 hex digits of SHA-256: a changed file recreates the proxy (compose) or names a new secret (Swarm). */
+  digest: string;
+}
+
+/** proxy.tls after validation. The plain HTTP port (redirect, health, ACME's HTTP challenge) is proxy.port. */
+export interface TlsConfig {
+  mode: TlsMode;
+  /** The name clients use; its HTTPS site serves every route no host claims. */
+  domain: string;
+  /** Per-route hosts: each serves only its routes, sorted by host. */
+  hosts: { host: string; paths: string[] }[];
+  /** Host port of HTTPS (default 443). */
+  httpsPort: number;
+  /** Strict-Transport-Security on every HTTPS answer (default true). */
+  hsts: boolean;
+  /** mode files only. */
+  cert?: TlsFile;
+  key?: TlsFile;
+}
+
 export interface Route {
   /** "/sum": serves /sum and /sum/... with the prefix stripped. */
   path: string;
@@ -65,8 +95,8 @@ export interface StackConfig {
   target: Target;
   /** Address published ports bind to (default 127.0.0.1). */
   bind: string;
-  /** accessLog: false turns Caddy's per-request log off (absent = on); limits absent = DEFAULT_LIMITS. */
-  proxy: { port: number; accessLog?: boolean; limits?: Limits };
+  /** accessLog: false turns Caddy's per-request log off (absent = on); limits absent = DEFAULT_LIMITS; tls absent = plain HTTP. */
+  proxy: { port: number; accessLog?: boolean; limits?: Limits; tls?: TlsConfig };
   registry: string;
   /** Sorted by path. */
   routes: Route[];
@@ -101,7 +131,7 @@ export interface StackPlan {
   /** Compose project name (the stack's name on Swarm). */
   project: string;
   bind: string;
-  proxy: { port: number; image: string; accessLog?: boolean; limits?: Limits };
+  proxy: { port: number; image: string; accessLog?: boolean; limits?: Limits; tls?: TlsConfig };
   services: ServicePlan[];
   routes: PlannedRoute[];
   /**

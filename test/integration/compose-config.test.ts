@@ -13,6 +13,7 @@ import { FUNCTION_HEALTH_COMMAND } from '../../src/stack/render/shared.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { GOLDEN_FAASO_YML, goldenPlan } from '../fixtures/compose/plan.ts';
+import { FILES_TLS, TLS_FILES } from '../fixtures/tls/files.ts';
 
 const test = suite('compose config');
 const dirs: string[] = [];
@@ -147,6 +148,48 @@ test('compose v1 (docker-compose 1.29) accepts the file too, when installed', as
     assert.ok(c.services.ports.ports.includes('127.0.0.1:8101:8101/tcp'), JSON.stringify(c.services.ports.ports));
     assert.equal(c.services.proxy.depends_on.sum, { condition: 'service_healthy' });
     assert.equal(c.services.proxy.volumes, [`${path.join(dir, 'caddy')}:/etc/faaso/caddy:ro`]);
+  }
+});
+
+test("with proxy.tls: v2 and v1 read the certificate volume (the project's) and the read-only certificate files", async () => {
+  const internal = await composeDir(goldenPlan({ proxy: { tls: { domain: 'fn.test', internal: true } } }));
+  const files = await composeDir(goldenPlan({ proxy: { tls: FILES_TLS } }, { tlsFiles: TLS_FILES }));
+  const v2 = async (dir: string): Promise<Json> => {
+    const r = await compose([
+      'docker',
+      'compose',
+      '-f',
+      path.join(dir, 'docker-compose.yml'),
+      'config',
+      '--format',
+      'json',
+    ]);
+    assert.is(r.code, 0, r.err);
+    assert.is(r.err.trim(), '', 'no warnings');
+    return JSON.parse(r.out);
+  };
+  const a = await v2(internal);
+  assert.is(a.volumes['proxy-data'].name, 'faaso_proxy-data');
+  assert.equal(a.services.proxy.volumes[1], { type: 'volume', source: 'proxy-data', target: '/data', volume: {} });
+  assert.equal(
+    a.services.proxy.ports.map((p: Json) => `${p.host_ip}:${p.published}:${p.target}`),
+    ['127.0.0.1:80:8080', '127.0.0.1:443:8443'],
+  );
+  const b = await v2(files);
+  assert.equal(
+    b.services.proxy.volumes.slice(1).map((v: Json) => [v.type, v.source, v.target, v.read_only]),
+    [
+      ['bind', path.join(path.dirname(files), 'certs', 'fn.crt'), '/run/secrets/faaso_tls_cert', true],
+      ['bind', path.join(path.dirname(files), 'certs', 'fn.key'), '/run/secrets/faaso_tls_key', true],
+    ],
+  );
+  if (!(await which('docker-compose'))) return;
+  for (const dir of [internal, files]) {
+    const r = await compose(['docker-compose', '-f', path.join(dir, 'docker-compose.yml'), 'config']);
+    assert.is(r.code, 0, r.err);
+    const proxy: Json = parse(r.out).services.proxy;
+    assert.ok(proxy.ports.includes('127.0.0.1:443:8443/tcp'), JSON.stringify(proxy.ports));
+    assert.is(proxy.volumes.length, dir === internal ? 2 : 3);
   }
 });
 

@@ -417,7 +417,9 @@ test('no value ever set is in an image layer, docker inspect, a generated file, 
     { build: false },
     () => {},
   );
-  const routes = routesJson(await caddyAdapter(imageCheck(stack.plan))(renderCaddyfile(stack.plan)));
+  const routes = routesJson(
+    await caddyAdapter(imageCheck(stack.plan, stack.settings.root))(renderCaddyfile(stack.plan)),
+  );
   const swarm = renderSwarmStack(stack.plan, routes);
   assert.match(swarm, /secrets:/, 'the stack file names its secrets');
   assert.equal(leaks(swarm), [], 'stack.yml');

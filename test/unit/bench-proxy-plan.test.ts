@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import {
   BENCH_PROJECT,
+  benchProject,
   EXAMPLES,
   benchSettings,
   functionPort,
@@ -91,6 +92,14 @@ test('schedule: each probe runs direct and proxy back to back, first side altern
   assert.ok(steps.filter((s) => s.probe.endsWith('latency')).every((s) => s.connections === 1 && s.threads === 1));
   assert.ok(steps.filter((s) => s.probe.endsWith('throughput')).every((s) => s.connections === 32));
   assert.ok(steps.every((s) => s.url.startsWith('http://127.0.0.1:')));
+});
+
+test('FAASO_BENCH_PROJECT renames the bench project; a name compose or faaso would misread is refused', () => {
+  assert.is(benchProject(undefined), 'faasobench-proxy');
+  assert.is(benchProject(''), 'faasobench-proxy');
+  assert.is(benchProject('faasotls-bench'), 'faasotls-bench');
+  for (const bad of ['faaso', 'Bench', '-x', 'a b', 'x'.repeat(42)])
+    assert.throws(() => benchProject(bad), /FAASO_BENCH_PROJECT: .* not a compose project name/);
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, PORT_MAX, PORT_MIN } from '../../
 import { Problems } from '../../src/util/fields.ts';
 import { readRegistry } from '../../src/stack/config/fields.ts';
 import { SCHEDULE_KEYS, SCHEDULE_MAX } from '../../src/stack/config/schedule.ts';
+import * as tlsRules from '../../src/stack/config/tls-rules.ts';
 
 type Json = any;
 const read = (rel: string): Json => JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8'));
@@ -18,13 +19,14 @@ const schema: Json = read('../../schemas/faaso.schema.json');
 const fnSchema: Json = read('../../schemas/function.schema.json');
 const defs = schema.$defs;
 const deploy = defs.deploy.properties;
+const tls = schema.properties.proxy.properties.tls;
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 /** JSON Schema 2020-12 patterns are ECMA-262 regexes with unicode semantics. */
 const re = (pattern: string): RegExp => new RegExp(pattern, 'u');
 
 test('the schema is draft 2020-12, closed at every level, routes required', () => {
   assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update, defs.scheduleEntry])
+  for (const s of [schema, schema.properties.proxy, defs.deploy, deploy.update, defs.scheduleEntry, tls])
     assert.is(s.additionalProperties, false);
   assert.equal(schema.required, ['routes']);
   assert.is(schema.properties.routes.minProperties, 1);
@@ -36,6 +38,36 @@ test('same field names as the validator, at every level', () => {
   assert.equal(sorted(Object.keys(schema.properties.proxy.properties)), sorted(rules.PROXY_KEYS));
   assert.equal(sorted(Object.keys(deploy)), sorted(rules.DEPLOY_KEYS));
   assert.equal(sorted(Object.keys(deploy.update.properties)), sorted(rules.UPDATE_KEYS));
+  assert.equal(sorted(Object.keys(tls.properties)), sorted(tlsRules.TLS_KEYS));
+  assert.equal(tls.required, ['domain']);
+});
+
+test('proxy.tls: same patterns, port range and defaults as the validator', () => {
+  assert.is(defs.hostname.pattern, tlsRules.HOSTNAME.source);
+  assert.is(defs.tlsFile.pattern, tlsRules.TLS_FILE_PATH.source);
+  assert.equal([defs.tlsPort.minimum, defs.tlsPort.maximum], [tlsRules.TLS_PORT_MIN, PORT_MAX]);
+  assert.equal(
+    [tls.properties.http_port.default, tls.properties.https_port.default],
+    [tlsRules.DEFAULT_HTTP_PORT, tlsRules.DEFAULT_HTTPS_PORT],
+  );
+  assert.is(tls.properties.hsts.default, true);
+  assert.is(tls.properties.hosts.additionalProperties.items.$ref, '#/$defs/routePath');
+  const host = re(defs.hostname.pattern);
+  for (const v of [
+    'fn.example.com',
+    'a',
+    'x-1.lan',
+    'Fn.example.com',
+    '-a.com',
+    'a..b',
+    'a_b.com',
+    `${'a'.repeat(64)}.com`,
+    'fn.example.com.',
+  ])
+    assert.is(host.test(v), tlsRules.HOSTNAME.test(v), v);
+  const file = re(defs.tlsFile.pattern);
+  for (const v of ['certs/fn.pem', '/etc/ssl/fn key.pem', 'c:/x', 'a$b', 'a\nb', ''])
+    assert.is(file.test(v), tlsRules.TLS_FILE_PATH.test(v), v);
 });
 
 test('same patterns and limits as the validator', () => {

@@ -39,7 +39,7 @@ export function unknownFunctionMessage(name: string, available: readonly string[
 }
 
 /** An integer within [min, max], or undefined (absent or reported). */
-function readInteger(
+export function readInteger(
   raw: unknown,
   field: string,
   p: Problems,

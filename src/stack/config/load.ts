@@ -1,5 +1,6 @@
 // The I/O edge of faaso.yml: read it from the project root, list the functions,
 // and hand everything to the pure validator (config-validate.ts).
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError, ValidationError } from '../../errors.ts';
@@ -9,6 +10,7 @@ import { readTextCapped } from '../../util/read-text.ts';
 import { yamlProblems } from '../../util/yaml.ts';
 import { STACK_FILE } from './rules.ts';
 import { validateStackConfig } from './validate.ts';
+import type { FileFact } from './tls-files.ts';
 import type { StackConfig, Target } from '../types.ts';
 
 export { STACK_FILE } from './rules.ts';
@@ -47,10 +49,35 @@ export async function loadStackConfig(root: string, opts: LoadStackOptions = {})
     registry: opts.registry ?? DEFAULT_REGISTRY,
     reservedPorts: opts.reservedPorts,
     hostCpus: opts.hostCpus ?? os.availableParallelism(),
+    tlsFiles: await readTlsFiles(root, parsed.value),
+    now: Date.now(),
   });
   if (!result.config)
     throw new ValidationError(result.problems, 'every field is explained in schemas/faaso.schema.json');
   return result.config;
+}
+
+/** A PEM certificate or key is a few KiB; anything this big is another file. */
+const TLS_FILE_MAX = 1024 * 1024;
+
+/** What is at each path proxy.tls.cert and key name (relative to ROOT), for the pure checks of tls-files.ts. */
+async function readTlsFiles(root: string, raw: unknown): Promise<Map<string, FileFact>> {
+  const tls = (raw as { proxy?: { tls?: Record<string, unknown> } } | null)?.proxy?.tls;
+  const named = tls && typeof tls === 'object' ? [tls.cert, tls.key] : [];
+  const facts = new Map<string, FileFact>();
+  for (const rel of named) {
+    if (typeof rel !== 'string' || rel === '' || facts.has(rel)) continue;
+    const file = path.resolve(root, rel);
+    try {
+      const st = await fs.stat(file);
+      if (st.isDirectory()) facts.set(rel, { error: 'EISDIR' });
+      else if (st.size > TLS_FILE_MAX) facts.set(rel, { error: 'EFBIG' });
+      else facts.set(rel, { text: await fs.readFile(file, 'utf8'), uid: st.uid, gid: st.gid, mode: st.mode });
+    } catch (err) {
+      facts.set(rel, { error: (err as NodeJS.ErrnoException).code ?? 'EIO' });
+    }
+  }
+  return facts;
 }
 
 /** ROOT/faaso.yml's text, or a UserError saying how to start one. */

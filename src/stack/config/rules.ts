@@ -9,7 +9,7 @@ export const STACK_FILE = 'faaso.yml';
 export const STACK_KEYS: readonly string[] = ['target', 'routes', 'proxy', 'bind', 'registry', 'functions'];
 
 export const TARGETS: readonly Target[] = ['compose', 'swarm'];
-export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids'];
+export const PROXY_KEYS: readonly string[] = ['port', 'access_log', 'memory', 'cpus', 'pids', 'tls'];
 export const DEPLOY_KEYS: readonly string[] = [
   'port',
   'env',

@@ -16,6 +16,8 @@ import {
   STACK_KEYS,
 } from './rules.ts';
 import { assignDefaultPorts, DEFAULT_PORT_BASE, DEFAULT_PORT_SPAN, CADDY_ADMIN_PORT } from './ports.ts';
+import { readTls } from './tls.ts';
+import type { FileFact } from './tls-files.ts';
 import type { FunctionDeployConfig, Limits, StackConfig } from '../types.ts';
 
 export interface StackContext {
@@ -29,6 +31,10 @@ export interface StackContext {
   reservedPorts?: ReadonlyMap<number, string>;
   /** CPUs of the host: docker refuses a `cpus` above it. */
   hostCpus?: number;
+  /** What the loader read at the paths proxy.tls.cert and key name. */
+  tlsFiles?: ReadonlyMap<string, FileFact>;
+  /** ms since epoch, for a certificate's expiry (undefined: not checked). */
+  now?: number;
 }
 
 /** faaso's own registry publishes on its loopback address; a function on the same address and port cannot start. */
@@ -48,6 +54,13 @@ function readProxyPort(raw: unknown, p: Problems): number | undefined {
   }
   checkKnownKeys(raw, PROXY_KEYS, 'proxy', p);
   if (isAbsent(raw.port)) return DEFAULT_PROXY_PORT;
+  if (!isAbsent(raw.tls)) {
+    p.add(
+      'proxy.port',
+      'with proxy.tls the proxy listens on tls.http_port (default 80: HTTP, redirected to HTTPS) and tls.https_port (default 443): remove port, or move it there',
+    );
+    return undefined;
+  }
   return readPort(raw.port, 'proxy.port', p);
 }
 
@@ -85,6 +98,7 @@ function assignPorts(
   proxyPort: number | undefined,
   reserved: ReadonlyMap<number, string>,
   p: Problems,
+  proxyField = 'proxy.port',
 ): Map<string, number> {
   const ports = new Map<string, number>();
   const owner = new Map<number, string>();
@@ -94,7 +108,7 @@ function assignPorts(
     const field = fieldPath(fieldPath('functions', name), 'port');
     const taken =
       s.port === proxyPort
-        ? 'the proxy (proxy.port)'
+        ? `the proxy (${proxyField})`
         : s.port === CADDY_ADMIN_PORT
           ? "Caddy's admin API inside faaso's ports listener, which listens on every function's port"
           : (reserved.get(s.port) ?? owner.get(s.port));
@@ -166,19 +180,32 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
   const bind = readBind(raw.bind, 'bind', p) ?? DEFAULT_BIND;
   const registry = readRegistry(raw.registry, 'registry', p) ?? ctx.registry;
   if (target === 'swarm') swarmRules(raw, bind, registry, p);
-  const proxyPort = readProxyPort(raw.proxy, p);
+  const plainPort = readProxyPort(raw.proxy, p);
   const accessLog = readAccessLog(raw.proxy, p);
   const proxyLimits = readProxyLimits(raw.proxy, p, ctx.hostCpus);
+  const routePaths = isMapping(raw.routes) ? Object.keys(raw.routes) : [];
+  const { tls, httpPort } = isMapping(raw.proxy)
+    ? readTls(raw.proxy.tls, { files: ctx.tlsFiles, now: ctx.now, target, routePaths }, p)
+    : {};
+  const tlsSet = isMapping(raw.proxy) && !isAbsent(raw.proxy.tls);
+  const proxyPort = tlsSet ? httpPort : plainPort;
+  const portField = tlsSet ? 'proxy.tls.http_port' : 'proxy.port';
 
   const reserved = new Map(ctx.reservedPorts ?? []);
   const reg = registryPort(registry, bind);
   if (reg && !reserved.has(reg[0])) reserved.set(...reg);
   const proxyOwner = proxyPort === undefined ? undefined : reserved.get(proxyPort);
-  if (proxyOwner !== undefined) p.add('proxy.port', `port ${proxyPort} is already used by ${proxyOwner}; pick another`);
+  if (proxyOwner !== undefined) p.add(portField, `port ${proxyPort} is already used by ${proxyOwner}; pick another`);
+  if (tls) {
+    const owner = reserved.get(tls.httpsPort);
+    if (owner !== undefined)
+      p.add('proxy.tls.https_port', `port ${tls.httpsPort} is already used by ${owner}; pick another`);
+    else reserved.set(tls.httpsPort, "the proxy's HTTPS port (proxy.tls.https_port)");
+  }
 
   // Every known function a route names, even on a malformed path, so port problems show up in the same round.
   const names = [...routed].filter((n) => ctx.functions.includes(n)).sort(byCodeUnit);
-  const ports = assignPorts(names, settings, proxyPort, reserved, p);
+  const ports = assignPorts(names, settings, proxyPort, reserved, p, portField);
   if (p.list.length > 0) return { problems: p.list };
 
   const functions: FunctionDeployConfig[] = names.map((name) => {
@@ -199,7 +226,7 @@ export function validateStackConfig(raw: unknown, ctx: StackContext): { config?:
       file: ctx.file,
       target: target ?? 'compose',
       bind,
-      proxy: { port: proxyPort!, ...accessLog, ...proxyLimits },
+      proxy: { port: proxyPort!, ...accessLog, ...proxyLimits, ...(tls ? { tls } : {}) },
       registry,
       routes,
       functions,

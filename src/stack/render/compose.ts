@@ -3,8 +3,9 @@
 // Debian's compose v1 (1.29, PyYAML = YAML 1.1): see yaml.ts.
 import { STOP_GRACE_SECONDS } from '../../function/contract.ts';
 import { PORTS_SERVICE, PROXY_SERVICE } from '../config/rules.ts';
-import type { Limits, ServicePlan, StackPlan } from '../types.ts';
-import { PORTS_CADDYFILE, PROXY_LISTEN_PORT, ROUTES_CADDYFILE } from './caddyfile.ts';
+import type { Limits, ServicePlan, StackPlan, TlsConfig } from '../types.ts';
+import { PORTS_CADDYFILE, ROUTES_CADDYFILE } from './caddyfile.ts';
+import { keepsCertificates, PROXY_DATA_DIR, PROXY_DATA_VOLUME, proxyPorts, tlsVolumes } from './proxy-tls.ts';
 import { toYaml } from './yaml.ts';
 import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './fingerprint.ts';
 import { authVolume, composeSecrets, serviceSecretNames } from './secrets.ts';
@@ -75,8 +76,9 @@ const afterFunctions = (plan: StackPlan): Record<string, unknown> =>
 /**
  * Both proxies: faaso's Caddy image with one of the two Caddyfiles, read from
  * compose/caddy/ (a folder mount: a file mount would pin the old inode on
- * atomic rewrites), and, when it enforces auth, the deploy folder's auth files
- * (a folder too: a new key is a new file there, read by the reloaded config).
+ * atomic rewrites); when it enforces auth, the deploy folder's auth files (a
+ * folder too: a new key is a new file there, read by the reloaded config);
+ * `tls` (the routes' proxy only): its certificate storage or files.
  */
 function caddyService(
   plan: StackPlan,
@@ -85,6 +87,7 @@ function caddyService(
   health: string,
   ports: string[],
   labels: Record<string, string>,
+  tls?: TlsConfig,
 ): Record<string, unknown> {
   const auth = authVolume(plan, role);
   return {
@@ -92,8 +95,8 @@ function caddyService(
     init: true,
     restart: 'unless-stopped',
     command: caddyRun(file),
-    environment: { ...CADDY_ENVIRONMENT },
-    volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`, ...(auth ? [auth] : [])],
+    environment: { ...CADDY_ENVIRONMENT, ...(keepsCertificates(tls) ? { XDG_DATA_HOME: PROXY_DATA_DIR } : {}) },
+    volumes: [`./caddy:${CADDY_CONFIG_DIR}:ro`, ...tlsVolumes(tls), ...(auth ? [auth] : [])],
     dns_opt: [...PROXY_DNS_OPTIONS],
     healthcheck: { test: ['CMD', 'bash', '-c', health], ...HEALTHCHECK_TIMING },
     ports,
@@ -113,8 +116,9 @@ export function renderCompose(plan: StackPlan): string {
     'proxy',
     ROUTES_CADDYFILE,
     PROXY_HEALTH_COMMAND,
-    [`${plan.bind}:${plan.proxy.port}:${PROXY_LISTEN_PORT}`],
+    proxyPorts(plan).map(([host, inside]) => `${plan.bind}:${host}:${inside}`),
     { 'faaso.config': proxyFingerprint(plan), 'faaso.role': 'proxy' },
+    plan.proxy.tls,
   );
   services[PORTS_SERVICE] = caddyService(
     plan,
@@ -125,7 +129,9 @@ export function renderCompose(plan: StackPlan): string {
     { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
   );
   const secrets = composeSecrets(plan);
-  return `${GENERATED_HEADER}\n${toYaml({ services, networks: { [NETWORK]: {} }, ...(secrets ? { secrets } : {}) })}`;
+  // The certificate volume is the stack's: `down` keeps it, so the internal CA clients trust survives.
+  const volumes = keepsCertificates(plan.proxy.tls) ? { volumes: { [PROXY_DATA_VOLUME]: {} } } : {};
+  return `${GENERATED_HEADER}\n${toYaml({ services, networks: { [NETWORK]: {} }, ...volumes, ...(secrets ? { secrets } : {}) })}`;
 }
 
 /** compose/.env: the project name, so plain `docker compose up` in compose/ (v1 or v2) manages the same stack. */

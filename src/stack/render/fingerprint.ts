@@ -33,13 +33,19 @@ export function serviceFingerprint(s: ServicePlan): string {
 
 /**
  * The proxy, besides its image and published port (which `up` reads from the
- * container itself): its limits, and the auth folder it mounts when a route
- * has auth (absent otherwise, so the label is what it was before auth).
+ * container itself): its limits; with TLS what its container is made with: the
+ * HTTPS port, the certificate volume or the user's files (path and content, so a
+ * renewed certificate recreates the proxy: a file mount keeps the old file when
+ * the new one is written beside it and renamed); and the auth folder it mounts
+ * when a route has auth. Without TLS or auth the hash is what it always was:
+ * upgrading faaso recreates nothing.
  */
 export function proxyFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
   const auth = authVolume(plan, 'proxy');
-  return hash12([l.memory, l.cpus, l.pids, ...(auth ? [auth] : [])]);
+  const tls = plan.proxy.tls;
+  const tlsParts = tls ? [tls.mode, tls.httpsPort, tls.cert ?? null, tls.key ?? null] : [];
+  return hash12([l.memory, l.cpus, l.pids, ...tlsParts, ...(auth ? [auth] : [])]);
 }
 
 /**

@@ -50,7 +50,7 @@ export async function applySwarmStack(s: PreparedStack, log: Log): Promise<Swarm
     // `docker stack deploy` makes Swarm secrets of these files; the Caddyfiles are checked with them.
     const secretFiles = await writeStackSecrets(s.plan, s.secrets);
     // Checked by the local Caddy image (no proxy task need run on this node); texts on disk were checked before.
-    const caddy = imageCheck(s.plan, s.proxyImage);
+    const caddy = imageCheck(s.plan, s.settings.root, s.proxyImage);
     const check = caddyChecker(caddy, [previous.caddyfile, previous.ports]);
     const files = await renderSwarmFiles(s.plan, check, caddyAdapter(caddy), previous);
     const diff = diffSwarmStack(s.plan, before, files.routesJson);

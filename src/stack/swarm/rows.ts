@@ -4,6 +4,7 @@
 // running on Swarm once it is healthy; before that it is "starting".
 import type { FunctionRow, ReplicaRow, RowSource } from '../table.ts';
 import { ageSeconds, type SwarmService, type SwarmTask } from './inspect.ts';
+import { routeUrls } from '../urls.ts';
 
 /** Failed tasks Swarm replaced, from the tasks it still remembers (5 per slot by default). */
 const replaced = (t: SwarmTask): boolean => t.desired === 'shutdown' && (t.state === 'failed' || t.error !== '');
@@ -55,7 +56,7 @@ export function swarmRows(
     return {
       function: s.name,
       routes: s.paths,
-      url: s.paths.map((p) => `http://${host}:${plan.proxy.port}${p}`).join(' '),
+      url: routeUrls(plan, s.paths, host),
       direct: `http://${host}:${s.port}`,
       image: spec ? spec.image.replace(/@sha256:[0-9a-f]+$/, '') : s.image,
       wanted: s.replicas,
