@@ -347,7 +347,7 @@ test('--once on a healthy stack: only the startup line, exit 0; bad flags are us
   assert.match(r.stdout, /checking once: ports, proxy, sum, trio ×3 \(/);
   const bad = await runScript('watch', ['--interval', '0'], env);
   assert.is(bad.code, 1);
-  assert.match(bad.stderr, /--interval: expected a number ≥ 0\.2, got "0"/);
+  assert.match(bad.stderr, /--interval: expected a number from 0\.2 to 3600, got "0"/);
 });
 
 test('--once --json: a stopped function is started and waited for; one JSON object per line', async () => {
