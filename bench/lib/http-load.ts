@@ -95,6 +95,7 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
   const list: Target[] = targets.map((t) => (typeof t === 'string' ? { url: t } : t));
   const concurrency = opts.concurrency ?? 4;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const oneShot = new http.Agent({ keepAlive: false });
   const latencies: number[] = [];
   const counts = { ok: 0, failed: 0, retried: 0, errors: {} as Record<string, number>, lastFailureAt: 0 };
   let running = true;
@@ -117,7 +118,9 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
       const lost = (o: Outcome): boolean => 'error' in o && o.beforeResponse && CONNECTION_LOST.has(o.error);
       for (let r = 0; r < (opts.retryClosed ?? 0) && lost(out) && (t.method ?? 'GET') === 'GET'; r++) {
         counts.retried++;
-        out = await send(agent, t, opts.timeoutMs ?? 15_000);
+        // On a new connection, as browsers, curl and Go resend: another idle one
+        // from the pool may have been closed by the same reload.
+        out = await send(oneShot, t, opts.timeoutMs ?? 15_000);
       }
       latencies.push(performance.now() - started);
       if ('error' in out) fail(out.error, sentAt);
@@ -144,6 +147,7 @@ export function startLoad(targets: readonly (Target | string)[], opts: LoadOptio
       running = false;
       await done;
       agent.destroy();
+      oneShot.destroy();
       return result();
     },
   };
