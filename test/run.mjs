@@ -51,8 +51,11 @@ let passed = 0,
   failed = 0,
   skipped = 0;
 const started = Date.now();
+/** [file, ms] per test file: the slowest are named at the end, to know where the time goes. */
+const took = [];
 for (const group of globalThis.UVU_QUEUE) {
   const name = group.shift();
+  const fileStarted = Date.now();
   process.stdout.write(`\n${name}\n`);
   for (const runSuite of group) {
     const [errs, ran, skips, max] = await runSuite();
@@ -61,8 +64,15 @@ for (const group of globalThis.UVU_QUEUE) {
     failed += max - ran;
     if (errs.length) process.stdout.write(`\n${errs}\n`);
   }
+  took.push([name, Date.now() - fileStarted]);
 }
 process.stdout.write(`\n  Duration: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+const slowest = took
+  .filter(([, ms]) => ms >= 1000)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 10);
+if (slowest.length > 0)
+  process.stdout.write(`  slowest: ${slowest.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(0)} s`).join(', ')}\n`);
 let leftover = '';
 if (state && before) {
   const after = await state.snapshot();
