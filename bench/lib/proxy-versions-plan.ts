@@ -5,6 +5,7 @@
 // start, after which fresh connections must still reach the old config.
 import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { DEFAULT_LIMITS } from '../../src/stack/config/rules.ts';
+import { caddyReloadArgv } from '../../src/stack/argv.ts';
 import { CADDY_CONFIG_DIR, caddyRun, PROXY_DNS_OPTIONS } from '../../src/stack/render/shared.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
@@ -168,17 +169,8 @@ export function reloadMs(stderr: string): number {
 }
 
 /** A plain `caddy reload` of the failing config (its error is Caddy's message). */
-export const failingReloadArgv = (container: string): string[] => [
-  'docker',
-  'exec',
-  container,
-  'caddy',
-  'reload',
-  '--config',
-  `${CADDY_CONFIG_DIR}/${CONFIGS.failing}`,
-  '--adapter',
-  'caddyfile',
-];
+export const failingReloadArgv = (container: string): string[] =>
+  caddyReloadArgv(container, { config: `${CADDY_CONFIG_DIR}/${CONFIGS.failing}` });
 
 export const caddyVersionArgv = (container: string): string[] => ['docker', 'exec', container, 'caddy', 'version'];
 

@@ -110,7 +110,8 @@ export function caddyValidateArgv(target: CaddyTarget, verb: 'validate' | 'adapt
 /** Prints a file of a running container (the internal CA's root certificate: public, never its key). */
 export const catInContainer = (container: string, file: string): string[] => ['docker', 'exec', container, 'cat', file];
 
-export function caddyReloadArgv(container: string, opts: { force?: boolean } = {}): string[] {
+/** `caddy reload` inside a running proxy: the routes' Caddyfile unless `config` names another file in the container. */
+export function caddyReloadArgv(container: string, opts: { force?: boolean; config?: string } = {}): string[] {
   const argv = [
     'docker',
     'exec',
@@ -118,7 +119,7 @@ export function caddyReloadArgv(container: string, opts: { force?: boolean } = {
     'caddy',
     'reload',
     '--config',
-    CADDYFILE_IN_CONTAINER,
+    opts.config ?? CADDYFILE_IN_CONTAINER,
     '--adapter',
     'caddyfile',
   ];

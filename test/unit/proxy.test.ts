@@ -49,6 +49,14 @@ test('reload reads the mounted file; --force only when asked', () => {
     'caddyfile',
   ]);
   assert.is(caddyReloadArgv('p', { force: true }).at(-1), '--force');
+  // Another config file in the container (the proxy bench's failing one), no --force.
+  assert.equal(caddyReloadArgv('p', { config: '/etc/faaso/caddy/x.Caddyfile' }).slice(4), [
+    'reload',
+    '--config',
+    '/etc/faaso/caddy/x.Caddyfile',
+    '--adapter',
+    'caddyfile',
+  ]);
 });
 
 test("caddy's Error: line, info logs dropped", () => {
