@@ -15,7 +15,7 @@ import { writeStackFiles, type StackFiles } from './files.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
 import { observeStack } from './observe.ts';
 import { reloadProxy } from './proxy.ts';
-import { waitReady } from './ready.ts';
+import { sharedObservation, waitReady } from './ready.ts';
 import { DNS_REFRESH_MS } from './render/caddyfile.ts';
 import { rollbackTrack, type Step, type StepPlan } from './steps.ts';
 
@@ -132,9 +132,11 @@ async function startAll(step: Extract<Step, { kind: 'start-all' }>, ctx: ExecCon
     if (r.exitCode !== 0)
       await failed(`starting the stack failed: ${failureLine(r)}`, r.stderr.trim().split('\n').slice(-6).join('\n'));
   }
+  const observe = sharedObservation(target.project);
   const results = await Promise.all(
     step.functions.map((f) =>
       waitReady({
+        observe,
         project: target.project,
         fn: f.fn,
         config: f.config,

@@ -14,6 +14,8 @@ export interface ReadyQuery {
   except: readonly string[];
   count: number;
   timeoutMs: number;
+  /** How the stack is observed; waits running side by side pass one shared (sharedObservation). */
+  observe?: () => Promise<ContainerObservation[]>;
 }
 
 export type ReadyResult = { ok: true; containers: string[] } | { ok: false; why: string; logs: string };
@@ -47,6 +49,19 @@ async function tail(container: string): Promise<string> {
   return `${r.stdout}${r.stderr}`.trim();
 }
 
+/**
+ * One observation of the stack for every wait that asks within OBSERVE_MS of the
+ * last: a whole stack starting at once would otherwise ask Docker once per
+ * function each second.
+ */
+export function sharedObservation(project: string): () => Promise<ContainerObservation[]> {
+  let last: { at: number; observed: Promise<ContainerObservation[]> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= OBSERVE_MS) last = { at: Date.now(), observed: observeStack(project) };
+    return last.observed;
+  };
+}
+
 export async function waitReady(q: ReadyQuery): Promise<ReadyResult> {
   const deadline = Date.now() + q.timeoutMs;
   const ready = new Set<string>();
@@ -55,7 +70,7 @@ export async function waitReady(q: ReadyQuery): Promise<ReadyResult> {
   for (;;) {
     if (Date.now() - observedAt >= OBSERVE_MS) {
       observedAt = Date.now();
-      candidates = (await observeStack(q.project)).filter(
+      candidates = (await (q.observe ?? (() => observeStack(q.project)))()).filter(
         (c) => c.role === 'function' && c.fn === q.fn && c.config === q.config && !q.except.includes(c.id),
       );
       for (const c of candidates) {
