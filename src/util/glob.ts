@@ -1,5 +1,8 @@
 // A small glob matcher for relative posix paths (node 20 has no stable fs.glob).
 // Globs select from file lists we collected ourselves, so matching is pure.
+// Not picomatch (nor tinyglobby or micromatch, which use it): it compiles a glob
+// to a backtracking regex, so a hostile `files:` glob hangs faaso (see
+// stepMatcher and the glob unit test); this matcher's time stays polynomial.
 //   *      any run of characters except "/"
 //   **     as a whole path segment: zero or more segments ("a/**" = everything under a/)
 //   ?      one character except "/"
