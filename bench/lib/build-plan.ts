@@ -13,14 +13,38 @@ export interface RuntimeCase {
   source: string;
   /** Handler file, relative to the function folder (and to the context's function/ and app/). */
   handler: string;
-  /** Line comment of the handler's language: the one-line change is a new comment. */
-  comment: string;
+  /**
+   * The one-line change: a line of code appended to the handler, which the
+   * function runs, so a compiled runtime must compile it again (a new comment
+   * could leave the generated code, and so the compiler's cache, as it was).
+   */
+  change: (tag: string) => string;
 }
 
-const crystal = { runtime: 'crystal', source: 'hello', handler: 'src/handler.cr', comment: '#' };
+const crystal = {
+  runtime: 'crystal',
+  source: 'hello',
+  handler: 'src/handler.cr',
+  // Redefines hello's greeting (a later def wins) with a new literal in its body; it still answers "Hello".
+  change: (tag: string) => `def greeting : String; ENV.fetch("GREETING", "Hello").lchop("${tag}"); end\n`,
+};
 export const RUNTIME_CASES: readonly RuntimeCase[] = [
-  { id: 'python', runtime: 'python', profile: 'release', source: 'sum', handler: 'handler.py', comment: '#' },
-  { id: 'node', runtime: 'node', profile: 'release', source: 'multiply', handler: 'handler.js', comment: '//' },
+  {
+    id: 'python',
+    runtime: 'python',
+    profile: 'release',
+    source: 'sum',
+    handler: 'handler.py',
+    change: (tag) => `FAASO_BENCH_CHANGE = "${tag}"\n`,
+  },
+  {
+    id: 'node',
+    runtime: 'node',
+    profile: 'release',
+    source: 'multiply',
+    handler: 'handler.js',
+    change: (tag) => `export const FAASO_BENCH_CHANGE = '${tag}';\n`,
+  },
   { id: 'crystal', profile: 'release', ...crystal },
   // The edit-loop profile: one-line changes against the release build, in the same run.
   { id: 'crystal-fast', profile: 'fast', ...crystal },
@@ -32,7 +56,7 @@ export const benchName = (c: RuntimeCase): string =>
 
 /** The line appended for a one-line change; the nonce keeps BuildKit from finding it cached from an earlier run. */
 export const changeLine = (c: RuntimeCase, what: string, nonce: string): string =>
-  `${c.comment} faaso bench: ${what} ${nonce}\n`;
+  c.change(`faaso bench: ${what} ${nonce}`.replace(/[^\w :-]/g, ''));
 
 /** `--runtimes a,b` → the matching cases, in the bench's fixed order; unknown names are returned apart. */
 export function selectRuntimes(list: string | undefined, quick: boolean): { cases: RuntimeCase[]; unknown: string[] } {

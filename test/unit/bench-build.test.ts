@@ -122,7 +122,16 @@ test('selectRuntimes: all by default, python for --quick, unknown names reported
   assert.is(fast!.profile, 'fast');
   assert.equal(selectRuntimes('go,node', false).unknown, ['go']);
   assert.is(benchName(RUNTIME_CASES[1]!), 'faaso-bench-multiply');
-  assert.is(changeLine(RUNTIME_CASES[1]!, 'change', 'n1'), '// faaso bench: change n1\n');
+  // a line of code the function runs, not a comment: a compiler's cache must not find it unchanged
+  assert.is(
+    changeLine(RUNTIME_CASES[1]!, 'change', 'n1'),
+    "export const FAASO_BENCH_CHANGE = 'faaso bench: change n1';\n",
+  );
+  assert.is(changeLine(RUNTIME_CASES[0]!, 'change', 'n"1'), 'FAASO_BENCH_CHANGE = "faaso bench: change n1"\n');
+  assert.is(
+    changeLine(crystal!, 'change', 'n1'),
+    'def greeting : String; ENV.fetch("GREETING", "Hello").lchop("faaso bench: change n1"); end\n',
+  );
 });
 
 const result = (runtime: string, over: Partial<CaseResult['change']> = {}, inProcessMs = [40, 50, 60]): CaseResult => ({
