@@ -1,8 +1,8 @@
 // The proxy bench's plan (pure): which functions, which ports, the faaso.yml of
-// its throwaway stack, and the interleaved order of wrk runs. Direct and proxied
-// runs of one probe are always adjacent (side by side, same minute, same noise),
-// and which of the two goes first alternates per round, so a slow drift of the
-// machine (another build starting) does not always hit the same side.
+// its throwaway stack, and the interleaved order of wrk runs. The direct, Caddy
+// and HAProxy runs of one probe are always adjacent (side by side, same minute,
+// same noise), and their order rotates per round, so a slow drift of the
+// machine (another build starting) does not always hit the same one.
 import { UserError } from '../../src/errors.ts';
 
 /**
@@ -20,27 +20,65 @@ export function benchProject(name: string | undefined): string {
     );
   return name;
 }
-/** The proxy bench's port range is 18100-18199: proxy first, then one port per function. */
+/** The proxy bench's port range is 18100-18199: faaso's proxy, then the reference (proxy-reference.ts). */
 export const PROXY_PORT = 18100;
-export const FIRST_FUNCTION_PORT = 18101;
 
-/** A bundled example and a request its handler really answers (as its tests do). */
+/** A function and a request its handler really answers (as its tests do). */
 export interface BenchFunction {
   fn: string;
   route: string;
   handlerPath: string;
+  /** A bench-only function's files (written into the bench project); bundled examples are copied. */
+  files?: Record<string, string>;
 }
+
+/** Rounds of SHA-256 that cost about 1 ms of CPU in the node image on the 2-core hosts (the bench prints the real cost). */
+export const BURN_ROUNDS = 800;
+
+/**
+ * A handler that does ~1 ms of CPU per request, so the proxy's share of a
+ * request that does real work shows (issue 13: ≥ 90 % of direct throughput).
+ */
+export const BURN: BenchFunction = {
+  fn: 'burn',
+  route: '/burn',
+  handlerPath: '/',
+  files: {
+    'function.yml': [
+      'runtime: node',
+      'description: Spends about 1 ms of CPU per request (proxy bench only)',
+      'tests:',
+      '  - name: answers after its work',
+      '    expect:',
+      `      json: {rounds: ${BURN_ROUNDS}}`,
+      '',
+    ].join('\n'),
+    'handler.js': [
+      "import { createHash } from 'node:crypto';",
+      '',
+      'export function handle() {',
+      "  let h = 'faaso';",
+      `  for (let i = 0; i < ${BURN_ROUNDS}; i++) h = createHash('sha256').update(h).digest('hex');`,
+      `  return { rounds: h.length === 64 ? ${BURN_ROUNDS} : 0 };`,
+      '}',
+      '',
+    ].join('\n'),
+  },
+};
 
 export const EXAMPLES: readonly BenchFunction[] = [
   { fn: 'sum', route: '/sum', handlerPath: '/?a=1&b=2' },
   { fn: 'multiply', route: '/mul', handlerPath: '/?a=6&b=7' },
   { fn: 'hello', route: '/hello', handlerPath: '/?name=Ada' },
+  BURN,
 ];
 
 export interface BenchSettings {
   rounds: number;
   durationSec: number;
   warmupSec: number;
+  /** Seconds of Caddy's CPU profile. */
+  profileSec: number;
   /** Connections of the throughput runs (latency runs use exactly one). */
   connections: number;
   functions: BenchFunction[];
@@ -48,7 +86,9 @@ export interface BenchSettings {
   accessLog: boolean;
 }
 
-export type Mode = 'direct' | 'proxy';
+/** direct: the function container's own address; proxy: faaso's Caddy; reference: HAProxy (bench only). */
+export type Mode = 'direct' | 'proxy' | 'reference';
+export const MODES: readonly Mode[] = ['direct', 'proxy', 'reference'];
 /** ping-*: GET /ping (no handler code); handler-*: the function's real handler. */
 export type Probe = 'ping-latency' | 'ping-throughput' | 'handler-latency' | 'handler-throughput';
 export const PROBES: readonly Probe[] = ['ping-latency', 'ping-throughput', 'handler-latency', 'handler-throughput'];
@@ -100,44 +140,53 @@ export function benchSettings(flags: BenchFlags): BenchSettings {
     rounds: positiveInt('rounds', flags.rounds, quick ? 1 : 3, 20),
     durationSec: positiveInt('duration', flags.duration, quick ? 1 : 3, 60),
     warmupSec: quick ? 1 : 2,
+    profileSec: quick ? 2 : 10,
     connections: positiveInt('connections', flags.connections, 32, 256),
     functions: EXAMPLES.filter((e) => names.includes(e.fn)),
     accessLog: flags.noAccessLog !== true,
   };
 }
 
-/** The bench stack's faaso.yml: its own ports, so nothing collides with a user's stack. */
+/**
+ * The bench stack's faaso.yml: its own proxy port, so nothing collides with a
+ * user's stack. No function publishes a port: "direct" is the container's own
+ * address on the stack network, with no proxy (not even the ports listener).
+ */
 export function stackFile(functions: readonly BenchFunction[], opts: { accessLog?: boolean } = {}): string {
   const lines = ['# faaso proxy bench: throwaway stack (generated)', 'routes:'];
   for (const f of functions) lines.push(`  ${f.route}: ${f.fn}`);
   lines.push('proxy:', `  port: ${PROXY_PORT}`);
   if (opts.accessLog === false) lines.push('  access_log: false');
-  lines.push('functions:');
-  EXAMPLES.forEach((e, i) => {
-    if (functions.some((f) => f.fn === e.fn)) lines.push(`  ${e.fn}:`, `    port: ${FIRST_FUNCTION_PORT + i}`);
-  });
   return `${lines.join('\n')}\n`;
 }
 
-export function functionPort(fn: string): number {
-  const i = EXAMPLES.findIndex((e) => e.fn === fn);
-  if (i < 0) throw new Error(`no bench port for ${fn}`);
-  return FIRST_FUNCTION_PORT + i;
+/** Where each mode is reached: the function's own base URL (http://IP:port) and the proxies' host ports. */
+export interface Endpoints {
+  direct: Record<string, string>;
+  referencePort: number;
 }
 
-/** Same request both ways: direct to the function's port, or through the route (prefix stripped by Caddy). */
-export function probeUrl(f: BenchFunction, probe: Probe, mode: Mode): string {
+/** Same request every way: direct to the function, or through a proxy's route (prefix stripped there). */
+export function probeUrl(f: BenchFunction, probe: Probe, mode: Mode, at: Endpoints): string {
   const rel = probe.startsWith('ping') ? '/ping' : f.handlerPath;
-  if (mode === 'direct') return `http://127.0.0.1:${functionPort(f.fn)}${rel}`;
+  if (mode === 'direct') {
+    const base = at.direct[f.fn];
+    if (!base) throw new Error(`bench: no address for ${f.fn}`);
+    return `${base}${rel}`;
+  }
+  const port = mode === 'proxy' ? PROXY_PORT : at.referencePort;
   // "/?a=1" behind "/sum" is "/sum?a=1", as users call it.
-  return `http://127.0.0.1:${PROXY_PORT}${f.route}${rel.startsWith('/?') ? rel.slice(1) : rel}`;
+  return `http://127.0.0.1:${port}${f.route}${rel.startsWith('/?') ? rel.slice(1) : rel}`;
 }
 
-/** One function's runs: rounds × probes × (direct, proxy), the pair's order alternating per round. */
-export function schedule(f: BenchFunction, s: BenchSettings): Step[] {
+/** The modes in round `round`'s order: rotated, so a slow drift of the host hits each in turn. */
+export const modesOf = (round: number): Mode[] => MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+
+/** One function's runs: rounds × probes × (direct, proxy, reference), their order rotating per round. */
+export function schedule(f: BenchFunction, s: BenchSettings, at: Endpoints): Step[] {
   const steps: Step[] = [];
   for (let round = 0; round < s.rounds; round++) {
-    const modes: Mode[] = round % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct'];
+    const modes = modesOf(round);
     for (const probe of PROBES) {
       const latency = probe.endsWith('latency');
       for (const mode of modes) {
@@ -146,7 +195,7 @@ export function schedule(f: BenchFunction, s: BenchSettings): Step[] {
           probe,
           mode,
           round,
-          url: probeUrl(f, probe, mode),
+          url: probeUrl(f, probe, mode, at),
           // One connection measures latency without queueing; throughput uses two wrk threads (one per core).
           connections: latency ? 1 : s.connections,
           threads: latency ? 1 : 2,

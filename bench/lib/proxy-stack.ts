@@ -14,7 +14,10 @@ import { prepareStack, type PreparedStack } from '../../src/stack/prepare.ts';
 import { applyStack } from '../../src/stack/apply.ts';
 import { observeStack } from '../../src/stack/observe.ts';
 import { COMPOSE_FILE, composeDown } from '../../src/stack/argv.ts';
+import { NETWORK } from '../../src/stack/render/shared.ts';
 import { BENCH_PROJECT, stackFile, type BenchFunction } from './proxy-plan.ts';
+import { FUNCTION_PORT } from '../../src/function/contract.ts';
+import { containerAddressArgv } from './proxy-reference.ts';
 
 type Log = (line: string) => void;
 
@@ -24,6 +27,8 @@ export interface BenchStack {
   /** Container ids: the proxy's, and each function's by name. */
   proxyId: string;
   functionIds: Record<string, string>;
+  /** Each function's own base URL on the stack network (http://IP:port): no proxy in between. */
+  direct: Record<string, string>;
 }
 
 const projectFilter = (project: string): string[] => ['--filter', `label=com.docker.compose.project=${project}`];
@@ -48,7 +53,12 @@ export async function makeBenchProject(
   await fs.symlink(path.join(sourceRoot, 'templates'), path.join(root, 'templates'));
   await fs.symlink(path.join(sourceRoot, 'images'), path.join(root, 'images'));
   for (const f of functions) {
-    await fs.cp(path.join(sourceRoot, 'functions', f.fn), path.join(root, 'functions', f.fn), { recursive: true });
+    const dir = path.join(root, 'functions', f.fn);
+    if (!f.files) await fs.cp(path.join(sourceRoot, 'functions', f.fn), dir, { recursive: true });
+    else {
+      await fs.mkdir(dir, { recursive: true });
+      for (const [name, text] of Object.entries(f.files)) await fs.writeFile(path.join(dir, name), text);
+    }
   }
   await fs.writeFile(path.join(root, 'faaso.yml'), stackFile(functions, opts));
   return root;
@@ -68,8 +78,21 @@ export async function startBenchStack(root: string, log: Log): Promise<BenchStac
   const proxy = observed.find((c) => c.role === 'proxy');
   if (!proxy) throw new Error('bench: the proxy container is missing after up');
   const functionIds: Record<string, string> = {};
-  for (const c of observed) if (c.role === 'function') functionIds[c.fn] = c.id;
-  return { root, prepared, proxyId: proxy.id, functionIds };
+  const direct: Record<string, string> = {};
+  for (const c of observed) {
+    if (c.role !== 'function') continue;
+    functionIds[c.fn] = c.id;
+    direct[c.fn] = `http://${await containerAddress(c.id)}:${FUNCTION_PORT}`;
+  }
+  return { root, prepared, proxyId: proxy.id, functionIds, direct };
+}
+
+/** A container's IPv4 address on the bench stack's network (the host reaches it over the bridge). */
+async function containerAddress(id: string): Promise<string> {
+  const r = await run(containerAddressArgv(id, `${BENCH_PROJECT}_${NETWORK}`));
+  const ip = r.stdout.trim();
+  if (r.exitCode !== 0 || !/^\d+\.\d+\.\d+\.\d+$/.test(ip)) throw new Error(`bench: no address for container ${id}`);
+  return ip;
 }
 
 /** Whether the Docker daemon answers, waiting up to `ms` (it may be restarting). */

@@ -116,16 +116,27 @@ export const CONFIGS = {
   failing: 'failing.Caddyfile',
 };
 
-/** A proxy of one version, hardened and limited as faaso runs its own (proxy defaults), on the bench stack's network. */
-export function proxyContainerArgv(v: CaddyVersion, dir: string, network: string): string[] {
+export interface ProxyContainer {
+  name: string;
+  network: string;
+  /** [host port on 127.0.0.1, container port] */
+  ports: [number, number][];
+  /** [host folder, container folder], mounted read-only */
+  mount: [string, string];
+  image: string;
+  command: string[];
+}
+
+/** A bench proxy container, hardened and limited as faaso runs its own (proxy defaults), on the bench stack's network. */
+export function limitedProxyArgv(c: ProxyContainer): string[] {
   return [
     'docker',
     'run',
     '-d',
     '--name',
-    v.container,
+    c.name,
     '--network',
-    network,
+    c.network,
     '--cpus',
     String(DEFAULT_LIMITS.cpus),
     '--memory',
@@ -135,16 +146,27 @@ export function proxyContainerArgv(v: CaddyVersion, dir: string, network: string
     ...PROXY_DNS_OPTIONS.flatMap((o) => ['--dns-opt', o]),
     ...HARDENED_FLAGS,
     '--init',
-    '-p',
-    `127.0.0.1:${v.httpPort}:8080`,
-    '-p',
-    `127.0.0.1:${v.httpsPort}:8443`,
+    ...c.ports.flatMap(([host, port]) => ['-p', `127.0.0.1:${host}:${port}`]),
     '-v',
-    `${dir}:${CADDY_CONFIG_DIR}:ro`,
-    v.image,
-    ...caddyRun(CONFIGS.http),
+    `${c.mount[0]}:${c.mount[1]}:ro`,
+    c.image,
+    ...c.command,
   ];
 }
+
+/** A Caddy of one version with the bench stack's routes. */
+export const proxyContainerArgv = (v: CaddyVersion, dir: string, network: string): string[] =>
+  limitedProxyArgv({
+    name: v.container,
+    network,
+    ports: [
+      [v.httpPort, 8080],
+      [v.httpsPort, 8443],
+    ],
+    mount: [dir, CADDY_CONFIG_DIR],
+    image: v.image,
+    command: caddyRun(CONFIGS.http),
+  });
 
 const TIME_MARK = 'faaso-seconds';
 

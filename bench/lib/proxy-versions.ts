@@ -41,16 +41,18 @@ type Log = (line: string) => void;
 /** The internal CA's root inside a proxy that serves the HTTPS config (XDG_DATA_HOME on the tmpfs). */
 const ROOT_IN_TMPFS = '/tmp/caddy-data/caddy/pki/authorities/local/root.crt';
 
-async function must(argv: string[], what: string): Promise<string> {
+/** Runs a Docker command of the bench, or fails the bench with Docker's own message. */
+export async function must(argv: string[], what: string): Promise<string> {
   const r = await run(argv, { timeoutMs: 300_000 });
   if (r.exitCode !== 0) throw new UserError(`bench proxy: ${what} failed: ${failureLine(r)}`);
   return r.stdout;
 }
 
-async function waitHealthy(v: CaddyVersion): Promise<void> {
+/** Waits until a bench proxy on a host port answers its health endpoint with "ok". */
+export async function waitHealthy(container: string, port: number): Promise<void> {
   const deadline = Date.now() + 30_000;
-  while ((await freshGet(`http://127.0.0.1:${v.httpPort}${PROXY_HEALTH_PATH}`)) !== 'ok') {
-    if (Date.now() > deadline) throw new UserError(`bench proxy: ${v.container} does not answer its health endpoint`);
+  while ((await freshGet(`http://127.0.0.1:${port}${PROXY_HEALTH_PATH}`)) !== 'ok') {
+    if (Date.now() > deadline) throw new UserError(`bench proxy: ${container} does not answer its health endpoint`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -106,7 +108,7 @@ async function measure(
   log: Log,
 ): Promise<VersionResults> {
   for (const v of vs) await must(proxyContainerArgv(v, dir, `${BENCH_PROJECT}_${NETWORK}`), `starting ${v.container}`);
-  for (const v of vs) await waitHealthy(v);
+  for (const v of vs) await waitHealthy(v.container, v.httpPort);
   const named = await Promise.all(
     vs.map(async (v) => ({
       key: v.key,

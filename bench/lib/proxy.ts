@@ -1,7 +1,9 @@
-// npx zx bench/proxy.mjs [--quick]: per bundled runtime, latency (1 connection)
-// and throughput (N connections) through faaso's Caddy against the function's
-// own port, interleaved in one run, with wrk. Prints tables and a summary line
-// against issue 4's targets; the stack is torn down whatever happens.
+// npx zx bench/proxy.mjs [--quick]: per bundled runtime and a ~1 ms CPU
+// handler, latency (1 connection) and throughput (N connections) through
+// faaso's Caddy, through an HAProxy reference and direct to the function's
+// container, interleaved in one run, with wrk; CPU per request from the
+// containers' cgroups, and a CPU profile of Caddy. Prints tables and a summary
+// line against issues 4 and 13's targets; everything is removed whatever happens.
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { ensureEngine } from '../../src/docker/engine.ts';
@@ -14,10 +16,33 @@ import { describeMachine, formatSection, machineInfo, saveResults } from './repo
 import { ensureWrk, runWrk } from './wrk.ts';
 import { formatPercent } from './stats.ts';
 import { containerCpuReader, measureCpu } from './cpu.ts';
-import { benchSettings, BENCH_PROJECT, probeUrl, schedule, type BenchSettings } from './proxy-plan.ts';
-import { handlerRows, latencyRows, summaryLine, throughputRows, verdict, type Sample } from './proxy-report.ts';
+import {
+  benchSettings,
+  BENCH_PROJECT,
+  BURN,
+  MODES,
+  PROXY_PORT,
+  modesOf,
+  probeUrl,
+  schedule,
+  type BenchSettings,
+  type Endpoints,
+} from './proxy-plan.ts';
+import {
+  formatUs,
+  handlerRows,
+  latencyRows,
+  summaryLine,
+  throughputRows,
+  verdict,
+  type Sample,
+} from './proxy-report.ts';
+import { HAPROXY_CONTAINER, REFERENCE_PORT } from './proxy-reference.ts';
+import { withReference } from './proxy-reference-run.ts';
+import { profileProxy, type ProxyProfile } from './proxy-profile.ts';
+import { bucketRows, profileRows } from './pprof.ts';
 import { compareCaddyVersions } from './proxy-versions.ts';
-import { versionSettings } from './proxy-versions-plan.ts';
+import { pingRoute, versionSettings } from './proxy-versions-plan.ts';
 import { versionSection, versionSummaryLine } from './proxy-versions-report.ts';
 import type { VersionResults } from './proxy-versions-types.ts';
 import {
@@ -28,9 +53,11 @@ import {
   type BenchStack,
 } from './proxy-stack.ts';
 
-const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--only sum,multiply,hello]
-  Throughput and p50/p99 latency through faaso's Caddy proxy vs direct to each function's port,
-  interleaved in one run (wrk). Stack: project ${BENCH_PROJECT}, ports 18100-18103 on 127.0.0.1.
+const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--only sum,multiply,hello,burn]
+  Throughput, p50/p99 latency and CPU per request through faaso's Caddy proxy, through an HAProxy
+  reference (bench only) and direct to each function's container, interleaved in one run (wrk),
+  then a CPU profile of Caddy (pprof). burn is a bench-only handler doing ~1 ms of CPU.
+  Stack: project ${BENCH_PROJECT}, ports 18100 (Caddy) and 18105 (HAProxy) on 127.0.0.1.
   --quick         smoke run: 1 round of 1 s per measurement (a few seconds per function)
   --rounds N      rounds of direct/proxy pairs; medians are reported (default 3)
   --duration S    seconds per wrk run (default 3)
@@ -46,6 +73,24 @@ const progress = (line: string): void => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Where Caddy's CPU went during the profile: kinds of work (overlapping), then the functions that spent it. */
+function profileSection(p: ProxyProfile, connections: number): string {
+  const perRequest = (p.summary.seconds * 1e6) / p.load.requests;
+  const head = `Caddy's CPU profile (pprof): ${p.summary.durationSec.toFixed(0)} s of GET /ping at ${connections} connections, ${Math.round(p.load.rps)} req/s, ${formatUs(perRequest)} sampled per request`;
+  return (
+    formatSection(
+      `${head}; by kind of work (a sample may count in several)`,
+      ['WORK', 'CPU', 'SHARE'],
+      bucketRows(p.summary),
+    ) +
+    formatSection(
+      '… and by function (flat: the function itself; cum: with what it calls)',
+      ['FUNCTION', 'FLAT', 'SHARE', 'CUM', 'SHARE'],
+      profileRows(p.summary),
+    )
+  );
+}
+
 async function measure(
   stack: BenchStack,
   s: BenchSettings,
@@ -53,25 +98,27 @@ async function measure(
   background: Record<string, number>,
 ): Promise<Sample[]> {
   const samples: Sample[] = [];
+  const at: Endpoints = { direct: stack.direct, referencePort: REFERENCE_PORT };
   const proxy = await containerCpuReader(stack.proxyId);
+  const reference = await containerCpuReader(HAPROXY_CONTAINER);
   for (const f of s.functions) {
     const fnId = stack.functionIds[f.fn];
     if (!fnId) throw new Error(`bench: no container for ${f.fn}`);
-    const readers = { proxy, function: await containerCpuReader(fnId) };
+    const readers = { proxy, reference, function: await containerCpuReader(fnId) };
     // One quiet second first: how busy other work keeps the host (shared CI boxes, parallel builds).
     background[f.fn] = (await measureCpu({}, () => sleep(1000))).cpu.hostBusy;
     progress(`bench proxy: ${labels[f.fn]}: warming up (${s.warmupSec} s each way)…`);
     // JITs (node), Caddy's upstream connection pool and the first-request costs settle before anything counts.
-    for (const mode of ['direct', 'proxy'] as const) {
+    for (const mode of MODES) {
       await runWrk({
-        url: probeUrl(f, 'ping-throughput', mode),
+        url: probeUrl(f, 'ping-throughput', mode, at),
         connections: s.connections,
         threads: 2,
         durationSec: s.warmupSec,
       });
     }
-    for (const step of schedule(f, s)) {
-      if (step.probe === 'ping-latency' && step.mode === (step.round % 2 === 0 ? 'direct' : 'proxy')) {
+    for (const step of schedule(f, s, at)) {
+      if (step.probe === 'ping-latency' && step.mode === modesOf(step.round)[0]) {
         progress(`bench proxy: ${labels[f.fn]}: round ${step.round + 1}/${s.rounds}`);
       }
       const { value: result, cpu } = await measureCpu(readers, () =>
@@ -127,10 +174,11 @@ export async function main(args: string[]): Promise<number> {
   await ensureBaseImage({ log: progress });
   const specs = await loadFunctions(
     root,
-    settings.functions.map((f) => f.fn),
+    settings.functions.filter((f) => !f.files).map((f) => f.fn),
     project.templates,
   );
-  const labels = Object.fromEntries(specs.map((sp) => [sp.name, `${sp.name} (${sp.runtime})`]));
+  const labels: Record<string, string> = Object.fromEntries(specs.map((sp) => [sp.name, `${sp.name} (${sp.runtime})`]));
+  labels[BURN.fn] = `${BURN.fn} (node, ~1 ms CPU)`;
   const machine = await machineInfo(root);
   process.stdout.write(`${describeMachine(machine)}\n`);
 
@@ -140,12 +188,24 @@ export async function main(args: string[]): Promise<number> {
   const background: Record<string, number> = {};
   const only = values['versions-only'] === true;
   let versions: VersionResults | undefined;
+  let profile: ProxyProfile | undefined;
   const samples = await withCleanup(
     () => stopBenchStack(benchRoot),
     async () => {
       progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
       const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
-      const measured = only ? [] : await measure(stack, settings, labels, background);
+      const measured = only
+        ? []
+        : await withReference(stack, { accessLog: settings.accessLog }, progress, () =>
+            measure(stack, settings, labels, background),
+          );
+      if (!only) {
+        progress(`bench proxy: profiling Caddy for ${settings.profileSec} s under /ping load…`);
+        profile = await profileProxy(stack.proxyId, `http://127.0.0.1:${PROXY_PORT}${pingRoute(stack.prepared.plan)}`, {
+          seconds: settings.profileSec,
+          connections: settings.connections,
+        });
+      }
       if (values['no-versions'] !== true)
         versions = await compareCaddyVersions(stack, versionSettings(values.quick === true, settings), progress);
       return measured;
@@ -166,25 +226,37 @@ export async function main(args: string[]): Promise<number> {
   process.stdout.write(
     formatSection(
       `latency: 1 connection, GET /ping (${per})`,
-      ['FUNCTION', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT P99', 'PROXY P99', 'ADDED P99', 'TARGET <0.5 ms'],
+      [
+        'FUNCTION',
+        'DIRECT P50',
+        'CADDY P50',
+        'ADDED',
+        'HAPROXY P50',
+        'ADDED',
+        'DIRECT P99',
+        'CADDY P99',
+        'ADDED P99',
+        'TARGET ≤0.3 ms',
+      ],
       latencyRows(samples, verdicts),
     ),
   );
   process.stdout.write(
     formatSection(
-      `throughput: ${settings.connections} connections, GET /ping (${per}; CPU: host busy and cores used, direct / proxy runs)`,
+      `throughput: ${settings.connections} connections, GET /ping (${per}; host CPU busy and errors of the direct / Caddy / HAProxy runs; proxy CPU per request from its cgroup)`,
       [
         'FUNCTION',
         'DIRECT RPS',
-        'PROXY RPS',
-        'RATIO',
-        'DIRECT P50',
-        'PROXY P50',
-        'HOST CPU',
-        'CADDY CPU',
-        'FUNCTION CPU',
-        'ERRORS',
+        'CADDY RPS',
+        'KEPT',
+        'HAPROXY RPS',
+        'KEPT',
+        'HOST CPU D / C / H',
+        'CADDY CPU/REQ',
+        'HAPROXY CPU/REQ',
+        'ERRORS D / C / H',
         'TARGET ≥80 %',
+        'TARGET ≤150 µs',
       ],
       throughputRows(samples, verdicts),
     ),
@@ -192,14 +264,35 @@ export async function main(args: string[]): Promise<number> {
   process.stdout.write(
     formatSection(
       `real request: the handler, latency at 1 connection, throughput at ${settings.connections} (${per})`,
-      ['FUNCTION', 'REQUEST', 'DIRECT P50', 'PROXY P50', 'ADDED P50', 'DIRECT RPS', 'PROXY RPS', 'RATIO', 'ERRORS'],
+      [
+        'FUNCTION',
+        'REQUEST',
+        'FUNCTION CPU/REQ',
+        'DIRECT P50',
+        'CADDY P50',
+        'ADDED',
+        'DIRECT RPS',
+        'CADDY RPS',
+        'KEPT',
+        'HAPROXY KEPT',
+        'ERRORS D / C / H',
+        'TARGET ≥90 % (~1 ms handler)',
+      ],
       handlerRows(samples, verdicts, paths),
     ),
   );
+  if (profile) process.stdout.write(profileSection(profile, settings.connections));
   const idle = settings.functions.map((f) => `${formatPercent(background[f.fn] ?? NaN)} before ${f.fn}`).join(', ');
   process.stdout.write(`\nhost CPU busy with other work (1 s without bench traffic): ${idle}\n`);
   process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}${versionPart}\n`);
-  const file = await saveResults(root, 'proxy', machine, { settings, background, verdicts, samples, versions });
+  const file = await saveResults(root, 'proxy', machine, {
+    settings,
+    background,
+    verdicts,
+    samples,
+    versions,
+    profile: profile?.summary,
+  });
   process.stdout.write(`results: ${path.relative(root, file)}\n`);
   if (samples.some((x) => x.result.requests === 0))
     throw new UserError('bench proxy: a wrk run completed no request', 'see the tables above; is the stack healthy?');

@@ -1,5 +1,5 @@
 // The proxy bench's plan: its own ports and project, URLs that hit the same
-// request both ways, and direct/proxy runs interleaved so drift hits both sides.
+// request every way, and direct/Caddy/HAProxy runs interleaved so drift hits all.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
@@ -8,7 +8,7 @@ import {
   benchProject,
   EXAMPLES,
   benchSettings,
-  functionPort,
+  BURN,
   probeUrl,
   schedule,
   stackFile,
@@ -16,10 +16,12 @@ import {
 import { UserError } from '../../src/errors.ts';
 
 const sum = EXAMPLES.find((e) => e.fn === 'sum')!;
+const at = { direct: { sum: 'http://172.18.0.3:3000' }, referencePort: 18105 };
 
 test('defaults, --quick and explicit flags; bad values are user errors naming the flag', () => {
   const full = benchSettings({});
-  assert.equal([full.rounds, full.durationSec, full.connections, full.functions.length], [3, 3, 32, 3]);
+  assert.equal([full.rounds, full.durationSec, full.connections, full.functions.length], [3, 3, 32, 4]);
+  assert.equal([full.profileSec, benchSettings({ quick: true }).profileSec], [10, 2]);
   const quick = benchSettings({ quick: true });
   assert.equal([quick.rounds, quick.durationSec], [1, 1]);
   const some = benchSettings({ rounds: '5', duration: '2', connections: '16', only: 'hello, sum' });
@@ -44,54 +46,57 @@ test('defaults, --quick and explicit flags; bad values are user errors naming th
   }
 });
 
-test('the stack file routes each function and pins every port inside 18100-18199', () => {
+test('the stack file routes each function, publishes only the proxy inside 18100-18199, no function port', () => {
   const doc = parse(stackFile(EXAMPLES));
-  assert.equal(doc.routes, { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello' });
+  assert.equal(doc.routes, { '/sum': 'sum', '/mul': 'multiply', '/hello': 'hello', '/burn': 'burn' });
   assert.is(doc.proxy.port, 18100);
-  const ports = Object.values(doc.functions as Record<string, { port: number }>).map((f) => f.port);
-  assert.equal(ports, [18101, 18102, 18103]);
-  assert.ok([doc.proxy.port, ...ports].every((p) => p >= 18100 && p <= 18199));
+  // "direct" is the container's own address: a published port would go through the ports listener
+  assert.not.ok('functions' in doc);
   assert.is.not(BENCH_PROJECT, 'faaso');
-  // a subset keeps each function's own port, so URLs do not depend on --only
-  assert.equal(parse(stackFile([EXAMPLES[2]!])).functions, { hello: { port: functionPort('hello') } });
   // --no-access-log measures the faaso.yml switch; by default the proxy is what users get
   assert.is(parse(stackFile(EXAMPLES, { accessLog: false })).proxy.access_log, false);
   assert.not.ok('access_log' in doc.proxy);
   assert.equal([benchSettings({}).accessLog, benchSettings({ noAccessLog: true }).accessLog], [true, false]);
 });
 
-test('the same request both ways: direct to the port, proxied under the route as users call it', () => {
-  assert.is(probeUrl(sum, 'ping-latency', 'direct'), 'http://127.0.0.1:18101/ping');
-  assert.is(probeUrl(sum, 'ping-throughput', 'proxy'), 'http://127.0.0.1:18100/sum/ping');
-  assert.is(probeUrl(sum, 'handler-latency', 'direct'), 'http://127.0.0.1:18101/?a=1&b=2');
-  assert.is(probeUrl(sum, 'handler-latency', 'proxy'), 'http://127.0.0.1:18100/sum?a=1&b=2');
+test('the ~1 ms handler is a bench-only node function whose test expects its answer', () => {
+  assert.ok(BURN.files);
+  const spec = parse(BURN.files!['function.yml']!);
+  assert.is(spec.runtime, 'node');
+  assert.match(BURN.files!['handler.js']!, /export function handle\(\)/);
+  assert.equal(spec.tests[0].expect.json, { rounds: 800 });
 });
 
-test('schedule: each probe runs direct and proxy back to back, first side alternating per round', () => {
-  const steps = schedule(sum, benchSettings({ rounds: '2' }));
-  assert.is(steps.length, 2 * 4 * 2);
-  for (let i = 0; i < steps.length; i += 2) {
-    assert.is(steps[i]!.probe, steps[i + 1]!.probe);
-    assert.is.not(steps[i]!.mode, steps[i + 1]!.mode);
+test('the same request every way: direct to the container, through Caddy or HAProxy under the route', () => {
+  assert.is(probeUrl(sum, 'ping-latency', 'direct', at), 'http://172.18.0.3:3000/ping');
+  assert.is(probeUrl(sum, 'ping-throughput', 'proxy', at), 'http://127.0.0.1:18100/sum/ping');
+  assert.is(probeUrl(sum, 'ping-throughput', 'reference', at), 'http://127.0.0.1:18105/sum/ping');
+  assert.is(probeUrl(sum, 'handler-latency', 'direct', at), 'http://172.18.0.3:3000/?a=1&b=2');
+  assert.is(probeUrl(sum, 'handler-latency', 'proxy', at), 'http://127.0.0.1:18100/sum?a=1&b=2');
+  assert.throws(() => probeUrl(BURN, 'ping-latency', 'direct', at), /no address for burn/);
+});
+
+test('schedule: each probe runs direct, Caddy and HAProxy back to back, their order rotating per round', () => {
+  const steps = schedule(sum, benchSettings({ rounds: '3' }), at);
+  assert.is(steps.length, 3 * 4 * 3);
+  for (let i = 0; i < steps.length; i += 3) {
+    assert.is(steps[i]!.probe, steps[i + 2]!.probe);
+    assert.equal(new Set(steps.slice(i, i + 3).map((s) => s.mode)).size, 3);
   }
-  assert.equal(
+  const firsts = [0, 1, 2].map((r) =>
     steps
-      .filter((s) => s.round === 0)
+      .filter((s) => s.round === r)
       .map((s) => s.mode)
-      .slice(0, 2),
-    ['direct', 'proxy'],
+      .slice(0, 3),
   );
-  assert.equal(
-    steps
-      .filter((s) => s.round === 1)
-      .map((s) => s.mode)
-      .slice(0, 2),
-    ['proxy', 'direct'],
-  );
+  assert.equal(firsts, [
+    ['direct', 'proxy', 'reference'],
+    ['proxy', 'reference', 'direct'],
+    ['reference', 'direct', 'proxy'],
+  ]);
   // latency: one connection and one thread; throughput: the configured connections
   assert.ok(steps.filter((s) => s.probe.endsWith('latency')).every((s) => s.connections === 1 && s.threads === 1));
   assert.ok(steps.filter((s) => s.probe.endsWith('throughput')).every((s) => s.connections === 32));
-  assert.ok(steps.every((s) => s.url.startsWith('http://127.0.0.1:')));
 });
 
 test('FAASO_BENCH_PROJECT renames the bench project; a name compose or faaso would misread is refused', () => {
