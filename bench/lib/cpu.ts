@@ -62,6 +62,36 @@ export async function containerCpuReader(id: string): Promise<(() => Promise<num
   return null;
 }
 
+/** utime + stime in seconds from a /proc/PID/stat line (pure); the command name may hold spaces and ")". */
+export function parsePidStat(text: string, ticksPerSecond = 100): number {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is stat's 3rd field (state): utime and stime are its 14th and 15th.
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/**
+ * Docker's own processes on the request path: dockerd (the json-file driver
+ * writing every access-log line), containerd and the shims (copying containers'
+ * stdout to it), docker-proxy (the userland hop of a port published on 127.0.0.1).
+ */
+export const ENGINE_PROCESSES: readonly string[] = ['containerd', 'containerd-shim', 'docker-proxy', 'dockerd'];
+
+/** A reader of the CPU seconds Docker's own processes (running now) have used. */
+export async function engineCpuReader(): Promise<() => Promise<number>> {
+  const pids: string[] = [];
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+    if (ENGINE_PROCESSES.includes(comm.trim())) pids.push(pid);
+  }
+  return async () => {
+    const each = await Promise.all(
+      pids.map((pid) => fs.readFile(`/proc/${pid}/stat`, 'utf8').then(parsePidStat, () => 0)),
+    );
+    return each.reduce((a, b) => a + b, 0);
+  };
+}
+
 /** Runs `body` and reports the CPU the host and each named container used meanwhile. */
 export async function measureCpu<T>(
   readers: Record<string, (() => Promise<number>) | null>,

@@ -86,9 +86,14 @@ export interface BenchSettings {
   accessLog: boolean;
 }
 
-/** direct: the function container's own address; proxy: faaso's Caddy; reference: HAProxy (bench only). */
-export type Mode = 'direct' | 'proxy' | 'reference';
-export const MODES: readonly Mode[] = ['direct', 'proxy', 'reference'];
+/**
+ * direct: the function container's own address; proxy: faaso's Caddy at its
+ * container's address (the same network path as direct); reference: HAProxy
+ * (bench only) likewise; published: Caddy through its port on 127.0.0.1, as a
+ * local client reaches it (Docker's userland proxy adds a hop), /ping only.
+ */
+export type Mode = 'direct' | 'proxy' | 'reference' | 'published';
+export const MODES: readonly Mode[] = ['direct', 'proxy', 'reference', 'published'];
 /** ping-*: GET /ping (no handler code); handler-*: the function's real handler. */
 export type Probe = 'ping-latency' | 'ping-throughput' | 'handler-latency' | 'handler-throughput';
 export const PROBES: readonly Probe[] = ['ping-latency', 'ping-throughput', 'handler-latency', 'handler-throughput'];
@@ -160,10 +165,12 @@ export function stackFile(functions: readonly BenchFunction[], opts: { accessLog
   return `${lines.join('\n')}\n`;
 }
 
-/** Where each mode is reached: the function's own base URL (http://IP:port) and the proxies' host ports. */
+/** Where each mode is reached: each function's own base URL (http://IP:port), and each proxy's. */
 export interface Endpoints {
   direct: Record<string, string>;
-  referencePort: number;
+  proxy: string;
+  reference: string;
+  published: string;
 }
 
 /** Same request every way: direct to the function, or through a proxy's route (prefix stripped there). */
@@ -174,22 +181,21 @@ export function probeUrl(f: BenchFunction, probe: Probe, mode: Mode, at: Endpoin
     if (!base) throw new Error(`bench: no address for ${f.fn}`);
     return `${base}${rel}`;
   }
-  const port = mode === 'proxy' ? PROXY_PORT : at.referencePort;
   // "/?a=1" behind "/sum" is "/sum?a=1", as users call it.
-  return `http://127.0.0.1:${port}${f.route}${rel.startsWith('/?') ? rel.slice(1) : rel}`;
+  return `${at[mode]}${f.route}${rel.startsWith('/?') ? rel.slice(1) : rel}`;
 }
 
 /** The modes in round `round`'s order: rotated, so a slow drift of the host hits each in turn. */
 export const modesOf = (round: number): Mode[] => MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
 
-/** One function's runs: rounds × probes × (direct, proxy, reference), their order rotating per round. */
+/** One function's runs: rounds × probes × modes (published for /ping only), their order rotating per round. */
 export function schedule(f: BenchFunction, s: BenchSettings, at: Endpoints): Step[] {
   const steps: Step[] = [];
   for (let round = 0; round < s.rounds; round++) {
     const modes = modesOf(round);
     for (const probe of PROBES) {
       const latency = probe.endsWith('latency');
-      for (const mode of modes) {
+      for (const mode of modes.filter((m) => m !== 'published' || probe.startsWith('ping'))) {
         steps.push({
           fn: f.fn,
           probe,

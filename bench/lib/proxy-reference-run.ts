@@ -9,7 +9,7 @@ import { withCleanup } from '../../src/exec/cleanup.ts';
 import { dockerBuild, dockerRm, dockerRmi } from '../../src/docker/argv.ts';
 import { NETWORK } from '../../src/stack/render/shared.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
-import type { BenchStack } from './proxy-stack.ts';
+import { containerAddress, type BenchStack } from './proxy-stack.ts';
 import {
   HAPROXY_CONFIG_FILE,
   HAPROXY_CONTAINER,
@@ -27,7 +27,8 @@ export async function withReference<T>(
   stack: BenchStack,
   opts: { accessLog: boolean },
   log: Log,
-  body: () => Promise<T>,
+  /** Gets the reference's base URL at its container's address. */
+  body: (base: string) => Promise<T>,
 ): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'faasobench-haproxy-'));
   const cleanup = async (): Promise<void> => {
@@ -49,6 +50,6 @@ export async function withReference<T>(
     await fs.writeFile(path.join(dir, HAPROXY_CONFIG_FILE), haproxyConfig(stack.prepared.plan, opts), { mode: 0o644 });
     await must(haproxyContainerArgv(dir, `${BENCH_PROJECT}_${NETWORK}`), `starting ${HAPROXY_CONTAINER}`);
     await waitHealthy(HAPROXY_CONTAINER, REFERENCE_PORT);
-    return body();
+    return body(`http://${await containerAddress(HAPROXY_CONTAINER)}:8080`);
   });
 }

@@ -15,6 +15,7 @@ import { applyStack } from '../../src/stack/apply.ts';
 import { observeStack } from '../../src/stack/observe.ts';
 import { COMPOSE_FILE, composeDown } from '../../src/stack/argv.ts';
 import { NETWORK } from '../../src/stack/render/shared.ts';
+import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT, stackFile, type BenchFunction } from './proxy-plan.ts';
 import { FUNCTION_PORT } from '../../src/function/contract.ts';
 import { containerAddressArgv } from './proxy-reference.ts';
@@ -29,6 +30,8 @@ export interface BenchStack {
   functionIds: Record<string, string>;
   /** Each function's own base URL on the stack network (http://IP:port): no proxy in between. */
   direct: Record<string, string>;
+  /** The proxy's base URL at its container's address, the same path as direct. */
+  proxy: string;
 }
 
 const projectFilter = (project: string): string[] => ['--filter', `label=com.docker.compose.project=${project}`];
@@ -84,11 +87,12 @@ export async function startBenchStack(root: string, log: Log): Promise<BenchStac
     functionIds[c.fn] = c.id;
     direct[c.fn] = `http://${await containerAddress(c.id)}:${FUNCTION_PORT}`;
   }
-  return { root, prepared, proxyId: proxy.id, functionIds, direct };
+  const proxyBase = `http://${await containerAddress(proxy.id)}:${PROXY_LISTEN_PORT}`;
+  return { root, prepared, proxyId: proxy.id, functionIds, direct, proxy: proxyBase };
 }
 
 /** A container's IPv4 address on the bench stack's network (the host reaches it over the bridge). */
-async function containerAddress(id: string): Promise<string> {
+export async function containerAddress(id: string): Promise<string> {
   const r = await run(containerAddressArgv(id, `${BENCH_PROJECT}_${NETWORK}`));
   const ip = r.stdout.trim();
   if (r.exitCode !== 0 || !/^\d+\.\d+\.\d+\.\d+$/.test(ip)) throw new Error(`bench: no address for container ${id}`);

@@ -125,6 +125,8 @@ export interface ProxyContainer {
   mount: [string, string];
   image: string;
   command: string[];
+  /** More `docker run` options, before the image. */
+  options?: string[];
 }
 
 /** A bench proxy container, hardened and limited as faaso runs its own (proxy defaults), on the bench stack's network. */
@@ -149,6 +151,7 @@ export function limitedProxyArgv(c: ProxyContainer): string[] {
     ...c.ports.flatMap(([host, port]) => ['-p', `127.0.0.1:${host}:${port}`]),
     '-v',
     `${c.mount[0]}:${c.mount[1]}:ro`,
+    ...(c.options ?? []),
     c.image,
     ...c.command,
   ];

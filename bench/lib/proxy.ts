@@ -15,7 +15,7 @@ import { loadFunctions } from '../../src/function/load.ts';
 import { describeMachine, formatSection, machineInfo, saveResults } from './report.ts';
 import { ensureWrk, runWrk } from './wrk.ts';
 import { formatPercent } from './stats.ts';
-import { containerCpuReader, measureCpu } from './cpu.ts';
+import { containerCpuReader, engineCpuReader, measureCpu } from './cpu.ts';
 import {
   benchSettings,
   BENCH_PROJECT,
@@ -37,10 +37,12 @@ import {
   verdict,
   type Sample,
 } from './proxy-report.ts';
-import { HAPROXY_CONTAINER, REFERENCE_PORT } from './proxy-reference.ts';
+import { HAPROXY_CONTAINER } from './proxy-reference.ts';
 import { withReference } from './proxy-reference-run.ts';
 import { profileProxy, type ProxyProfile } from './proxy-profile.ts';
 import { bucketRows, profileRows } from './pprof.ts';
+import { compareVariants } from './proxy-variants-run.ts';
+import { variantRows, type VariantSample } from './proxy-variants.ts';
 import { compareCaddyVersions } from './proxy-versions.ts';
 import { pingRoute, versionSettings } from './proxy-versions-plan.ts';
 import { versionSection, versionSummaryLine } from './proxy-versions-report.ts';
@@ -96,15 +98,22 @@ async function measure(
   s: BenchSettings,
   labels: Record<string, string>,
   background: Record<string, number>,
+  reference: string,
 ): Promise<Sample[]> {
   const samples: Sample[] = [];
-  const at: Endpoints = { direct: stack.direct, referencePort: REFERENCE_PORT };
+  const at: Endpoints = {
+    direct: stack.direct,
+    proxy: stack.proxy,
+    reference,
+    published: `http://127.0.0.1:${PROXY_PORT}`,
+  };
   const proxy = await containerCpuReader(stack.proxyId);
-  const reference = await containerCpuReader(HAPROXY_CONTAINER);
+  const haproxy = await containerCpuReader(HAPROXY_CONTAINER);
+  const engine = await engineCpuReader();
   for (const f of s.functions) {
     const fnId = stack.functionIds[f.fn];
     if (!fnId) throw new Error(`bench: no container for ${f.fn}`);
-    const readers = { proxy, reference, function: await containerCpuReader(fnId) };
+    const readers = { proxy, reference: haproxy, engine, function: await containerCpuReader(fnId) };
     // One quiet second first: how busy other work keeps the host (shared CI boxes, parallel builds).
     background[f.fn] = (await measureCpu({}, () => sleep(1000))).cpu.hostBusy;
     progress(`bench proxy: ${labels[f.fn]}: warming up (${s.warmupSec} s each way)…`);
@@ -189,6 +198,7 @@ export async function main(args: string[]): Promise<number> {
   const only = values['versions-only'] === true;
   let versions: VersionResults | undefined;
   let profile: ProxyProfile | undefined;
+  let variants: VariantSample[] | undefined;
   const samples = await withCleanup(
     () => stopBenchStack(benchRoot),
     async () => {
@@ -196,8 +206,8 @@ export async function main(args: string[]): Promise<number> {
       const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
       const measured = only
         ? []
-        : await withReference(stack, { accessLog: settings.accessLog }, progress, () =>
-            measure(stack, settings, labels, background),
+        : await withReference(stack, { accessLog: settings.accessLog }, progress, (reference) =>
+            measure(stack, settings, labels, background, reference),
           );
       if (!only) {
         progress(`bench proxy: profiling Caddy for ${settings.profileSec} s under /ping load…`);
@@ -205,6 +215,7 @@ export async function main(args: string[]): Promise<number> {
           seconds: settings.profileSec,
           connections: settings.connections,
         });
+        variants = await compareVariants(stack, settings, progress);
       }
       if (values['no-versions'] !== true)
         versions = await compareCaddyVersions(stack, versionSettings(values.quick === true, settings), progress);
@@ -225,17 +236,15 @@ export async function main(args: string[]): Promise<number> {
   const per = `median of ${settings.rounds} round(s) × ${settings.durationSec} s${settings.accessLog ? '' : ', proxy access log off'}`;
   process.stdout.write(
     formatSection(
-      `latency: 1 connection, GET /ping (${per})`,
+      `latency: 1 connection, GET /ping (${per}); direct, Caddy and HAProxy at their containers' addresses, and Caddy through its port on 127.0.0.1 (Docker's userland proxy)`,
       [
         'FUNCTION',
         'DIRECT P50',
-        'CADDY P50',
-        'ADDED',
-        'HAPROXY P50',
-        'ADDED',
+        'CADDY P50 (ADDED)',
+        'HAPROXY P50 (ADDED)',
+        'CADDY VIA 127.0.0.1 PORT',
         'DIRECT P99',
-        'CADDY P99',
-        'ADDED P99',
+        'CADDY P99 (ADDED)',
         'TARGET ≤0.3 ms',
       ],
       latencyRows(samples, verdicts),
@@ -243,18 +252,18 @@ export async function main(args: string[]): Promise<number> {
   );
   process.stdout.write(
     formatSection(
-      `throughput: ${settings.connections} connections, GET /ping (${per}; host CPU busy and errors of the direct / Caddy / HAProxy runs; proxy CPU per request from its cgroup)`,
+      `throughput: ${settings.connections} connections, GET /ping (${per}; host CPU busy and errors of the direct / Caddy / HAProxy / Caddy-via-port runs; proxy CPU per request from its cgroup; Docker's: dockerd, containerd, shims, docker-proxy)`,
       [
         'FUNCTION',
         'DIRECT RPS',
-        'CADDY RPS',
-        'KEPT',
-        'HAPROXY RPS',
-        'KEPT',
-        'HOST CPU D / C / H',
+        'CADDY RPS (KEPT)',
+        'HAPROXY RPS (KEPT)',
+        'CADDY VIA PORT',
+        'HOST CPU D / C / H / P',
         'CADDY CPU/REQ',
         'HAPROXY CPU/REQ',
-        'ERRORS D / C / H',
+        'DOCKER CPU/REQ C / P',
+        'ERRORS D / C / H / P',
         'TARGET ≥80 %',
         'TARGET ≤150 µs',
       ],
@@ -282,6 +291,14 @@ export async function main(args: string[]): Promise<number> {
     ),
   );
   if (profile) process.stdout.write(profileSection(profile, settings.connections));
+  if (variants)
+    process.stdout.write(
+      formatSection(
+        `Caddy by parts: GET /ping at ${settings.connections} connections through copies of the proxy's config, each changing one thing (${per}; CPU per request: each copy's cgroup, and Docker's processes: dockerd, containerd, shims)`,
+        ['CONFIG', 'REQ/S', 'CADDY CPU/REQ', 'DOCKER CPU/REQ', 'BOTH', 'SAVED', 'ERRORS'],
+        variantRows(variants),
+      ),
+    );
   const idle = settings.functions.map((f) => `${formatPercent(background[f.fn] ?? NaN)} before ${f.fn}`).join(', ');
   process.stdout.write(`\nhost CPU busy with other work (1 s without bench traffic): ${idle}\n`);
   process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}${versionPart}\n`);
@@ -292,6 +309,7 @@ export async function main(args: string[]): Promise<number> {
     samples,
     versions,
     profile: profile?.summary,
+    variants,
   });
   process.stdout.write(`results: ${path.relative(root, file)}\n`);
   if (samples.some((x) => x.result.requests === 0))

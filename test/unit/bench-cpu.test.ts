@@ -2,7 +2,14 @@
 // container's CPU seconds from its cgroup (v1 nanoseconds or v2 microseconds).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { busyFraction, cgroupCandidates, parseCgroupCpu, parseProcStat } from '../../bench/lib/cpu.ts';
+import {
+  busyFraction,
+  cgroupCandidates,
+  ENGINE_PROCESSES,
+  parseCgroupCpu,
+  parsePidStat,
+  parseProcStat,
+} from '../../bench/lib/cpu.ts';
 
 const STAT_A = 'cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\nintr 1\n';
 const STAT_B = 'cpu  250 0 100 850 50 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n';
@@ -29,6 +36,13 @@ test('cgroup candidates cover v1 (cgroupfs, systemd) and v2 for the full contain
   assert.ok(files.includes('/sys/fs/cgroup/cpuacct/docker/abc/cpuacct.usage'));
   assert.ok(files.includes('/sys/fs/cgroup/system.slice/docker-abc.scope/cpu.stat'));
   assert.ok(files.every((f) => f.includes('abc')));
+});
+
+test('parsePidStat: utime + stime in seconds, even when the command name holds spaces and parens', () => {
+  const rest = 'S 1 29532 29532 0 -1 4194560 1 0 0 0 250 130 0 0 20 0 30 0 100 0 0';
+  assert.is(parsePidStat(`29532 (dockerd) ${rest}`), 3.8);
+  assert.is(parsePidStat(`7 (a (b) c) ${rest}`, 1000), 0.38);
+  assert.ok(ENGINE_PROCESSES.includes('docker-proxy') && ENGINE_PROCESSES.includes('dockerd'));
 });
 
 test.run();

@@ -16,7 +16,12 @@ import {
 import { UserError } from '../../src/errors.ts';
 
 const sum = EXAMPLES.find((e) => e.fn === 'sum')!;
-const at = { direct: { sum: 'http://172.18.0.3:3000' }, referencePort: 18105 };
+const at = {
+  direct: { sum: 'http://172.18.0.3:3000' },
+  proxy: 'http://172.18.0.5:8080',
+  reference: 'http://172.18.0.6:8080',
+  published: 'http://127.0.0.1:18100',
+};
 
 test('defaults, --quick and explicit flags; bad values are user errors naming the flag', () => {
   const full = benchSettings({});
@@ -69,31 +74,29 @@ test('the ~1 ms handler is a bench-only node function whose test expects its ans
 
 test('the same request every way: direct to the container, through Caddy or HAProxy under the route', () => {
   assert.is(probeUrl(sum, 'ping-latency', 'direct', at), 'http://172.18.0.3:3000/ping');
-  assert.is(probeUrl(sum, 'ping-throughput', 'proxy', at), 'http://127.0.0.1:18100/sum/ping');
-  assert.is(probeUrl(sum, 'ping-throughput', 'reference', at), 'http://127.0.0.1:18105/sum/ping');
+  assert.is(probeUrl(sum, 'ping-throughput', 'proxy', at), 'http://172.18.0.5:8080/sum/ping');
+  assert.is(probeUrl(sum, 'ping-throughput', 'reference', at), 'http://172.18.0.6:8080/sum/ping');
+  assert.is(probeUrl(sum, 'ping-throughput', 'published', at), 'http://127.0.0.1:18100/sum/ping');
   assert.is(probeUrl(sum, 'handler-latency', 'direct', at), 'http://172.18.0.3:3000/?a=1&b=2');
-  assert.is(probeUrl(sum, 'handler-latency', 'proxy', at), 'http://127.0.0.1:18100/sum?a=1&b=2');
+  assert.is(probeUrl(sum, 'handler-latency', 'proxy', at), 'http://172.18.0.5:8080/sum?a=1&b=2');
   assert.throws(() => probeUrl(BURN, 'ping-latency', 'direct', at), /no address for burn/);
 });
 
-test('schedule: each probe runs direct, Caddy and HAProxy back to back, their order rotating per round', () => {
-  const steps = schedule(sum, benchSettings({ rounds: '3' }), at);
-  assert.is(steps.length, 3 * 4 * 3);
-  for (let i = 0; i < steps.length; i += 3) {
-    assert.is(steps[i]!.probe, steps[i + 2]!.probe);
-    assert.equal(new Set(steps.slice(i, i + 3).map((s) => s.mode)).size, 3);
-  }
-  const firsts = [0, 1, 2].map((r) =>
-    steps
-      .filter((s) => s.round === r)
-      .map((s) => s.mode)
-      .slice(0, 3),
+test('schedule: each probe runs every mode back to back, their order rotating per round; published only for /ping', () => {
+  const steps = schedule(sum, benchSettings({ rounds: '4' }), at);
+  assert.is(steps.length, 4 * (2 * 4 + 2 * 3));
+  const round0 = steps.filter((s) => s.round === 0);
+  assert.equal(
+    round0.map((s) => `${s.probe}:${s.mode}`),
+    [
+      ...['direct', 'proxy', 'reference', 'published'].map((m) => `ping-latency:${m}`),
+      ...['direct', 'proxy', 'reference', 'published'].map((m) => `ping-throughput:${m}`),
+      ...['direct', 'proxy', 'reference'].map((m) => `handler-latency:${m}`),
+      ...['direct', 'proxy', 'reference'].map((m) => `handler-throughput:${m}`),
+    ],
   );
-  assert.equal(firsts, [
-    ['direct', 'proxy', 'reference'],
-    ['proxy', 'reference', 'direct'],
-    ['reference', 'direct', 'proxy'],
-  ]);
+  const firsts = [0, 1, 2, 3].map((r) => steps.filter((s) => s.round === r).map((s) => s.mode)[0]);
+  assert.equal(firsts, ['direct', 'proxy', 'reference', 'published']);
   // latency: one connection and one thread; throughput: the configured connections
   assert.ok(steps.filter((s) => s.probe.endsWith('latency')).every((s) => s.connections === 1 && s.threads === 1));
   assert.ok(steps.filter((s) => s.probe.endsWith('throughput')).every((s) => s.connections === 32));

@@ -48,7 +48,12 @@ const sample = (
   result: wrk(p50, rps, errors),
   cpu: {
     hostBusy,
-    containers: { proxy: mode === 'proxy' ? 0.8 : 0, reference: mode === 'reference' ? 0.2 : 0, function: 0.4 },
+    containers: {
+      proxy: mode === 'proxy' || mode === 'published' ? 0.8 : 0,
+      reference: mode === 'reference' ? 0.2 : 0,
+      engine: mode === 'published' ? 0.3 : 0.1,
+      function: 0.4,
+    },
   },
 });
 
@@ -66,6 +71,10 @@ function samples(fn: string, addMs: number, keep: number, hostBusy = 0.5): Sampl
       out.push(
         sample(fn, probe, 'reference', round, 0.2 * noise + addMs / 2, ((10000 / noise) * (1 + keep)) / 2, hostBusy),
       );
+      if (probe.startsWith('ping'))
+        out.push(
+          sample(fn, probe, 'published', round, 0.2 * noise + addMs * 2, (10000 / noise) * keep * 0.8, hostBusy),
+        );
     }
   }
   return out;
@@ -83,6 +92,10 @@ test('aggregate: medians over rounds (the outlier round is ignored), errors summ
   assert.is(Math.round(p.hopUs), 89); // 0.8 cores at 9,000 req/s
   assert.is(Math.round(aggregate(s, 'sum', 'ping-throughput', 'reference').hopUs), 21);
   assert.is(Math.round(a.functionUs), 40);
+  assert.is(Math.round(p.engineUs), 11); // Docker: 0.1 cores at 9,000 req/s
+  const pub = aggregate(s, 'sum', 'ping-throughput', 'published');
+  assert.is(Math.round(pub.hopUs), 111); // still Caddy's cgroup: 0.8 cores at 7,200 req/s
+  assert.is(Math.round(pub.engineUs), 42);
   assert.ok(Number.isNaN(a.hopUs) || a.hopUs === 0);
 });
 
@@ -108,28 +121,26 @@ test('rows: one per function, with signed added latency, ratios, CPU per request
   assert.equal(lat[0], [
     'sum (python)',
     '0.200 ms',
-    '0.450 ms',
-    '+0.250 ms',
-    '0.325 ms',
-    '+0.125 ms',
+    '0.450 ms (+0.250)',
+    '0.325 ms (+0.125)',
+    '0.700 ms (+0.500)',
     '0.800 ms',
-    '1.800 ms',
-    '+1.000 ms',
+    '1.800 ms (+1.000)',
     'met',
   ]);
-  assert.is(lat[1]![9], 'MISSED');
+  assert.is(lat[1]![7], 'MISSED');
   const thr = throughputRows(s, v);
   assert.equal(thr[0], [
     'sum (python)',
     '10000',
-    '9000',
-    '90 %',
-    '9500',
-    '95 %',
-    '50 % / 50 % / 50 %',
+    '9000 (90 %)',
+    '9500 (95 %)',
+    '7200 (72 %)',
+    '50 % / 50 % / 50 % / 50 %',
     '89 µs',
     '21 µs',
-    '0 / 0 / 0',
+    '11 µs / 42 µs',
+    '0 / 0 / 0 / 0',
     'met',
     'met',
   ]);
@@ -169,7 +180,7 @@ test('summary: every function, each target met or missed by how much, HAProxy be
   const line = summaryLine([verdict(s, 'sum', 'sum'), verdict(s, 'hello', 'hello')], 2);
   assert.match(
     line,
-    /^summary: proxy adds p50 \+0\.250 ms sum, \+0\.700 ms hello \(target ≤ 0\.3 ms: missed: by 0\.400 ms hello; HAProxy adds \+0\.125 ms sum, \+0\.350 ms hello\)/,
+    /^summary: proxy adds p50 \+0\.250 ms sum, \+0\.700 ms hello \(target ≤ 0\.3 ms: missed: by 0\.400 ms hello; HAProxy adds \+0\.125 ms sum, \+0\.350 ms hello; Caddy through its published port \+0\.500 ms sum, \+1\.400 ms hello\)/,
   );
   assert.match(
     line,
