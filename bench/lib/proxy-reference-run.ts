@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
 import { withCleanup } from '../../src/exec/cleanup.ts';
-import { dockerBuild, dockerRm, dockerRmi } from '../../src/docker/argv.ts';
+import { dockerRm, dockerRmi } from '../../src/docker/argv.ts';
 import { NETWORK } from '../../src/stack/render/shared.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 import { containerAddress, type BenchStack } from './proxy-stack.ts';
@@ -19,7 +19,7 @@ import {
   haproxyContainerArgv,
   REFERENCE_PORT,
 } from './proxy-reference.ts';
-import { must, waitHealthy } from './proxy-versions.ts';
+import { buildBenchImage, must, waitHealthy } from './proxy-versions.ts';
 
 type Log = (line: string) => void;
 
@@ -39,14 +39,8 @@ export async function withReference<T>(
   return withCleanup(cleanup, async () => {
     await run(dockerRm(HAPROXY_CONTAINER));
     await fs.chmod(dir, 0o755); // HAProxy runs as uid 10001
-    await fs.mkdir(path.join(dir, 'image'));
-    await fs.writeFile(path.join(dir, 'image', 'Dockerfile'), HAPROXY_DOCKERFILE);
     log("bench proxy: building trixie's HAProxy into a bench-only image (the reference row)…");
-    await must(
-      dockerBuild({ context: path.join(dir, 'image'), tag: HAPROXY_IMAGE, labels: { 'faaso.bench': 'haproxy' } }),
-      'building the HAProxy image',
-    );
-    await fs.rm(path.join(dir, 'image'), { recursive: true });
+    await buildBenchImage(dir, HAPROXY_DOCKERFILE, HAPROXY_IMAGE, 'haproxy');
     await fs.writeFile(path.join(dir, HAPROXY_CONFIG_FILE), haproxyConfig(stack.prepared.plan, opts), { mode: 0o644 });
     await must(haproxyContainerArgv(dir, `${BENCH_PROJECT}_${NETWORK}`), `starting ${HAPROXY_CONTAINER}`);
     await waitHealthy(HAPROXY_CONTAINER, REFERENCE_PORT);

@@ -48,6 +48,15 @@ export async function must(argv: string[], what: string): Promise<string> {
   return r.stdout;
 }
 
+/** Builds a bench-only image from a Dockerfile text, in `dir`/image (removed after). */
+export async function buildBenchImage(dir: string, dockerfile: string, tag: string, label: string): Promise<void> {
+  const context = path.join(dir, 'image');
+  await fs.mkdir(context);
+  await fs.writeFile(path.join(context, 'Dockerfile'), dockerfile);
+  await must(dockerBuild({ context, tag, labels: { 'faaso.bench': label } }), `building ${tag}`);
+  await fs.rm(context, { recursive: true });
+}
+
 /** Waits until a bench proxy on a host port answers its health endpoint with "ok". */
 export async function waitHealthy(container: string, port: number): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -144,14 +153,8 @@ export async function compareCaddyVersions(stack: BenchStack, s: VersionSettings
   return withCleanup(cleanup, async () => {
     await run(dockerRm(...vs.map((v) => v.container)));
     await fs.chmod(dir, 0o755); // the proxies run as uid 10001
-    await fs.mkdir(path.join(dir, 'image'));
-    await fs.writeFile(path.join(dir, 'image', 'Dockerfile'), CADDY262_DOCKERFILE);
     log("bench proxy: Caddy versions: building trixie's Caddy 2.6.2 into a bench-only image…");
-    await must(
-      dockerBuild({ context: path.join(dir, 'image'), tag: CADDY262_IMAGE, labels: { 'faaso.bench': 'caddy262' } }),
-      'building the Caddy 2.6.2 image',
-    );
-    await fs.rm(path.join(dir, 'image'), { recursive: true });
+    await buildBenchImage(dir, CADDY262_DOCKERFILE, CADDY262_IMAGE, 'caddy262');
     await writeConfigs(dir, stack, vs);
     return measure(vs, dir, stack, s, log);
   });
