@@ -25,11 +25,12 @@ export interface TimedRun {
   lines: TimedLine[];
 }
 
-export async function timedRun(argv: string[], env: Record<string, string> = {}): Promise<TimedRun> {
+export async function timedRun(argv: string[], env: Record<string, string> = {}, cwd?: string): Promise<TimedRun> {
   const lines: TimedLine[] = [];
   const start = performance.now();
   const r = await run(argv, {
     env,
+    cwd,
     onLine: (text, stream) => stream === 'stdout' && lines.push({ ms: performance.now() - start, text }),
   });
   return { ms: performance.now() - start, code: r.exitCode, stdout: r.stdout, stderr: r.stderr, lines };
@@ -38,6 +39,13 @@ export async function timedRun(argv: string[], env: Record<string, string> = {})
 /** `node scripts/NAME.mjs ARGS`: what `npx zx scripts/NAME.mjs` runs, minus npx's own lookup. */
 export const faasoScript = (name: string, args: string[], env: Record<string, string>): Promise<TimedRun> =>
   timedRun([process.execPath, path.join(REPO_ROOT, 'scripts', `${name}.mjs`), ...args], env);
+
+/**
+ * `npx zx ARGS` from the repo, as users run faaso (`npx zx scripts/build.mjs sum`),
+ * or `npx zx --version`: the floor of that invocation, which issue 13 measures against.
+ */
+export const npxZx = (args: string[], env: Record<string, string>): Promise<TimedRun> =>
+  timedRun(['npx', 'zx', ...args], env, REPO_ROOT);
 
 /** The baseline: plain BuildKit `docker build` of an exported context, with the same CA secret faaso passes. */
 export function plainDockerBuild(

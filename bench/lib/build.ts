@@ -39,6 +39,7 @@ import {
   cleanupBench,
   faasoScript,
   noChangeInProcess,
+  npxZx,
   plainDockerBuild,
   type BenchProject,
   type TimedRun,
@@ -110,11 +111,23 @@ async function benchRuntime(
   );
 
   say(`${c.runtime}: no-change rebuilds`);
-  const noChange: CaseResult['noChange'] = { cliMs: [], inProcessMs: [], dockerMs: [], upToDate: true };
+  const noChange: CaseResult['noChange'] = {
+    cliMs: [],
+    npxMs: [],
+    zxVersionMs: [],
+    inProcessMs: [],
+    dockerMs: [],
+    upToDate: true,
+  };
   for (let i = 0; i < REPEATS; i++) {
     const cli = ok(await faasoScript('build', [name], env), `faaso no-change build of ${name}`);
     noChange.upToDate &&= /: up to date in/.test(cli.stdout);
     noChange.cliMs.push(cli.ms);
+    // As users type it, and its floor, back to back.
+    const npx = ok(await npxZx(['scripts/build.mjs', name], env), `npx zx scripts/build.mjs ${name}`);
+    noChange.upToDate &&= /: up to date in/.test(npx.stdout);
+    noChange.npxMs.push(npx.ms);
+    noChange.zxVersionMs.push(ok(await npxZx(['--version'], env), 'npx zx --version').ms);
     noChange.dockerMs.push(ok(await plainDockerBuild(dir, tag('cached'), false, buildCa), 'cached docker build').ms);
   }
   for (let i = 0; i < REPEATS + 2; i++) {

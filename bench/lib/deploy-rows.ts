@@ -192,13 +192,21 @@ export interface DeployResults {
   core: CoreTiming[];
 }
 
+/** Issue 13: `up` → all healthy no slower than compose's own `up --wait` of the same file. */
+export const UP_TARGET_RATIO = 1;
+
 export function deploySummary(r: DeployResults): string {
   const parts: string[] = [];
   const ups = [
     ...r.ups.map((u) => `${u.functions} fns ${formatRatio(ratio(u.faasoMs, u.composeMs))}`),
     ...r.failures.map((f) => `${f.functions} fns FAILED`),
   ];
-  if (ups.length > 0) parts.push(`up→healthy faaso/compose ${ups.join(', ')}`);
+  if (ups.length > 0) {
+    const slow = r.ups.filter((u) => ratio(u.faasoMs, u.composeMs) > UP_TARGET_RATIO).map((u) => `${u.functions} fns`);
+    const verdict =
+      slow.length === 0 && r.failures.length === 0 ? 'met' : `missed at ${slow.join(', ') || 'a failed size'}`;
+    parts.push(`up→healthy faaso/compose ${ups.join(', ')} (target ≤ ${formatRatio(UP_TARGET_RATIO)}: ${verdict})`);
+  }
   const base = r.reloads.find((x) => x.routes === 1);
   const top = r.reloads.reduce<ReloadTiming | undefined>((a, x) => (!a || x.routes > a.routes ? x : a), undefined);
   if (base && top && top !== base) {

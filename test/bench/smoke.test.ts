@@ -28,11 +28,14 @@ function results(output: string, bench: string): { bench: string; machine: { cpu
 }
 
 const cases: [string, RegExp][] = [
-  ['build', /^summary: cold build [\d.]+× plain docker build .*no change [\d.]+ ms in-process/m],
+  [
+    'build',
+    /^summary: cold build [\d.]+× plain docker build .*no change [\d.]+ ms in-process.*no change from the CLI as users type it [\d.]+ m?s, [+-][\d.]+ m?s over npx zx --version \(target ≤ \+200\.0 ms: (met|missed)\)/m,
+  ],
   ['proxy', /^summary: proxy adds p50 [+-][\d.]+ ms sum.*keeps \d+ % sum/m],
   [
     'deploy',
-    /^summary: up→healthy faaso\/compose 3 fns [\d.]+×; reload 10 routes .*redeploy 1 replica: swap [\d.]+ m?s[^;]* vs compose recreate .*rolling update 3 replicas: swap [\d.]+ m?s[^;]* vs compose recreate/m,
+    /^summary: up→healthy faaso\/compose 3 fns [\d.]+× \(target ≤ 1\.00×: (met|missed[^)]*)\); reload 10 routes .*redeploy 1 replica: swap [\d.]+ m?s[^;]* vs compose recreate .*rolling update 3 replicas: swap [\d.]+ m?s[^;]* vs compose recreate/m,
   ],
   ['footprint', /^summary: base debian:trixie-slim [\d.]+ MB.*sum \(python\) \+[\d.]+ MB over base/m],
 ];

@@ -141,7 +141,14 @@ const result = (runtime: string, over: Partial<CaseResult['change']> = {}, inPro
     dockerMs: 10_000,
     phases: { overheadMs: 1000, dockerMs: 15_000, testsMs: 2000, pushMs: 2000 },
   },
-  noChange: { cliMs: [900, 1000, 1100], inProcessMs, dockerMs: [300, 400, 500], upToDate: true },
+  noChange: {
+    cliMs: [900, 1000, 1100],
+    npxMs: [1300, 1400, 1500],
+    zxVersionMs: [1150, 1250, 1300],
+    inProcessMs,
+    dockerMs: [300, 400, 500],
+    upToDate: true,
+  },
   change: {
     faasoMs: 4000,
     dockerMs: 2000,
@@ -199,6 +206,10 @@ test('summaryLine gives ratios against docker build and says whether each target
   assert.match(line, /^summary: cold build 2.00× plain docker build \(python 2.00×, node 2.00×/);
   assert.match(line, /one-line change 2.00×/);
   assert.match(line, /target < 500.0 ms in-process: met/);
+  assert.match(
+    line,
+    /no change from the CLI as users type it 1.40 s, \+150.0 ms over npx zx --version \(target ≤ \+200.0 ms: met\)/,
+  );
   assert.match(line, /reinstalls dependencies: in node \(target never: missed\)/);
   assert.match(line, /--all with 3 jobs: cold 0.50×, one-line change 1.00× of one at a time$/);
 });

@@ -195,7 +195,9 @@ test('step rows: one per faaso round, the swap split by step, and what up did ar
 test('the summary gives each ratio and says whether the swap lost requests and the core is linear', () => {
   const line = deploySummary(results);
   assert.ok(line.startsWith('summary: '));
-  assert.match(line, /3 fns 1\.50×, 30 fns 1\.50×/);
+  assert.match(line, /3 fns 1\.50×, 30 fns 1\.50× \(target ≤ 1\.00×: missed at 3 fns, 30 fns\)/);
+  const fast = deploySummary({ ...results, ups: results.ups.map((u) => ({ ...u, faasoMs: u.composeMs })) });
+  assert.match(fast, /30 fns 1\.00× \(target ≤ 1\.00×: met\)/);
   assert.match(line, /reload 500 routes 400\.0 ms = 4\.00× of 1 route \(answers correctly\)/);
   assert.match(
     line,
