@@ -128,12 +128,15 @@ function positiveInt(flag: string, value: string | undefined, fallback: number, 
 /** Flags → settings; --quick is a smoke run of a few seconds per function (CI). */
 export function benchSettings(flags: BenchFlags): BenchSettings {
   const quick = flags.quick === true;
+  // A smoke run proxies one runtime and the ~1 ms handler (another runtime): every code path, half the time.
   const names = flags.only
     ? flags.only
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : EXAMPLES.map((e) => e.fn);
+    : quick
+      ? ['sum', BURN.fn]
+      : EXAMPLES.map((e) => e.fn);
   const unknown = names.filter((n) => !EXAMPLES.some((e) => e.fn === n));
   if (unknown.length > 0) {
     throw new UserError(

@@ -60,7 +60,7 @@ const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--c
   reference (bench only) and direct to each function's container, interleaved in one run (wrk),
   then a CPU profile of Caddy (pprof). burn is a bench-only handler doing ~1 ms of CPU.
   Stack: project ${BENCH_PROJECT}, ports 18100 (Caddy) and 18105 (HAProxy) on 127.0.0.1.
-  --quick         smoke run: 1 round of 1 s per measurement (a few seconds per function)
+  --quick         smoke run: sum and burn, 1 round of 1 s per measurement, the rest as briefly
   --rounds N      rounds of direct/proxy pairs; medians are reported (default 3)
   --duration S    seconds per wrk run (default 3)
   --connections N connections of the throughput runs (default 32)

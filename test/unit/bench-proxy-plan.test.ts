@@ -29,6 +29,11 @@ test('defaults, --quick and explicit flags; bad values are user errors naming th
   assert.equal([full.profileSec, benchSettings({ quick: true }).profileSec], [10, 2]);
   const quick = benchSettings({ quick: true });
   assert.equal([quick.rounds, quick.durationSec], [1, 1]);
+  assert.equal(
+    quick.functions.map((f) => f.fn),
+    ['sum', 'burn'],
+  );
+  assert.is(benchSettings({ quick: true, only: 'hello' }).functions[0]!.fn, 'hello');
   const some = benchSettings({ rounds: '5', duration: '2', connections: '16', only: 'hello, sum' });
   assert.equal([some.rounds, some.durationSec, some.connections], [5, 2, 16]);
   assert.equal(
