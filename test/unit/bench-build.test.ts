@@ -125,7 +125,7 @@ test('selectRuntimes: all by default, python for --quick, unknown names reported
   // a line of code the function runs, not a comment: a compiler's cache must not find it unchanged
   assert.is(
     changeLine(RUNTIME_CASES[1]!, 'change', 'n1'),
-    "export const FAASO_BENCH_CHANGE = 'faaso bench: change n1';\n",
+    "globalThis.FAASO_BENCH_CHANGE = 'faaso bench: change n1';\n",
   );
   assert.is(changeLine(RUNTIME_CASES[0]!, 'change', 'n"1'), 'FAASO_BENCH_CHANGE = "faaso bench: change n1"\n');
   assert.is(
