@@ -219,7 +219,10 @@ export function summaryLine(
   const slow = verdicts.filter((v) => !v.latencyMet);
   const low = verdicts.filter((v) => !v.throughputMet);
   const costly = verdicts.filter((v) => !v.cpuMet);
-  const points = (r: number, target: number): string => `by ${Math.round((target - r) * 100)} points`;
+  const points = (r: number, target: number): string => {
+    const n = Math.round((target - r) * 100);
+    return `by ${n} point${n === 1 ? '' : 's'}`;
+  };
   const parts = [
     `proxy adds p50 ${list(verdicts, (v) => signedMs(v.addedP50Ms))} (target ≤ ${TARGETS.addedP50Ms} ms: ${outcome(slow, (v) => `by ${formatMs(v.addedP50Ms - TARGETS.addedP50Ms)}`)}; HAProxy adds ${list(verdicts, (v) => signedMs(v.reference.addedP50Ms))}; Caddy through its published port ${list(verdicts, (v) => signedMs(v.published.addedP50Ms))})`,
     `keeps ${list(verdicts, (v) => formatPercent(v.throughputRatio))} of direct throughput (target ≥ ${formatPercent(TARGETS.throughputRatio)}: ${outcome(low, (v) => points(v.throughputRatio, TARGETS.throughputRatio))}; HAProxy keeps ${list(verdicts, (v) => formatPercent(v.reference.throughputRatio))})`,
