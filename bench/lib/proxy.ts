@@ -59,9 +59,10 @@ const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--c
   Throughput, p50/p99 latency and CPU per request through faaso's Caddy proxy, through an HAProxy
   reference (bench only) and direct to each function's container, interleaved in one run (wrk),
   then a CPU profile of Caddy (pprof). burn is a bench-only handler doing ~1 ms of CPU.
-  Stack: project ${BENCH_PROJECT}, ports 18100 (Caddy) and 18105 (HAProxy) on 127.0.0.1.
+  Stack: project ${BENCH_PROJECT}; on 127.0.0.1 ports 18100 (Caddy), 18105 (HAProxy), 18110-18113 (Caddy
+  versions) and 18120-18125 (Caddy config variants).
   --quick         smoke run: sum and burn, 1 round of 1 s per measurement, the rest as briefly
-  --rounds N      rounds of direct/proxy pairs; medians are reported (default 3)
+  --rounds N      rounds, each running every mode once in turn; medians are reported (default 3)
   --duration S    seconds per wrk run (default 3)
   --connections N connections of the throughput runs (default 32)
   --no-access-log measure with faaso.yml proxy.access_log: false (default: the access log users get)
