@@ -67,10 +67,11 @@ export async function waitReady(q: ReadyQuery): Promise<ReadyResult> {
   const ready = new Set<string>();
   let candidates: ContainerObservation[] = [];
   let observedAt = 0;
+  const observe = q.observe ?? (() => observeStack(q.project));
   for (;;) {
     if (Date.now() - observedAt >= OBSERVE_MS) {
       observedAt = Date.now();
-      candidates = (await (q.observe ?? (() => observeStack(q.project)))()).filter(
+      candidates = (await observe()).filter(
         (c) => c.role === 'function' && c.fn === q.fn && c.config === q.config && !q.except.includes(c.id),
       );
       for (const c of candidates) {
