@@ -13,6 +13,7 @@ import { loadTemplates } from '../../src/template/load.ts';
 import { prepareStack, type PreparedStack } from '../../src/stack/prepare.ts';
 import { applyStack } from '../../src/stack/apply.ts';
 import { observeStack } from '../../src/stack/observe.ts';
+import type { ContainerObservation } from '../../src/stack/inspect.ts';
 import { COMPOSE_FILE, composeDown } from '../../src/stack/argv.ts';
 import { NETWORK } from '../../src/stack/render/shared.ts';
 import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
@@ -85,13 +86,18 @@ export async function startBenchStack(root: string, log: Log): Promise<BenchStac
   for (const c of observed) {
     if (c.role !== 'function') continue;
     functionIds[c.fn] = c.id;
-    direct[c.fn] = `http://${await containerAddress(c.id)}:${FUNCTION_PORT}`;
+    direct[c.fn] = baseUrl(c, FUNCTION_PORT);
   }
-  const proxyBase = `http://${await containerAddress(proxy.id)}:${PROXY_LISTEN_PORT}`;
-  return { root, prepared, proxyId: proxy.id, functionIds, direct, proxy: proxyBase };
+  return { root, prepared, proxyId: proxy.id, functionIds, direct, proxy: baseUrl(proxy, PROXY_LISTEN_PORT) };
 }
 
-/** A container's IPv4 address on the bench stack's network (the host reaches it over the bridge). */
+/** http://IP:port of a stack container, from its observation (the stack has one network). */
+function baseUrl(c: ContainerObservation, port: number): string {
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(c.ip)) throw new Error(`bench: no IPv4 address for container ${c.name}`);
+  return `http://${c.ip}:${port}`;
+}
+
+/** A container's IPv4 address on the bench stack's network (the host reaches it over the bridge): the bench's own containers. */
 export async function containerAddress(id: string): Promise<string> {
   const r = await run(containerAddressArgv(id, `${BENCH_PROJECT}_${NETWORK}`));
   const ip = r.stdout.trim();
