@@ -8,7 +8,8 @@ import { run } from '../../src/exec/runner.ts';
 import { withCleanup } from '../../src/exec/cleanup.ts';
 import { dockerRm } from '../../src/docker/argv.ts';
 import { NETWORK } from '../../src/stack/render/shared.ts';
-import { containerCpuReader, engineCpuReader } from './cpu.ts';
+import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
+import { containerCpuReader, engineCpuReader, measureCpu } from './cpu.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 import { containerAddress, type BenchStack } from './proxy-stack.ts';
 import {
@@ -33,14 +34,13 @@ export interface VariantSettings {
   connections: number;
 }
 
-/** The variants the rendered config allows (no access log to take away with `access_log: false`). */
-const applicable = (rendered: string): Variant[] =>
-  VARIANTS.filter((v) => {
+/** Each variant the rendered config allows, with its Caddyfile (no access log to take away with `access_log: false`). */
+const applicable = (rendered: string): { v: Variant; config: string }[] =>
+  VARIANTS.flatMap((v) => {
     try {
-      v.config(rendered);
-      return true;
+      return [{ v, config: v.config(rendered) }];
     } catch {
-      return false;
+      return [];
     }
   });
 
@@ -48,7 +48,7 @@ export async function compareVariants(stack: BenchStack, s: VariantSettings, log
   const rendered = await fs.readFile(path.join(stack.root, 'compose', 'caddy', 'Caddyfile'), 'utf8');
   const vs = applicable(rendered);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'faasobench-variants-'));
-  const names = vs.map(variantContainer);
+  const names = vs.map(({ v }) => variantContainer(v));
   const cleanup = async (): Promise<void> => {
     await run(dockerRm(...names));
     await fs.rm(dir, { recursive: true, force: true });
@@ -56,42 +56,44 @@ export async function compareVariants(stack: BenchStack, s: VariantSettings, log
   return withCleanup(cleanup, async () => {
     await run(dockerRm(...names));
     await fs.chmod(dir, 0o755); // the proxies run as uid 10001
-    for (const v of vs) await fs.writeFile(path.join(dir, variantFile(v)), v.config(rendered), { mode: 0o644 });
+    for (const { v, config } of vs) await fs.writeFile(path.join(dir, variantFile(v)), config, { mode: 0o644 });
     const network = `${BENCH_PROJECT}_${NETWORK}`;
-    const at = vs.map((v) => ({ v, port: variantPort(VARIANTS.indexOf(v)) }));
-    for (const { v, port } of at) {
+    for (const { v } of vs) {
+      const i = VARIANTS.indexOf(v);
       await must(
-        variantContainerArgv(v, VARIANTS.indexOf(v), stack.prepared.proxyImage, dir, network),
+        variantContainerArgv(v, i, stack.prepared.proxyImage, dir, network),
         `starting ${variantContainer(v)}`,
       );
-      await waitHealthy(variantContainer(v), port);
+      await waitHealthy(variantContainer(v), variantPort(i));
     }
     const route = pingRoute(stack.prepared.plan);
     // At each container's address, as the proxy's own row: no userland port proxy in the figures.
-    const bases = new Map(
-      await Promise.all(
-        at.map(async ({ v }) => [v.key, `http://${await containerAddress(variantContainer(v))}:8080`] as const),
-      ),
+    const at = await Promise.all(
+      vs.map(async ({ v }) => ({
+        v,
+        url: `http://${await containerAddress(variantContainer(v))}:${PROXY_LISTEN_PORT}${route}`,
+        cpu: await containerCpuReader(variantContainer(v)),
+      })),
     );
-    const url = (v: Variant): string => `${bases.get(v.key)}${route}`;
-    const readers = new Map(
-      await Promise.all(at.map(async ({ v }) => [v.key, await containerCpuReader(variantContainer(v))] as const)),
-    );
-    for (const { v } of at)
-      await runWrk({ url: url(v), connections: s.connections, threads: 2, durationSec: s.warmupSec });
+    for (const { url } of at) await runWrk({ url, connections: s.connections, threads: 2, durationSec: s.warmupSec });
     const engine = await engineCpuReader();
     const out: VariantSample[] = [];
     for (let round = 0; round < s.rounds; round++) {
       log(`bench proxy: Caddy variants: round ${round + 1}/${s.rounds}`);
-      for (const { v } of turns(at, round)) {
-        const cpu = readers.get(v.key);
-        const c0 = cpu ? await cpu().catch(() => NaN) : NaN;
-        const e0 = await engine();
-        const r = await runWrk({ url: url(v), connections: s.connections, threads: 2, durationSec: s.durationSec });
-        const c1 = cpu ? await cpu().catch(() => NaN) : NaN;
-        const e1 = await engine();
-        const per = (seconds: number): number => (seconds * 1e6) / r.requests;
-        out.push({ key: v.key, round, rps: r.rps, cpuUs: per(c1 - c0), engineUs: per(e1 - e0), errors: r.errors });
+      for (const { v, url, cpu } of turns(at, round)) {
+        const { value: r, cpu: used } = await measureCpu({ caddy: cpu, engine }, () =>
+          runWrk({ url, connections: s.connections, threads: 2, durationSec: s.durationSec }),
+        );
+        // Cores used over the run, per request/s: CPU per request.
+        const per = (cores: number | undefined): number => ((cores ?? NaN) / r.rps) * 1e6;
+        out.push({
+          key: v.key,
+          round,
+          rps: r.rps,
+          cpuUs: per(used.containers.caddy),
+          engineUs: per(used.containers.engine),
+          errors: r.errors,
+        });
       }
     }
     return out;
