@@ -15,6 +15,7 @@ import {
   HAPROXY_CONTAINER,
   HAPROXY_DOCKERFILE,
   HAPROXY_IMAGE,
+  HAPROXY_LISTEN_PORT,
   haproxyConfig,
   haproxyContainerArgv,
   REFERENCE_PORT,
@@ -44,6 +45,6 @@ export async function withReference<T>(
     await fs.writeFile(path.join(dir, HAPROXY_CONFIG_FILE), haproxyConfig(stack.prepared.plan, opts), { mode: 0o644 });
     await must(haproxyContainerArgv(dir, `${BENCH_PROJECT}_${NETWORK}`), `starting ${HAPROXY_CONTAINER}`);
     await waitHealthy(HAPROXY_CONTAINER, REFERENCE_PORT);
-    return body(`http://${await containerAddress(HAPROXY_CONTAINER)}:8080`);
+    return body(`http://${await containerAddress(HAPROXY_CONTAINER)}:${HAPROXY_LISTEN_PORT}`);
   });
 }

@@ -6,7 +6,7 @@
 // a proxy hop has to cost on this machine. Never part of a user's stack.
 import type { StackPlan } from '../../src/stack/types.ts';
 import { FUNCTION_PORT } from '../../src/function/contract.ts';
-import { PROXY_HEALTH_PATH } from '../../src/stack/render/caddyfile.ts';
+import { PROXY_HEALTH_PATH, PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 import { limitedProxyArgv } from './proxy-versions-plan.ts';
 
@@ -14,6 +14,8 @@ export const HAPROXY_IMAGE = `${BENCH_PROJECT}-haproxy:bench`;
 export const HAPROXY_CONTAINER = `${BENCH_PROJECT}-haproxy`;
 /** Inside the proxy bench's 18100-18199. */
 export const REFERENCE_PORT = 18105;
+/** Where HAProxy listens in its container: the port faaso's proxy listens on. */
+export const HAPROXY_LISTEN_PORT = PROXY_LISTEN_PORT;
 const CONFIG_DIR = '/etc/faaso-bench';
 const CONFIG_FILE = 'haproxy.cfg';
 
@@ -53,7 +55,7 @@ export function haproxyConfig(plan: Pick<StackPlan, 'routes'>, opts: { accessLog
     '  nameserver dns 127.0.0.11:53',
     '  hold valid 1s',
     'frontend web',
-    '  bind :8080',
+    `  bind :${HAPROXY_LISTEN_PORT}`,
     `  http-request return status 200 content-type text/plain string ok if { path ${PROXY_HEALTH_PATH} }`,
   ];
   // http-request rules run before use_backend: the prefix is stripped in the backend, after routing.
@@ -86,7 +88,7 @@ export const haproxyContainerArgv = (dir: string, network: string): string[] =>
   limitedProxyArgv({
     name: HAPROXY_CONTAINER,
     network,
-    ports: [[REFERENCE_PORT, 8080]],
+    ports: [[REFERENCE_PORT, HAPROXY_LISTEN_PORT]],
     mount: [dir, CONFIG_DIR],
     image: HAPROXY_IMAGE,
     command: ['haproxy', '-db', '-f', `${CONFIG_DIR}/${CONFIG_FILE}`],

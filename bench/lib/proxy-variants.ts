@@ -6,6 +6,7 @@
 // copy runs in its own container of faaso's proxy image, limited and hardened
 // like the proxy, and the same /ping load measures each one's CPU per request.
 import { CADDY_CONFIG_DIR, caddyRun } from '../../src/stack/render/shared.ts';
+import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 import { formatRps, formatUs } from './proxy-report.ts';
 import { formatPercent, median } from './stats.ts';
@@ -85,7 +86,7 @@ export const variantContainerArgv = (v: Variant, i: number, image: string, dir: 
   limitedProxyArgv({
     name: variantContainer(v),
     network,
-    ports: [[variantPort(i), 8080]],
+    ports: [[variantPort(i), PROXY_LISTEN_PORT]],
     mount: [dir, CADDY_CONFIG_DIR],
     image,
     command: caddyRun(variantFile(v)),

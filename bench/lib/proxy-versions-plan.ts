@@ -7,6 +7,7 @@ import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
 import { DEFAULT_LIMITS } from '../../src/stack/config/rules.ts';
 import { caddyReloadArgv } from '../../src/stack/argv.ts';
 import { CADDY_CONFIG_DIR, caddyRun, PROXY_DNS_OPTIONS } from '../../src/stack/render/shared.ts';
+import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import type { StackPlan } from '../../src/stack/types.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 
@@ -163,7 +164,7 @@ export const proxyContainerArgv = (v: CaddyVersion, dir: string, network: string
     name: v.container,
     network,
     ports: [
-      [v.httpPort, 8080],
+      [v.httpPort, PROXY_LISTEN_PORT],
       [v.httpsPort, 8443],
     ],
     mount: [dir, CADDY_CONFIG_DIR],
