@@ -3,7 +3,9 @@
 // proxy's real Caddyfiles, on the bench stack's network: throughput over HTTP
 // and HTTPS, reload times, and reloads of a multi-site config that fails to
 // start, after which fresh connections must still reach the old config.
+import path from 'node:path';
 import { HARDENED_FLAGS } from '../../src/docker/argv.ts';
+import { REPO_ROOT } from '../../src/settings.ts';
 import { DEFAULT_LIMITS } from '../../src/stack/config/rules.ts';
 import { caddyReloadArgv } from '../../src/stack/argv.ts';
 import { CADDY_CONFIG_DIR, caddyRun, PROXY_DNS_OPTIONS } from '../../src/stack/render/shared.ts';
@@ -14,9 +16,13 @@ import { BENCH_PROJECT } from './proxy-plan.ts';
 /** The bench-only image: built in the bench, removed after it. */
 export const CADDY262_IMAGE = `${BENCH_PROJECT}-caddy262:bench`;
 
+/** faaso's proxy entrypoint (it relays the access log to stdout), in both versions' images. */
+export const CADDY_ENTRYPOINT = path.join(REPO_ROOT, 'images', 'caddy', 'faaso-proxy');
+
 /**
  * Trixie's own package, hardened like faaso's image (the binary copied to drop
- * any file capability; uid 10001; XDG dirs on the tmpfs). No forky source.
+ * any file capability; uid 10001; XDG dirs on the tmpfs; the same entrypoint).
+ * No forky source.
  */
 export const CADDY262_DOCKERFILE = `FROM debian:trixie-slim
 RUN apt-get update \\
@@ -24,8 +30,11 @@ RUN apt-get update \\
  && apt-get clean && rm -rf /var/lib/apt/lists/* \\
  && caddy version | grep -q '^v\\?2\\.6\\.' \\
  && cp /usr/bin/caddy /usr/bin/caddy.nocaps && mv -f /usr/bin/caddy.nocaps /usr/bin/caddy
+COPY faaso-proxy /usr/local/bin/faaso-proxy
+RUN chmod 755 /usr/local/bin/faaso-proxy
 ENV XDG_CONFIG_HOME=/tmp/caddy-config XDG_DATA_HOME=/tmp/caddy-data
 USER 10001:10001
+ENTRYPOINT ["/usr/local/bin/faaso-proxy"]
 `;
 
 export interface CaddyVersion {

@@ -19,6 +19,7 @@ import type { BenchStack } from './proxy-stack.ts';
 import {
   CADDY262_DOCKERFILE,
   CADDY262_IMAGE,
+  CADDY_ENTRYPOINT,
   caddyVersionArgv,
   CONFIGS,
   failingConfig,
@@ -48,11 +49,18 @@ export async function must(argv: string[], what: string): Promise<string> {
   return r.stdout;
 }
 
-/** Builds a bench-only image from a Dockerfile text, in `dir`/image (removed after). */
-export async function buildBenchImage(dir: string, dockerfile: string, tag: string, label: string): Promise<void> {
+/** Builds a bench-only image from a Dockerfile text and `files` (paths it COPYs by their base names), in `dir`/image (removed after). */
+export async function buildBenchImage(
+  dir: string,
+  dockerfile: string,
+  tag: string,
+  label: string,
+  files: readonly string[] = [],
+): Promise<void> {
   const context = path.join(dir, 'image');
   await fs.mkdir(context);
   await fs.writeFile(path.join(context, 'Dockerfile'), dockerfile);
+  for (const f of files) await fs.copyFile(f, path.join(context, path.basename(f)));
   await must(dockerBuild({ context, tag, labels: { 'faaso.bench': label } }), `building ${tag}`);
   await fs.rm(context, { recursive: true });
 }
@@ -154,7 +162,7 @@ export async function compareCaddyVersions(stack: BenchStack, s: VersionSettings
     await run(dockerRm(...vs.map((v) => v.container)));
     await fs.chmod(dir, 0o755); // the proxies run as uid 10001
     log("bench proxy: Caddy versions: building trixie's Caddy 2.6.2 into a bench-only image…");
-    await buildBenchImage(dir, CADDY262_DOCKERFILE, CADDY262_IMAGE, 'caddy262');
+    await buildBenchImage(dir, CADDY262_DOCKERFILE, CADDY262_IMAGE, 'caddy262', [CADDY_ENTRYPOINT]);
     await writeConfigs(dir, stack, vs);
     return measure(vs, dir, stack, s, log);
   });

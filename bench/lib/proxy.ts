@@ -60,7 +60,7 @@ const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--c
   reference (bench only) and direct to each function's container, interleaved in one run (wrk),
   then a CPU profile of Caddy (pprof). burn is a bench-only handler doing ~1 ms of CPU.
   Stack: project ${BENCH_PROJECT}; on 127.0.0.1 ports 18100 (Caddy), 18105 (HAProxy), 18110-18113 (Caddy
-  versions) and 18120-18125 (Caddy config variants).
+  versions) and 18120-18124 (Caddy config variants).
   --quick         smoke run: sum and burn, 1 round of 1 s per measurement, the rest as briefly
   --rounds N      rounds, each running every mode once in turn; medians are reported (default 3)
   --duration S    seconds per wrk run (default 3)
@@ -68,6 +68,7 @@ const USAGE = `npx zx bench/proxy.mjs [--quick] [--rounds N] [--duration S] [--c
   --no-access-log measure with faaso.yml proxy.access_log: false (default: the access log users get)
   --no-versions   skip Caddy 2.6.2 (trixie, a bench-only image) vs faaso's Caddy side by side (ports 18110-18113)
   --versions-only only that side by side: req/s and CPU per request over HTTP and HTTPS, reloads, failed multi-site reloads
+  --variants-only only "Caddy by parts": copies of the proxy's config side by side, each changing one thing
   FAASO_BENCH_PROJECT=NAME names the bench's project, containers and image (default faasobench-proxy)`;
 
 const progress = (line: string): void => {
@@ -163,6 +164,7 @@ export async function main(args: string[]): Promise<number> {
       'no-access-log': { type: 'boolean' },
       'no-versions': { type: 'boolean' },
       'versions-only': { type: 'boolean' },
+      'variants-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -197,6 +199,7 @@ export async function main(args: string[]): Promise<number> {
   const benchRoot = await makeBenchProject(root, settings.functions, { accessLog: settings.accessLog });
   const background: Record<string, number> = {};
   const only = values['versions-only'] === true;
+  const variantsOnly = values['variants-only'] === true;
   let versions: VersionResults | undefined;
   let profile: ProxyProfile | undefined;
   let variants: VariantSample[] | undefined;
@@ -205,12 +208,14 @@ export async function main(args: string[]): Promise<number> {
     async () => {
       progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
       const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
-      const measured = only
-        ? []
-        : await withReference(stack, { accessLog: settings.accessLog }, progress, (reference) =>
-            measure(stack, settings, labels, background, reference),
-          );
-      if (!only) {
+      const measured =
+        only || variantsOnly
+          ? []
+          : await withReference(stack, { accessLog: settings.accessLog }, progress, (reference) =>
+              measure(stack, settings, labels, background, reference),
+            );
+      if (variantsOnly) variants = await compareVariants(stack, settings, progress);
+      else if (!only) {
         progress(`bench proxy: profiling Caddy for ${settings.profileSec} s under /ping load…`);
         profile = await profileProxy(stack.proxyId, `http://127.0.0.1:${PROXY_PORT}${pingRoute(stack.prepared.plan)}`, {
           seconds: settings.profileSec,
@@ -218,7 +223,7 @@ export async function main(args: string[]): Promise<number> {
         });
         variants = await compareVariants(stack, settings, progress);
       }
-      if (values['no-versions'] !== true)
+      if (values['no-versions'] !== true && !variantsOnly)
         versions = await compareCaddyVersions(stack, versionSettings(values.quick === true, settings), progress);
       return measured;
     },
@@ -232,9 +237,25 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
 
+  const per = `median of ${settings.rounds} round(s) × ${settings.durationSec} s${settings.accessLog ? '' : ', proxy access log off'}`;
+  const variantPart = (): void => {
+    if (variants)
+      process.stdout.write(
+        formatSection(
+          `Caddy by parts: GET /ping at ${settings.connections} connections through copies of the proxy's config, each changing one thing (${per}; CPU per request: each copy's cgroup, and Docker's processes: dockerd, containerd, shims)`,
+          ['CONFIG', 'REQ/S', 'CADDY CPU/REQ', 'DOCKER CPU/REQ', 'BOTH', 'SAVED', 'ERRORS'],
+          variantRows(variants),
+        ),
+      );
+  };
+  if (variantsOnly) {
+    variantPart();
+    const file = await saveResults(root, 'proxy', machine, { settings, variants });
+    process.stdout.write(`results: ${path.relative(root, file)}\n`);
+    return 0;
+  }
   const verdicts = settings.functions.map((f) => verdict(samples, f.fn, labels[f.fn]!));
   const paths = Object.fromEntries(settings.functions.map((f) => [f.fn, f.handlerPath]));
-  const per = `median of ${settings.rounds} round(s) × ${settings.durationSec} s${settings.accessLog ? '' : ', proxy access log off'}`;
   process.stdout.write(
     formatSection(
       `latency: 1 connection, GET /ping (${per}); direct, Caddy and HAProxy at their containers' addresses, and Caddy through its port on 127.0.0.1 (Docker's userland proxy)`,
@@ -292,14 +313,7 @@ export async function main(args: string[]): Promise<number> {
     ),
   );
   if (profile) process.stdout.write(profileSection(profile, settings.connections));
-  if (variants)
-    process.stdout.write(
-      formatSection(
-        `Caddy by parts: GET /ping at ${settings.connections} connections through copies of the proxy's config, each changing one thing (${per}; CPU per request: each copy's cgroup, and Docker's processes: dockerd, containerd, shims)`,
-        ['CONFIG', 'REQ/S', 'CADDY CPU/REQ', 'DOCKER CPU/REQ', 'BOTH', 'SAVED', 'ERRORS'],
-        variantRows(variants),
-      ),
-    );
+  variantPart();
   const idle = settings.functions.map((f) => `${formatPercent(background[f.fn] ?? NaN)} before ${f.fn}`).join(', ');
   process.stdout.write(`\nhost CPU busy with other work (1 s without bench traffic): ${idle}\n`);
   process.stdout.write(`\n${summaryLine(verdicts, machine.cpus, background)}${versionPart}\n`);

@@ -105,7 +105,7 @@ async function health(name: string): Promise<string> {
 }
 
 async function cleanup(): Promise<void> {
-  for (const n of ['proxy', 'sum', 'multiply', 'echo']) await dockerOk('rm', '-f', NAME(n));
+  for (const n of ['proxy', 'relay', 'sum', 'multiply', 'echo']) await dockerOk('rm', '-f', NAME(n));
   await dockerOk('network', 'rm', NET);
 }
 
@@ -233,20 +233,75 @@ test('/__faaso/health answers from the proxy itself; the image healthcheck passe
   assert.is(await health(NAME('proxy')), 'healthy');
 });
 
+/** The access log lines in a proxy container's `docker logs` (Caddy's own lines left out). */
+async function accessLines(container: string): Promise<{ request?: { uri?: string }; status?: number }[]> {
+  return (await docker('logs', container))
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { logger?: string; request?: { uri?: string }; status?: number })
+    .filter((e) => e.logger?.startsWith('http.log.access'));
+}
+
 test('access log: one JSON line per request on stdout, none for the health endpoint', async () => {
   await raw('/sum?a=1&b=2&marker=1');
   await raw('/__faaso/health?marker=2');
-  const lines = (await docker('logs', NAME('proxy'))).split('\n').filter((l) => l.startsWith('{'));
-  const entries = lines.map((l) => JSON.parse(l) as { logger?: string; request?: { uri?: string }; status?: number });
-  const hit = entries.find(
-    (e) => e.logger?.startsWith('http.log.access') && e.request?.uri === '/sum?a=1&b=2&marker=1',
+  // Relayed from Caddy's pipe to stdout: the first line after a quiet moment goes out at once.
+  await waitFor('the access line for /sum', async () =>
+    (await accessLines(NAME('proxy'))).some((e) => e.request?.uri === '/sum?a=1&b=2&marker=1'),
   );
-  assert.ok(hit, 'access log line for /sum');
-  assert.is(hit!.status, 200);
+  const entries = await accessLines(NAME('proxy'));
+  assert.is(entries.find((e) => e.request?.uri === '/sum?a=1&b=2&marker=1')!.status, 200);
   assert.not.ok(
     entries.some((e) => e.request?.uri === '/__faaso/health?marker=2'),
     'health checks are not logged',
   );
+});
+
+test('access log under load and across a reload: every request is exactly one line, relayed in batches', async () => {
+  const marker = `burst${Date.now()}`;
+  const url = `http://127.0.0.1:${proxyPort}/api/log?m=${marker}`;
+  // A reload closes idle keep-alive connections: a request resent on a new one was never received.
+  const running = startLoad([{ url, check: (b) => b.includes(marker) }], {
+    concurrency: 8,
+    maxRequests: 4000,
+    retryClosed: 3,
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const reload = await reloadProxy(NAME('proxy'), { force: true });
+  assert.ok(reload.ok, reload.error);
+  await waitFor('4,000 requests', async () => running.now().ok + running.now().failed >= 4000, 60_000);
+  const stats = await running.stop();
+  assert.is(stats.failed, 0, JSON.stringify(stats.errors));
+  const count = async (): Promise<number> =>
+    (await accessLines(NAME('proxy'))).filter((e) => e.request?.uri === `/api/log?m=${marker}`).length;
+  await waitFor(`${stats.ok} access lines`, async () => (await count()) >= stats.ok, 10_000);
+  assert.is(await count(), stats.ok, 'no line lost, none twice');
+  // The relay (the image's entrypoint) is Caddy's parent, under docker-init.
+  const tree = await docker('exec', NAME('proxy'), 'bash', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "');
+  assert.match(tree, /faaso-proxy caddy run/);
+});
+
+test("the relay passes signals on and exits with Caddy's status, after relaying Caddy's last lines", async () => {
+  const name = NAME('relay');
+  await dockerOk('rm', '-f', name);
+  const port = await freePort();
+  try {
+    // The image's own default config: the health endpoint, a JSON 404 and the access log to the pipe.
+    await docker('run', '-d', '--name', name, '-p', `127.0.0.1:${port}:8080`, ...HARDENED, proxyImage);
+    await waitFor(`${name} answers`, async () => (await rawRequest(port, '/__faaso/health')).status === 200, 30_000);
+    for (let i = 0; i < 50; i++) assert.is((await rawRequest(port, `/nothing/${i}`)).status, 404);
+    await docker('stop', name);
+    assert.is(await docker('inspect', '--format', '{{.State.ExitCode}}', name), '0');
+    const uris = (await accessLines(name)).map((e) => e.request?.uri);
+    assert.equal(
+      uris,
+      Array.from({ length: 50 }, (_, i) => `/nothing/${i}`),
+    );
+    const logs = await docker('logs', name);
+    assert.match(logs, /"msg":"shutdown complete"/); // Caddy got the SIGTERM, through the relay
+  } finally {
+    await dockerOk('rm', '-f', name);
+  }
 });
 
 test("a 500 from a function's handler is its answer, not a reason to take the route down", async () => {

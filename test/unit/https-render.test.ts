@@ -45,7 +45,7 @@ test('internal CA with a per-route host: the golden Caddyfile, an HTTP site and 
   // The proxy's healthcheck asks plain HTTP on 8080 inside the container: it keeps answering there.
   assert.match(
     text,
-    /:8080 \{\n\tlog \{[^}]*\}\n\n\thandle \/__faaso\/health \{\n\t\tskip_log\n\t\theader X-Faaso-Routes [0-9a-f]{12}\n\t\trespond "ok" 200/,
+    /:8080 \{\n\tlog \{\n(?:\t\t.*\n)+?\t\}\n\n\thandle \/__faaso\/health \{\n\t\tskip_log\n\t\theader X-Faaso-Routes [0-9a-f]{12}\n\t\trespond "ok" 200/,
   );
   assert.match(text, /\n\thttp_port 8080\n\thttps_port 8443\n\tauto_https disable_redirects\n\tskip_install_trust\n/);
   assert.match(text, /\tservers \{\n\t\tprotocols h1 h2\n/);
