@@ -281,6 +281,25 @@ test('access log under load and across a reload: every request is exactly one li
   assert.match(tree, /faaso-proxy caddy run/);
 });
 
+test('access log turned off and on again by reloads: the lines stop, then flow again through the same pipe', async () => {
+  const on = renderCaddyfile(plan(BASE_ROUTES));
+  const off = renderCaddyfile({ ...plan(BASE_ROUTES), proxy: { port: 8080, image: proxyImage, accessLog: false } });
+  const seen = async (m: string): Promise<boolean> =>
+    (await accessLines(NAME('proxy'))).some((e) => e.request?.uri === `/api/toggle?m=${m}`);
+  try {
+    await writeAtomically(off);
+    assert.ok((await reloadProxy(NAME('proxy'))).ok);
+    assert.is((await raw('/api/toggle?m=off')).status, 200);
+    await writeAtomically(on);
+    assert.ok((await reloadProxy(NAME('proxy'))).ok);
+    assert.is((await raw('/api/toggle?m=on')).status, 200);
+    await waitFor('the line logged after the log came back', () => seen('on'));
+    assert.not.ok(await seen('off'), 'a request while the log was off was logged');
+  } finally {
+    await writeAtomically(on);
+  }
+});
+
 test("the relay passes signals on and exits with Caddy's status, after relaying Caddy's last lines", async () => {
   const name = NAME('relay');
   await dockerOk('rm', '-f', name);
