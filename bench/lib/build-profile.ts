@@ -20,6 +20,8 @@ export interface ProfileResult {
   fastChangeMs: number;
   releaseRps: number[];
   fastRps: number[];
+  /** "Today's --release build" of issue 13 (build-baseline.ts), measured beside both when it could be built. */
+  baseline?: { label: string; rps: number[] };
 }
 
 /** The release/fast pairs of one runtime among the cases that ran. */
@@ -49,18 +51,20 @@ async function startDirect(image: string, name: string): Promise<number> {
   throw new Error(`${image} did not answer /ping within 10 s`);
 }
 
-/** Throughput of GET /ping on each profile's image, rounds interleaved; containers removed after. */
+/** Throughput of GET /ping on each profile's image (and the baseline's), rounds interleaved; containers removed after. */
 export async function measureProfiles(
   registry: string,
   pair: { release: RuntimeCase; fast: RuntimeCase },
   results: readonly CaseResult[],
   durationSec: number,
+  baseline?: { label: string; image: string },
 ): Promise<ProfileResult> {
   const sides = [pair.release, pair.fast].map((c) => ({
     image: `${registry}/${benchName(c)}:latest`,
     name: `${benchName(c)}-direct`,
   }));
-  const rps: number[][] = [[], []];
+  if (baseline) sides.push({ image: baseline.image, name: `${benchName(pair.release)}-baseline-direct` });
+  const rps: number[][] = sides.map(() => []);
   try {
     const ports: number[] = [];
     for (const s of sides) ports.push(await startDirect(s.image, s.name));
@@ -80,6 +84,7 @@ export async function measureProfiles(
     fastChangeMs: change(pair.fast),
     releaseRps: rps[0]!,
     fastRps: rps[1]!,
+    ...(baseline ? { baseline: { label: baseline.label, rps: rps[2]! } } : {}),
   };
 }
 
@@ -90,6 +95,8 @@ export const PROFILE_HEADER = [
   'req/s release (median)',
   'fast',
   'fast/release',
+  "req/s today's release",
+  "fast/today's",
 ];
 
 export function profileRows(r: ProfileResult): string[][] {
@@ -103,6 +110,8 @@ export function profileRows(r: ProfileResult): string[][] {
       rel.toFixed(0),
       fast.toFixed(0),
       `${ratio(fast, rel).toFixed(2)}×`,
+      r.baseline ? median(r.baseline.rps).toFixed(0) : '-',
+      r.baseline ? `${ratio(fast, median(r.baseline.rps)).toFixed(2)}×` : '-',
     ],
   ];
 }
@@ -110,11 +119,18 @@ export function profileRows(r: ProfileResult): string[][] {
 export function profileSummary(r: ProfileResult): string {
   const share = ratio(median(r.fastRps), median(r.releaseRps));
   const met = (ok: boolean): string => (ok ? 'met' : 'missed');
-  return (
+  const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  const edit =
     `${r.runtime} profiles: fast one-line change ${(r.fastChangeMs / 1000).toFixed(1)} s ` +
     `(target ≤ ${EDIT_TARGET_MS / 1000} s: ${met(r.fastChangeMs <= EDIT_TARGET_MS)}), ` +
-    `release ${(r.releaseChangeMs / 1000).toFixed(1)} s (${met(r.releaseChangeMs <= EDIT_TARGET_MS)}); ` +
-    `fast keeps ${(share * 100).toFixed(0)} % of release throughput ` +
-    `(target ≥ ${THROUGHPUT_TARGET * 100} %: ${met(share >= THROUGHPUT_TARGET)})`
+    `release ${(r.releaseChangeMs / 1000).toFixed(1)} s (${met(r.releaseChangeMs <= EDIT_TARGET_MS)}); `;
+  if (!r.baseline)
+    return `${edit}fast keeps ${pct(share)} of release throughput (target ≥ ${THROUGHPUT_TARGET * 100} %: ${met(share >= THROUGHPUT_TARGET)})`;
+  // Issue 13's target is against today's release build; the current release is reported beside it.
+  const ofToday = ratio(median(r.fastRps), median(r.baseline.rps));
+  return (
+    `${edit}fast keeps ${pct(ofToday)} of today's release throughput, ${r.baseline.label} ` +
+    `(target ≥ ${THROUGHPUT_TARGET * 100} %: ${met(ofToday >= THROUGHPUT_TARGET)}), and ${pct(share)} of the current release's; ` +
+    `the current release runs at ${pct(ratio(median(r.releaseRps), median(r.baseline.rps)))} of today's`
   );
 }

@@ -96,10 +96,17 @@ test('profile pairs: fast against release of the same runtime; rows and targets'
     releaseRps: [9000, 9300, 9100],
     fastRps: [8200, 8400, 8300],
   };
-  assert.equal(profileRows(r), [['crystal', '42.0 s', '5.5 s', '9100', '8300', '0.91×']]);
+  assert.equal(profileRows(r), [['crystal', '42.0 s', '5.5 s', '9100', '8300', '0.91×', '-', '-']]);
   assert.match(profileSummary(r), /fast one-line change 5\.5 s \(target ≤ 10 s: met\)/);
   assert.match(profileSummary(r), /release 42\.0 s \(missed\)/);
   assert.match(profileSummary(r), /fast keeps 91 % of release throughput \(target ≥ 95 %: missed\)/);
+  // With today's release built beside them, the target is held against it.
+  const withBaseline = { ...r, baseline: { label: 'Crystal 1.14 --release', rps: [8000, 8100, 7900] } };
+  assert.equal(profileRows(withBaseline)[0]!.slice(-2), ['8000', '1.04×']);
+  assert.match(
+    profileSummary(withBaseline),
+    /fast keeps 104 % of today's release throughput, Crystal 1\.14 --release \(target ≥ 95 %: met\), and 91 % of the current release's; the current release runs at 114 % of today's/,
+  );
 });
 
 test('selectRuntimes: all by default, python for --quick, unknown names reported', () => {
