@@ -6,7 +6,7 @@
 // copy runs in its own container of faaso's proxy image, limited and hardened
 // like the proxy, and the same /ping load measures each one's CPU per request.
 import { CADDY_CONFIG_DIR, caddyRun } from '../../src/stack/render/shared.ts';
-import { ACCESS_LOG_PIPE, PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
+import { ACCESS_LOG_OUTPUT, PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT } from './proxy-plan.ts';
 import { formatRps, formatUs } from './proxy-report.ts';
 import { formatPercent, median } from './stats.ts';
@@ -33,9 +33,8 @@ function replaceSiteLog(t: string, by: string): string {
 }
 
 /** A site log block with `output` and `format` lines (one tab in, as rendered). */
-const siteLog = (output: string[], format: string[]): string =>
+const siteLog = (output: readonly string[], format: string[]): string =>
   ['\tlog {', ...output.map((l) => `\t\t${l}`), ...format.map((l) => `\t\t${l}`), '\t}', ''].join('\n');
-const toPipe = [`output file ${ACCESS_LOG_PIPE} {`, '\troll_disabled', '}'];
 
 export const VARIANTS: readonly Variant[] = [
   { key: 'rendered', label: 'as faaso renders it (access log relayed in batches)', config: (t) => t },
@@ -52,7 +51,13 @@ export const VARIANTS: readonly Variant[] = [
         t,
         replaceSiteLog(
           t,
-          siteLog(toPipe, ['format filter {', '\twrap json', '\trequest>headers delete', '\tresp_headers delete', '}']),
+          siteLog(ACCESS_LOG_OUTPUT, [
+            'format filter {',
+            '\twrap json',
+            '\trequest>headers delete',
+            '\tresp_headers delete',
+            '}',
+          ]),
         ),
         'access log',
       ),

@@ -1,13 +1,16 @@
 // faaso.yml `proxy.access_log`: on by default (users expect one JSON line per
 // request), `false` drops Caddy's access log — its largest per-request cost —
 // from the generated Caddyfile and nothing else.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem } from '../../src/errors.ts';
 import { validateStackConfig } from '../../src/stack/config/validate.ts';
 import { planStack } from '../../src/stack/plan.ts';
-import { renderCaddyfile, routesVersion } from '../../src/stack/render/caddyfile.ts';
+import { ACCESS_LOG_PIPE, renderCaddyfile, routesVersion } from '../../src/stack/render/caddyfile.ts';
 import type { StackConfig } from '../../src/stack/types.ts';
+import { REPO_ROOT } from '../../src/settings.ts';
 
 const images = new Map([
   [
@@ -77,6 +80,14 @@ test('an unknown proxy key still gets a "did you mean"', () => {
     r.problems.map(formatProblem).join('\n'),
     /proxy\.acces_log: unknown field "acces_log" \(did you mean "access_log"\?\)/,
   );
+});
+
+test("one pipe: the rendered log, the image's default Caddyfile and its entrypoint's relay name the same path", () => {
+  const image = (f: string): string => fs.readFileSync(path.join(REPO_ROOT, 'images', 'caddy', f), 'utf8');
+  assert.ok(caddyfile({}).includes(`\t\toutput file ${ACCESS_LOG_PIPE} {\n\t\t\troll_disabled\n\t\t}\n`));
+  assert.ok(image('Caddyfile').includes(`\t\toutput file ${ACCESS_LOG_PIPE} {\n\t\t\troll_disabled\n\t\t}\n`));
+  assert.ok(image('faaso-proxy').includes(`\nmy $PIPE = '${ACCESS_LOG_PIPE}';\n`));
+  assert.match(image('Dockerfile'), /\nENTRYPOINT \["\/usr\/local\/bin\/faaso-proxy"\]\n/);
 });
 
 test.run();
