@@ -13,16 +13,30 @@ import { benchName, type RuntimeCase } from './build-plan.ts';
 
 /** The last commit whose Crystal template used trixie's Crystal 1.14. */
 export const CRYSTAL_BASELINE_REV = '5fe6500';
-export const CRYSTAL_BASELINE_LABEL = 'Crystal 1.14 --release (the template at 5fe6500)';
+export const CRYSTAL_BASELINE_LABEL = `Crystal 1.14 --release (the template at ${CRYSTAL_BASELINE_REV})`;
 /** Starts with faaso-bench-, so the bench's cleanup removes its images and registry tags. */
 export const CRYSTAL_BASELINE_NAME = 'faaso-bench-hello-crystal114';
 
 /**
- * Builds (and pushes) the baseline of a crystal case; returns its image, or why
- * it could not be built (no git history in this copy of faaso, say): the bench
- * then compares the profiles with each other only.
+ * Builds (and pushes) today's release of a crystal case and returns it to be
+ * measured; undefined for other runtimes, or (said through `say`) when it cannot
+ * be built here (no git history in this copy of faaso, say): the bench then
+ * compares the profiles with each other only.
  */
-export async function buildCrystalBaseline(
+export async function crystalBaseline(
+  p: BenchProject,
+  c: RuntimeCase,
+  registry: string,
+  say: (line: string) => void,
+): Promise<{ label: string; image: string } | undefined> {
+  if (c.runtime !== 'crystal') return undefined;
+  say(`${c.runtime}: building today's release (${CRYSTAL_BASELINE_LABEL})`);
+  const built = await buildBaseline(p, c, registry);
+  if ('skipped' in built) say(`no baseline: ${built.skipped}`);
+  return 'image' in built ? { label: CRYSTAL_BASELINE_LABEL, image: built.image } : undefined;
+}
+
+async function buildBaseline(
   p: BenchProject,
   c: RuntimeCase,
   registry: string,

@@ -52,7 +52,7 @@ import {
   profileSummary,
   type ProfileResult,
 } from './build-profile.ts';
-import { buildCrystalBaseline, CRYSTAL_BASELINE_LABEL } from './build-baseline.ts';
+import { crystalBaseline } from './build-baseline.ts';
 
 const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal,crystal-fast] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
@@ -238,10 +238,7 @@ export async function main(args: string[]): Promise<number> {
       let parallel: ParallelResult | null = null;
       const profiles: ProfileResult[] = [];
       for (const pair of profilePairs(cases)) {
-        say(`${pair.release.runtime}: building today's release (${CRYSTAL_BASELINE_LABEL})`);
-        const built = await buildCrystalBaseline(project, pair.release, settings.registry);
-        if ('skipped' in built) say(`no baseline: ${built.skipped}`);
-        const baseline = 'image' in built ? { label: CRYSTAL_BASELINE_LABEL, image: built.image } : undefined;
+        const baseline = await crystalBaseline(project, pair.release, settings.registry, say);
         say(`${pair.release.runtime}: throughput of the release and fast builds`);
         profiles.push(await measureProfiles(settings.registry, pair, results, quick ? 3 : 8, baseline));
       }
