@@ -46,6 +46,7 @@ import {
 } from './build-steps.ts';
 import {
   PROFILE_HEADER,
+  PROFILE_ROUNDS,
   measureProfiles,
   profilePairs,
   profileRows,
@@ -53,6 +54,7 @@ import {
   type ProfileResult,
 } from './build-profile.ts';
 import { crystalBaseline } from './build-baseline.ts';
+import { ensureWrk } from './wrk.ts';
 
 const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal,crystal-fast] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
@@ -216,6 +218,8 @@ export async function main(args: string[]): Promise<number> {
     );
   const settings = resolveSettings(process.env, (f) => fs.existsSync(f));
   await ensureEngine();
+  // Before the builds: the profiles' throughput needs wrk, and a missing one should fail in seconds.
+  if (profilePairs(cases).length > 0) await ensureWrk();
   const machine = await machineInfo(REPO_ROOT);
   const say = (l: string): void => void process.stderr.write(`bench: ${l}\n`);
   console.log(describeMachine(machine));
@@ -240,12 +244,14 @@ export async function main(args: string[]): Promise<number> {
       for (const pair of profilePairs(cases)) {
         const baseline = await crystalBaseline(project, pair.release, settings.registry, say);
         say(`${pair.release.runtime}: throughput of the release and fast builds`);
-        profiles.push(await measureProfiles(settings.registry, pair, results, quick ? 3 : 8, baseline));
+        profiles.push(
+          await measureProfiles(settings.registry, pair, results, PROFILE_ROUNDS[quick ? 'quick' : 'full'], baseline),
+        );
       }
       if (profiles.length > 0)
         console.log(
           formatSection(
-            'Build profiles (FAASO_BUILD_PROFILE): one-line change and direct GET /ping throughput (wrk -c16, 3 interleaved rounds)',
+            `Build profiles (FAASO_BUILD_PROFILE): one-line change, and GET /ping at each container's address (wrk -c16, ${PROFILE_ROUNDS[quick ? 'quick' : 'full'].rounds} interleaved rounds)`,
             PROFILE_HEADER,
             profiles.flatMap(profileRows),
           ),

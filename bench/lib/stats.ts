@@ -22,6 +22,20 @@ export function ratio(value: number, baseline: number): number {
   return baseline > 0 && Number.isFinite(value) ? value / baseline : NaN;
 }
 
+/**
+ * Round-by-round ratios of two series measured side by side (value_i / baseline_i),
+ * so drift between rounds cancels; the median and the spread of those ratios.
+ */
+export function pairedRatios(
+  values: readonly number[],
+  baseline: readonly number[],
+): { median: number; min: number; max: number } {
+  const each = values.map((v, i) => ratio(v, baseline[i] ?? NaN)).filter(Number.isFinite);
+  return each.length === 0
+    ? { median: NaN, min: NaN, max: NaN }
+    : { median: median(each), min: Math.min(...each), max: Math.max(...each) };
+}
+
 /** "1.23×"; "-" for NaN, so a missing figure never prints as a number. */
 export function formatRatio(r: number): string {
   return Number.isFinite(r) ? `${r.toFixed(2)}×` : '-';

@@ -93,19 +93,31 @@ test('profile pairs: fast against release of the same runtime; rows and targets'
     runtime: 'crystal',
     releaseChangeMs: 42_000,
     fastChangeMs: 5_500,
-    releaseRps: [9000, 9300, 9100],
-    fastRps: [8200, 8400, 8300],
+    release: { rps: [9000, 9300, 9100], cpuUs: [100, 98, 102] },
+    fast: { rps: [8200, 8400, 8300], cpuUs: [110, 108, 111] },
   };
-  assert.equal(profileRows(r), [['crystal', '42.0 s', '5.5 s', '9100', '8300', '0.91×', '-', '-']]);
+  // Without today's release, the current release is the reference.
+  assert.equal(profileRows(r), [
+    ['crystal', 'release', '42.0 s', '9100', '100', 'reference', 'reference'],
+    ['crystal', 'fast', '5.5 s', '8300', '110', '0.91× (0.90–0.91)', '0.91×'],
+  ]);
   assert.match(profileSummary(r), /fast one-line change 5\.5 s \(target ≤ 10 s: met\)/);
   assert.match(profileSummary(r), /release 42\.0 s \(missed\)/);
-  assert.match(profileSummary(r), /fast keeps 91 % of release throughput \(target ≥ 95 %: missed\)/);
-  // With today's release built beside them, the target is held against it.
-  const withBaseline = { ...r, baseline: { label: 'Crystal 1.14 --release', rps: [8000, 8100, 7900] } };
-  assert.equal(profileRows(withBaseline)[0]!.slice(-2), ['8000', '1.04×']);
+  assert.match(
+    profileSummary(r),
+    /fast keeps 91 % of release throughput \(median of 3 paired rounds, 90 %–91 %; target ≥ 95 %: missed\); its CPU per request is 1\.10× the reference's/,
+  );
+  // With today's release built beside them, the target is held against it, round by round.
+  const withBaseline = {
+    ...r,
+    baseline: { label: 'Crystal 1.14 --release', rps: [7950, 8500, 7900], cpuUs: [112, 105, 115] },
+  };
+  const rows = profileRows(withBaseline);
+  assert.equal(rows[1], ['crystal', 'fast', '5.5 s', '8300', '110', '1.03× (0.99–1.05)', '1.02×']);
+  assert.equal(rows[2], ['crystal', 'Crystal 1.14 --release', '-', '7950', '112', 'reference', 'reference']);
   assert.match(
     profileSummary(withBaseline),
-    /fast keeps 104 % of today's release throughput, Crystal 1\.14 --release \(target ≥ 95 %: met\), and 91 % of the current release's; the current release runs at 114 % of today's/,
+    /fast keeps 103 % of today's release throughput, Crystal 1\.14 --release \(median of 3 paired rounds, 99 %–105 %; target ≥ 95 %: met\).*; fast keeps 91 % of the current release's, which runs at 113 % of today's/,
   );
 });
 

@@ -9,6 +9,7 @@ import {
   formatRatio,
   mean,
   median,
+  pairedRatios,
   percentile,
   ratio,
   timed,
@@ -41,6 +42,13 @@ test('ratio: NaN instead of Infinity or a ratio to nothing', () => {
   assert.ok(Number.isNaN(ratio(1, 0)));
   assert.ok(Number.isNaN(ratio(NaN, 10)));
   assert.ok(Number.isNaN(ratio(1, NaN)));
+});
+
+test('pairedRatios: round by round, drift cancels; rounds without a figure are left out', () => {
+  // The machine slowed down in round 2 for both sides: the ratio stays.
+  assert.equal(pairedRatios([99, 45, 100], [110, 50, 100]), { median: 0.9, min: 0.9, max: 1 });
+  assert.equal(pairedRatios([100, NaN, 90], [100, 50, 0]), { median: 1, min: 1, max: 1 });
+  assert.equal(pairedRatios([], []), { median: NaN, min: NaN, max: NaN });
 });
 
 test('formatting: precision follows size, and a missing figure prints as "-"', () => {
