@@ -27,13 +27,19 @@ export async function main(args: string[]): Promise<number> {
   );
   if (values.help) return 0;
   const jobs = buildJobs(process.env, os.cpus().length);
+  // The engine check (a docker CLI call) runs while the project is read; its
+  // error is raised after the project's, as if the two ran in turn. buildx and
+  // the base image are checked by the first function that really builds: an
+  // all-up-to-date run needs neither (see build/build.ts).
+  const engine = ensureEngine({ buildx: false }).then(
+    () => null,
+    (err: unknown) => err,
+  );
   const project = await openProject();
   const specs = await selectFunctions(project, positionals, values.all === true, USAGE);
   const opts = { test: !values['no-test'], push: !values['no-push'], noCache: values['no-cache'] === true };
-
-  // buildx and the base image are checked by the first function that really
-  // builds: an all-up-to-date run needs neither (see build/build.ts).
-  await ensureEngine({ buildx: false });
+  const engineError = await engine;
+  if (engineError !== null) throw engineError;
   if (opts.push) await ensureRegistry(project.settings, log);
 
   const started = Date.now();

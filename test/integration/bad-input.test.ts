@@ -132,6 +132,14 @@ test('Docker not running', async () => {
   assert.is(r.code, 1, r.output);
   assert.match(r.stderr, /Docker is not running or not reachable/);
   assert.match(r.stderr, /hint: .*setup\.mjs/);
+  // The engine is checked while the project is read; the project's own mistake is still the one reported.
+  const mistake = await runScript('build', ['no-such-function'], {
+    ...project.env,
+    DOCKER_HOST: 'unix:///tmp/faaso-no-such-docker.sock',
+  });
+  assert.is(mistake.code, 1, mistake.output);
+  assert.match(mistake.stderr, /no-such-function/);
+  assert.not.match(mistake.stderr, /Docker is not running/);
 });
 
 test('registry unreachable', async () => {
