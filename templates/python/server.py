@@ -171,7 +171,7 @@ def json_error(status, message):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
-    disable_nagle_algorithm = True  # headers and body go out in separate writes
+    disable_nagle_algorithm = True  # a response goes out the moment it is written
     # Idle keep-alive connections are dropped after this many seconds: longer than a
     # proxy's idle keep-alive (Caddy: 2 min), so the proxy never reuses one being closed.
     timeout = 150
@@ -292,9 +292,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("content-type", "application/json")
         self.send_header("connection", "close")
         self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        if getattr(self, "command", None) != "HEAD":
-            self.wfile.write(data)
+        self._end(data if getattr(self, "command", None) != "HEAD" else b"")
 
     def _send(self, status, headers, data):
         self.send_response(status)
@@ -309,9 +307,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("connection", "close")
         if not no_body:
             self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        if data and not no_body and self.command != "HEAD":
-            self.wfile.write(data)
+        self._end(data if data and not no_body and self.command != "HEAD" else b"")
+
+    def _end(self, body):
+        # end_headers, with the body in the same write: a server stopped or killed
+        # mid-response then never leaves a proxy holding a status line without its
+        # body (which it can neither finish nor retry, so it resets its client),
+        # and a response costs one send instead of two. _headers_buffer is what
+        # send_header fills and end_headers flushes (http.server, since 3.3).
+        self._headers_buffer.append(b"\r\n")
+        if body:
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
 
 class Connections:
