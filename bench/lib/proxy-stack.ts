@@ -20,6 +20,8 @@ import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT, stackFile, type BenchFunction } from './proxy-plan.ts';
 import { FUNCTION_PORT } from '../../src/function/contract.ts';
 import { containerAddressArgv } from './proxy-reference.ts';
+import { dockerRmi } from '../../src/docker/argv.ts';
+import { deleteTag, listTags, pingRegistry } from '../../src/registry/api.ts';
 
 type Log = (line: string) => void;
 
@@ -136,4 +138,40 @@ export async function stopBenchStack(root: string): Promise<void> {
   if (hasFile) await run(composeDown(target), { timeoutMs: 120_000 });
   await removeBenchProject();
   await fs.rm(root, { recursive: true, force: true });
+}
+
+/**
+ * The bench-only functions' images (those the bench writes itself, e.g. burn)
+ * as fn:tag, in the registry and on the engine: taken before a run, so that
+ * afterwards only what the run added is removed, never a user's own function of
+ * the same name. The examples are not among them: their copies have the repo's
+ * content hashes, so a run reuses the user's images.
+ */
+export async function benchOnlyImages(registry: string, fns: readonly string[]): Promise<string[]> {
+  const refs = new Set<string>();
+  if (fns.length > 0 && (await pingRegistry(registry)))
+    for (const fn of fns) for (const tag of await listTags(registry, fn)) refs.add(`${fn}:${tag}`);
+  const filters = fns.flatMap((fn) => ['--filter', `reference=${registry}/${fn}`]);
+  if (fns.length > 0) {
+    const local = await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', ...filters]);
+    for (const ref of local.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')))
+      refs.add(ref.slice(registry.length + 1));
+  }
+  return [...refs].sort();
+}
+
+/** Removes the bench-only images a run added (see benchOnlyImages): registry tags, then local tags. */
+export async function removeBenchOnlyImages(
+  registry: string,
+  fns: readonly string[],
+  before: readonly string[],
+): Promise<void> {
+  const had = new Set(before);
+  const added = (await benchOnlyImages(registry, fns)).filter((ref) => !had.has(ref));
+  const reachable = await pingRegistry(registry);
+  for (const ref of added) {
+    const [fn = '', tag = ''] = ref.split(':');
+    if (reachable) await deleteTag(registry, fn, tag);
+    await run(dockerRmi(`${registry}/${ref}`));
+  }
 }

@@ -48,7 +48,9 @@ import { pingRoute, versionSettings } from './proxy-versions-plan.ts';
 import { versionSection, versionSummaryLine } from './proxy-versions-report.ts';
 import type { VersionResults } from './proxy-versions-types.ts';
 import {
+  benchOnlyImages,
   makeBenchProject,
+  removeBenchOnlyImages,
   removeBenchProject,
   startBenchStack,
   stopBenchStack,
@@ -197,6 +199,8 @@ export async function main(args: string[]): Promise<number> {
   // A killed earlier run may have left its stack: it would hold the bench's ports.
   await removeBenchProject();
   const benchRoot = await makeBenchProject(root, settings.functions, { accessLog: settings.accessLog });
+  const benchOnly = settings.functions.filter((f) => f.files).map((f) => f.fn);
+  const hadImages = await benchOnlyImages(project.settings.registry, benchOnly);
   const background: Record<string, number> = {};
   const only = values['versions-only'] === true;
   const variantsOnly = values['variants-only'] === true;
@@ -204,7 +208,10 @@ export async function main(args: string[]): Promise<number> {
   let profile: ProxyProfile | undefined;
   let variants: VariantSample[] | undefined;
   const samples = await withCleanup(
-    () => stopBenchStack(benchRoot),
+    async () => {
+      await stopBenchStack(benchRoot);
+      await removeBenchOnlyImages(project.settings.registry, benchOnly, hadImages);
+    },
     async () => {
       progress(`bench proxy: starting stack ${BENCH_PROJECT} with faaso's up (builds what is missing)…`);
       const stack = await startBenchStack(benchRoot, (l) => progress(`  ${l}`));
