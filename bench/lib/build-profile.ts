@@ -7,7 +7,7 @@
 import { run } from '../../src/exec/runner.ts';
 import { dockerRm, dockerRun } from '../../src/docker/argv.ts';
 import { FUNCTION_PORT } from '../../src/function/contract.ts';
-import { median, pairedRatios } from './stats.ts';
+import { formatPercent, formatRatio, median, pairedRatios } from './stats.ts';
 import { runWrk } from './wrk.ts';
 import { containerCpuReader } from './cpu.ts';
 import { containerAddressArgv } from './proxy-reference.ts';
@@ -120,9 +120,8 @@ function reference(r: ProfileResult): { label: string } & ProfileSamples {
   return r.baseline ?? { label: 'release', ...r.release };
 }
 
-const x = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '-');
 const spread = (p: { median: number; min: number; max: number }): string =>
-  Number.isFinite(p.median) ? `${x(p.median)} (${p.min.toFixed(2)}–${p.max.toFixed(2)})` : '-';
+  Number.isFinite(p.median) ? `${formatRatio(p.median)} (${p.min.toFixed(2)}–${p.max.toFixed(2)})` : '-';
 const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '-');
 const fixed = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
 
@@ -136,7 +135,7 @@ export function profileRows(r: ProfileResult): string[][] {
     fixed(median(s.rps)),
     fixed(median(s.cpuUs)),
     isRef ? 'reference' : spread(pairedRatios(s.rps, ref.rps)),
-    isRef ? 'reference' : x(pairedRatios(ref.cpuUs, s.cpuUs).median),
+    isRef ? 'reference' : formatRatio(pairedRatios(ref.cpuUs, s.cpuUs).median),
   ];
   return [
     row('release', r.releaseChangeMs, r.release, !r.baseline),
@@ -147,7 +146,6 @@ export function profileRows(r: ProfileResult): string[][] {
 
 export function profileSummary(r: ProfileResult): string {
   const met = (ok: boolean): string => (ok ? 'met' : 'missed');
-  const pct = (n: number): string => `${(n * 100).toFixed(0)} %`;
   const ref = reference(r);
   const kept = pairedRatios(r.fast.rps, ref.rps);
   const cheaper = pairedRatios(ref.cpuUs, r.fast.cpuUs).median;
@@ -156,13 +154,13 @@ export function profileSummary(r: ProfileResult): string {
     `(target ≤ ${EDIT_TARGET_MS / 1000} s: ${met(r.fastChangeMs <= EDIT_TARGET_MS)}), ` +
     `release ${seconds(r.releaseChangeMs)} (${met(r.releaseChangeMs <= EDIT_TARGET_MS)}); `;
   const throughput =
-    `fast keeps ${pct(kept.median)} of ${r.baseline ? `today's release throughput, ${r.baseline.label}` : 'release throughput'} ` +
-    `(median of ${r.fast.rps.length} paired rounds, ${pct(kept.min)}–${pct(kept.max)}; ` +
-    `target ≥ ${THROUGHPUT_TARGET * 100} %: ${met(kept.median >= THROUGHPUT_TARGET)}); its CPU per request is ${x(1 / cheaper)} the reference's`;
+    `fast keeps ${formatPercent(kept.median)} of ${r.baseline ? `today's release throughput, ${r.baseline.label}` : 'release throughput'} ` +
+    `(median of ${r.fast.rps.length} paired rounds, ${formatPercent(kept.min)}–${formatPercent(kept.max)}; ` +
+    `target ≥ ${THROUGHPUT_TARGET * 100} %: ${met(kept.median >= THROUGHPUT_TARGET)}); its CPU per request is ${formatRatio(1 / cheaper)} the reference's`;
   if (!r.baseline) return edit + throughput;
   // Issue 13's target is against today's release build; the current release is reported beside it.
   return (
-    `${edit}${throughput}; fast keeps ${pct(pairedRatios(r.fast.rps, r.release.rps).median)} of the current release's, ` +
-    `which runs at ${pct(pairedRatios(r.release.rps, r.baseline.rps).median)} of today's`
+    `${edit}${throughput}; fast keeps ${formatPercent(pairedRatios(r.fast.rps, r.release.rps).median)} of the current release's, ` +
+    `which runs at ${formatPercent(pairedRatios(r.release.rps, r.baseline.rps).median)} of today's`
   );
 }

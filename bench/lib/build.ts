@@ -241,17 +241,16 @@ export async function main(args: string[]): Promise<number> {
       );
       let parallel: ParallelResult | null = null;
       const profiles: ProfileResult[] = [];
+      const rounds = PROFILE_ROUNDS[quick ? 'quick' : 'full'];
       for (const pair of profilePairs(cases)) {
         const baseline = await crystalBaseline(project, pair.release, settings.registry, say);
         say(`${pair.release.runtime}: throughput of the release and fast builds`);
-        profiles.push(
-          await measureProfiles(settings.registry, pair, results, PROFILE_ROUNDS[quick ? 'quick' : 'full'], baseline),
-        );
+        profiles.push(await measureProfiles(settings.registry, pair, results, rounds, baseline));
       }
       if (profiles.length > 0)
         console.log(
           formatSection(
-            `Build profiles (FAASO_BUILD_PROFILE): one-line change, and GET /ping at each container's address (wrk -c16, ${PROFILE_ROUNDS[quick ? 'quick' : 'full'].rounds} interleaved rounds)`,
+            `Build profiles (FAASO_BUILD_PROFILE): one-line change, and GET /ping at each container's address (wrk -c16, ${rounds.rounds} interleaved rounds)`,
             PROFILE_HEADER,
             profiles.flatMap(profileRows),
           ),

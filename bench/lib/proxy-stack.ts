@@ -148,15 +148,14 @@ export async function stopBenchStack(root: string): Promise<void> {
  * content hashes, so a run reuses the user's images.
  */
 export async function benchOnlyImages(registry: string, fns: readonly string[]): Promise<string[]> {
+  if (fns.length === 0) return [];
   const refs = new Set<string>();
-  if (fns.length > 0 && (await pingRegistry(registry)))
+  if (await pingRegistry(registry))
     for (const fn of fns) for (const tag of await listTags(registry, fn)) refs.add(`${fn}:${tag}`);
   const filters = fns.flatMap((fn) => ['--filter', `reference=${registry}/${fn}`]);
-  if (fns.length > 0) {
-    const local = await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', ...filters]);
-    for (const ref of local.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')))
-      refs.add(ref.slice(registry.length + 1));
-  }
+  const local = await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', ...filters]);
+  for (const ref of local.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')))
+    refs.add(ref.slice(registry.length + 1));
   return [...refs].sort();
 }
 

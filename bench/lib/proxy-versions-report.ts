@@ -4,7 +4,7 @@
 // keeping forky's Caddy: no failed reload may break a fresh request (trixie's
 // leaves part of the failed config running), and it must keep ≥ 95 % of
 // trixie's capacity (CPU per request), by ratios of runs side by side.
-import { formatMs, formatPercent, formatRatio, median, ratio } from './stats.ts';
+import { formatMs, formatPercent, formatRatio, median, pairedRatios, ratio } from './stats.ts';
 import { formatRps } from './proxy-report.ts';
 import { formatSection } from './report.ts';
 import type { VersionSettings } from './proxy-versions-plan.ts';
@@ -88,11 +88,9 @@ export function pairedRatio(r: VersionResults, scheme: 'http' | 'https', what: '
   const rounds = [...new Set(r.throughput.filter((t) => t.scheme === scheme).map((t) => t.round))].sort(
     (a, b) => a - b,
   );
-  return median(
-    rounds.map((round) =>
-      what === 'rps' ? ratio(of('faaso', round), of('trixie', round)) : ratio(of('trixie', round), of('faaso', round)),
-    ),
-  );
+  const faaso = rounds.map((round) => of('faaso', round));
+  const trixie = rounds.map((round) => of('trixie', round));
+  return (what === 'rps' ? pairedRatios(faaso, trixie) : pairedRatios(trixie, faaso)).median;
 }
 
 const formatUs = (us: number): string => (Number.isFinite(us) ? `${us.toFixed(0)} µs` : '?');
