@@ -42,6 +42,11 @@ export async function runMain(main: Main, args: string[]): Promise<number> {
   const verbose = args.includes('--verbose') || process.env.FAASO_VERBOSE === '1';
   exitOnSignals();
   if (verbose) process.env.FAASO_VERBOSE = '1';
+  // Node ends a process whose event loop holds nothing, even mid-await (exit
+  // 13): a fetch to a port that accepted but does not answer yet, bounded only by
+  // AbortSignal.timeout's unref'd timer, is such a moment. The command runs until
+  // its main returns.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const code = await main(args.filter((a) => a !== '--verbose'));
     return typeof code === 'number' ? code : 0;
@@ -55,6 +60,8 @@ export async function runMain(main: Main, args: string[]): Promise<number> {
     }
     process.stderr.write(`faaso: internal error (a bug, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
     return 70;
+  } finally {
+    clearInterval(keepAlive);
   }
 }
 
