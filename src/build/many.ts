@@ -6,7 +6,7 @@ import type { TemplateMeta } from '../template/types.ts';
 import type { Settings } from '../settings.ts';
 import { UserError } from '../errors.ts';
 import { prefixLines } from '../exec/lines.ts';
-import { buildFunction, prefetch, summaryLine, type BuildOptions, type BuildResult } from './build.ts';
+import { buildFunction, prefetch, summaryLine, type BuildOptions, type BuildResult, type Prefetched } from './build.ts';
 import { runPool, type Settled } from '../util/pool.ts';
 
 type Log = (line: string) => void;
@@ -29,10 +29,12 @@ export async function buildMany(
   opts: BuildOptions,
   jobs: number,
   log: Log,
+  /** prefetch()'s answer when the caller has it already (build asks it first: it is the engine check). */
+  prefetched?: Settled<Prefetched>[] | null,
 ): Promise<ManyOutcome[]> {
   // One build at a time writes like a single build: no prefixes to read past.
   const prefixes = jobs > 1 && specs.length > 1 ? linePrefixes(specs.map((s) => s.name)) : null;
-  const known = opts.noCache ? null : await prefetch(specs, templates, settings, jobs);
+  const known = opts.noCache ? null : (prefetched ?? (await prefetch(specs, templates, settings, jobs)));
   const results = await runPool(specs, jobs, async (spec, i) => {
     const prefix = prefixes?.get(spec.name);
     const own: Log = prefix === undefined ? log : (line) => log(prefixLines(prefix, line));

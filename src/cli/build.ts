@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { ensureEngine } from '../docker/engine.ts';
 import { ensureRegistry } from '../registry/registry.ts';
 import { buildMany, summarizeMany } from '../build/many.ts';
+import { prefetch } from '../build/build.ts';
 import { buildJobs } from '../util/pool.ts';
 import { parseCli } from './entry.ts';
 import { log, selectFunctions } from './context.ts';
@@ -27,23 +28,29 @@ export async function main(args: string[]): Promise<number> {
   );
   if (values.help) return 0;
   const jobs = buildJobs(process.env, os.cpus().length);
-  // The engine check (a docker CLI call) runs while the project is read; its
-  // error is raised after the project's, as if the two ran in turn. buildx and
-  // the base image are checked by the first function that really builds: an
-  // all-up-to-date run needs neither (see build/build.ts).
-  const engine = ensureEngine({ buildx: false }).then(
-    () => null,
-    (err: unknown) => err,
-  );
+  const opts = { test: !values['no-test'], push: !values['no-push'], noCache: values['no-cache'] === true };
+  // The engine must answer before anything is built or pushed. Without
+  // --no-cache, the one batched inspect of the functions' tags asks it (and
+  // says when it does not): an up-to-date build then makes no other Docker
+  // call. With --no-cache, the engine check runs while the project is read.
+  // Either way the project's own mistakes are reported first. buildx and the
+  // base image are checked by the first function that really builds (see
+  // build/build.ts).
+  const engine = opts.noCache
+    ? ensureEngine({ buildx: false }).then(
+        () => null,
+        (err: unknown) => err,
+      )
+    : null;
   const project = await openProject();
   const specs = await selectFunctions(project, positionals, values.all === true, USAGE);
-  const opts = { test: !values['no-test'], push: !values['no-push'], noCache: values['no-cache'] === true };
+  const known = opts.noCache ? null : await prefetch(specs, project.templates, project.settings, jobs);
   const engineError = await engine;
-  if (engineError !== null) throw engineError;
+  if (engineError) throw engineError;
   if (opts.push) await ensureRegistry(project.settings, log);
 
   const started = Date.now();
-  const outcomes = await buildMany(specs, project.templates, project.settings, opts, jobs, log);
+  const outcomes = await buildMany(specs, project.templates, project.settings, opts, jobs, log, known);
   const only = outcomes.length === 1 ? outcomes[0]!.result : null;
   // One function: its error is the command's error, exactly as it was raised.
   if (only && !only.ok) throw only.error;

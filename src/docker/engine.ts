@@ -19,16 +19,29 @@ export async function ensureEngine(opts: { buildx?: boolean } = {}): Promise<voi
     run(dockerServerVersion()),
     opts.buildx === false ? null : run(dockerBuildxVersion()),
   ]);
-  if (version.exitCode !== 0) {
-    const why = failureLine(version);
-    throw new UserError(`Docker is not running or not reachable (${why})`, SETUP_HINT);
-  }
+  if (version.exitCode !== 0) throw engineUnreachable(failureLine(version));
   if (buildx && buildx.exitCode !== 0) throw buildxMissing();
 }
 
 /** BuildKit is there: for commands that only need it once they really build. */
 export async function ensureBuildx(): Promise<void> {
   if ((await run(dockerBuildxVersion())).exitCode !== 0) throw buildxMissing();
+}
+
+function engineUnreachable(why: string): UserError {
+  return new UserError(`Docker is not running or not reachable (${why})`, SETUP_HINT);
+}
+
+/**
+ * Why a `docker image inspect` failed other than for images that are not there
+ * (pure): the engine did not answer (not running, no permission), or null. An
+ * inspect of several refs exits non-zero when any is missing, saying "No such
+ * image" for each; one that found no image (its lines start with the image ID)
+ * and said no such thing never reached the engine.
+ */
+export function inspectTrouble(r: { exitCode: number; stdout: string; stderr: string }): string | null {
+  if (r.exitCode === 0 || /^sha256:/m.test(r.stdout) || /no such image/i.test(r.stderr)) return null;
+  return failureLine(r);
 }
 
 function buildxMissing(): UserError {
@@ -73,7 +86,8 @@ const INSPECT_BATCH = 100;
 /**
  * imageInfo for many tags at once: one `docker image inspect` per 100 refs
  * instead of one each. A no-change `up` of 30 functions made 31 inspects, most
- * of its Docker calls (deploy bench).
+ * of its Docker calls (deploy bench). An engine that does not answer is an
+ * error, not a list of missing images, so the inspect doubles as the engine check.
  */
 export async function imageInfos(refs: readonly string[]): Promise<Map<string, ImageInfo | null>> {
   const found = new Map<string, ImageInfo | null>();
@@ -81,6 +95,8 @@ export async function imageInfos(refs: readonly string[]): Promise<Map<string, I
   for (let i = 0; i < unique.length; i += INSPECT_BATCH) {
     const batch = unique.slice(i, i + INSPECT_BATCH);
     const r = await run(dockerImageInspect(...batch));
+    const trouble = inspectTrouble(r);
+    if (trouble !== null) throw engineUnreachable(trouble);
     for (const [ref, info] of matchImageInfos(batch, r.stdout)) found.set(ref, info);
   }
   return found;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { matchImageInfos, parseImageInfo } from '../../src/docker/engine.ts';
+import { inspectTrouble, matchImageInfos, parseImageInfo } from '../../src/docker/engine.ts';
 import { dockerImageInspect } from '../../src/docker/argv.ts';
 
 test('image inspect gives id, size and every tag in one call (the builder skips a docker tag by it)', () => {
@@ -27,6 +27,22 @@ test('one inspect for many refs: each ref matched by its tags, absent ones null,
   // A tag is matched whole: r/b:2 does not answer for r/b:20.
   assert.is(matchImageInfos(['r/b:20'], stdout).get('r/b:20'), null);
   assert.equal([...matchImageInfos(['r/x:1'], '').values()], [null]);
+});
+
+test('inspectTrouble: missing images are no trouble; an engine that never answered is', () => {
+  const r = (exitCode: number, stdout: string, stderr: string) => ({ exitCode, stdout, stderr });
+  assert.is(inspectTrouble(r(0, 'sha256:a 1 x:1,\n', '')), null);
+  // Some found, one missing: exit 1, the found ones still printed.
+  assert.is(inspectTrouble(r(1, 'sha256:a 1 x:1,\n', 'Error response from daemon: No such image: y:1\n')), null);
+  // None found (older CLIs word it "Error: No such image").
+  assert.is(inspectTrouble(r(1, '', 'Error: No such image: y:1\n')), null);
+  const down = 'Cannot connect to the Docker daemon at unix:///tmp/x.sock. Is the docker daemon running?';
+  assert.match(inspectTrouble(r(1, '', `${down}\n`)) ?? '', /Cannot connect to the Docker daemon/);
+  assert.ok(inspectTrouble(r(1, '[]\n', `${down}\n`)), 'the CLI may print an empty list');
+  assert.match(
+    inspectTrouble(r(1, '', 'permission denied while trying to connect to the Docker daemon socket\n')) ?? '',
+    /permission denied/,
+  );
 });
 
 test.run();
