@@ -1,7 +1,7 @@
 // The builder's shell: for each function, plan (pure), then build → test →
 // promote → push. A candidate tag holds the fresh image until its tests pass, so
 // a failing build or test never replaces the image that runs.
-import fs from 'fs-extra';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
@@ -78,10 +78,18 @@ async function pushIfMissing(plan: BuildPlan, settings: Settings, log: Log): Pro
 
 // Only a real build needs BuildKit and the base image: an up-to-date run skips
 // both checks, and concurrent builds share one check (and one base image build).
-let buildPrereqs: Promise<void> | undefined;
-function ensureBuildPrereqs(log: Log): Promise<void> {
-  buildPrereqs ??= ensureBuildx().then(() => ensureBaseImage({ log }).then(() => undefined));
-  return buildPrereqs;
+// The base image must be there before a build starts. The buildx check (`docker
+// buildx version`, ~0.2 s) runs beside the first build instead of before it, and
+// is read only to explain a build that failed.
+let baseImage: Promise<void> | undefined;
+let buildx: Promise<unknown> | undefined;
+function ensureBuildPrereqs(log: Log): { base: Promise<void>; buildx: Promise<unknown> } {
+  buildx ??= ensureBuildx().then(
+    () => null,
+    (err: unknown) => err,
+  );
+  baseImage ??= ensureBaseImage({ log }).then(() => undefined);
+  return { base: baseImage, buildx };
 }
 
 /** What is known of a function before building it: its plan and one batched inspect of its hash tag. */
@@ -120,12 +128,19 @@ export async function buildFunction(
   const started = Date.now();
   const plan = pre?.plan ?? (await planFunction(spec, template, settings));
   const done = async (status: BuildResult['status'], tests: string, known: ImageInfo | null): Promise<BuildResult> => {
-    const info = known ?? (await imageInfo(plan.image.hashRef));
     // `latest` follows the newest good build, also when an older hash comes back;
-    // the inspect already says whether it points here, which saves a docker call.
-    if (!info?.tags.includes(plan.image.latestRef))
-      await runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
-    const pushed = opts.push ? await pushIfMissing(plan, settings, log) : false;
+    // an up-to-date image's inspect already says whether it points here, which
+    // saves a docker call. Tagging, the size of a new image and the push go side
+    // by side: none needs another's answer.
+    const tagLatest =
+      known?.tags.includes(plan.image.latestRef) === true
+        ? null
+        : runOrFail(dockerTag(plan.image.hashRef, plan.image.latestRef), 'docker tag');
+    const [info, pushed] = await Promise.all([
+      known ?? imageInfo(plan.image.hashRef),
+      opts.push ? pushIfMissing(plan, settings, log) : false,
+      tagLatest,
+    ]);
     return {
       name: spec.name,
       image: plan.image.hashRef,
@@ -142,10 +157,11 @@ export async function buildFunction(
     if (existing) return done('up to date', 'passed before', existing);
   }
 
-  await ensureBuildPrereqs(log);
+  const prereqs = ensureBuildPrereqs(log);
+  await prereqs.base;
   const context = await makeTempContext(spec.name);
   await withCleanup(
-    () => fs.remove(context),
+    () => fs.rm(context, { recursive: true, force: true }),
     async () => {
       await writeContext(plan, context);
       log(`${spec.name}: building ${plan.image.hashRef} (${spec.runtime})`);
@@ -158,20 +174,27 @@ export async function buildFunction(
         secrets,
       });
       const r = await run(argv, { stream: true, prefix: opts.prefix });
-      if (r.exitCode !== 0) throw buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
+      const noBuildx = await prereqs.buildx;
+      if (r.exitCode !== 0) throw noBuildx ?? buildFailure(spec.name, r.stdout + r.stderr, settings.buildCa);
     },
   );
 
   let tests = 'skipped (--no-test)';
+  // The test container's removal, which runs beside the promotion.
+  let removed: Promise<unknown> = Promise.resolve();
   if (opts.test) {
     if (spec.tests.length === 0) tests = 'none defined';
     else {
       log(`${spec.name}: running ${spec.tests.length} test(s) against the new image`);
-      const report = await runTestsAgainstImage(spec, plan.image.candidateRef, log).catch(async (err) => {
-        await run(dockerRmi(plan.image.candidateRef));
-        throw err;
-      });
+      const report = await runTestsAgainstImage(spec, plan.image.candidateRef, log, (p) => (removed = p)).catch(
+        async (err) => {
+          await run(dockerRmi(plan.image.candidateRef));
+          throw err;
+        },
+      );
       if (report.failed > 0) {
+        // The candidate is the image's only tag: it goes once no container uses it.
+        await removed;
         await run(dockerRmi(plan.image.candidateRef));
         throw new UserError(
           `${spec.name}: ${report.failed} of ${report.outcomes.length} test(s) failed; nothing was tagged or pushed, the previous image is unchanged`,
@@ -182,8 +205,9 @@ export async function buildFunction(
     }
   }
   await runOrFail(dockerTag(plan.image.candidateRef, plan.image.hashRef), 'docker tag');
-  await run(dockerRmi(plan.image.candidateRef));
-  return done('built', tests, null);
+  // The hash tag now holds the image: dropping the candidate tag only untags it.
+  const [result] = await Promise.all([done('built', tests, null), run(dockerRmi(plan.image.candidateRef)), removed]);
+  return result;
 }
 
 /** TLS verification errors of npm, pip, git and curl inside a build stage. */

@@ -1,20 +1,25 @@
 // I/O around the pure plan: digest the files a plan needs, and lay a plan's
 // build context out on disk.
-import fs from 'fs-extra';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../errors.ts';
 import { isInside } from '../util/list-files.ts';
+import { runPool } from '../util/pool.ts';
 import type { BuildPlan, SourceFile } from './plan.ts';
 
 /** sha256 of a file, streamed: a data file may be larger than memory (or than the 2 GiB readFile takes). */
 async function digestFile(abs: string): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(abs), hash);
+  await pipeline(createReadStream(abs), hash);
   return hash.digest('hex');
 }
+
+/** Files read at once: a folder of thousands stays well inside a 1024 open-file limit. */
+const OPEN_FILES = 64;
 
 /**
  * Reads and digests files given by relative path under dir. Each is resolved
@@ -24,17 +29,19 @@ async function digestFile(abs: string): Promise<string> {
  */
 export async function readSourceFiles(dir: string, rels: readonly string[]): Promise<SourceFile[]> {
   const root = await fs.realpath(dir);
-  return Promise.all(
-    rels.map(async (rel) => {
-      const abs = await fs.realpath(path.join(dir, rel));
-      if (!isInside(root, abs))
-        throw new ValidationError([
-          { file: path.join(dir, rel), field: '', message: `points outside ${dir} (to ${abs})` },
-        ]);
-      const [digest, stat] = await Promise.all([digestFile(abs), fs.stat(abs)]);
-      return { rel, abs, sha256: digest, executable: (stat.mode & 0o111) !== 0 };
-    }),
-  );
+  const read = await runPool(rels, OPEN_FILES, async (rel) => {
+    const abs = await fs.realpath(path.join(dir, rel));
+    if (!isInside(root, abs))
+      throw new ValidationError([
+        { file: path.join(dir, rel), field: '', message: `points outside ${dir} (to ${abs})` },
+      ]);
+    const [digest, stat] = await Promise.all([digestFile(abs), fs.stat(abs)]);
+    return { rel, abs, sha256: digest, executable: (stat.mode & 0o111) !== 0 };
+  });
+  return read.map((r) => {
+    if (!r.ok) throw r.error;
+    return r.value;
+  });
 }
 
 export interface WriteContextOptions {
@@ -56,11 +63,11 @@ export async function writeContext(
   opts: WriteContextOptions = {},
 ): Promise<Array<{ dest: string; mode: number }>> {
   const narrowed: Array<{ dest: string; mode: number }> = [];
-  await fs.ensureDir(dir);
+  await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, 'Dockerfile'), plan.dockerfile);
   for (const e of plan.entries) {
     const dest = path.join(dir, e.dest);
-    await fs.ensureDir(path.dirname(dest));
+    await fs.mkdir(path.dirname(dest), { recursive: true });
     if (e.src !== undefined) await fs.copyFile(e.src, dest);
     else await fs.writeFile(dest, e.content ?? '');
     // Normalise modes so the image does not depend on the user's umask.

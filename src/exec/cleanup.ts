@@ -17,6 +17,31 @@ export async function withCleanup<T>(cleanup: Cleanup, body: () => Promise<T>): 
   }
 }
 
+/**
+ * withCleanup whose caller need not wait for the cleanup after a success: it
+ * starts as the body ends and `behind` receives its promise, to await before
+ * anything that needs it done. It stays registered until it ends, so an
+ * interrupt meanwhile still runs it. After a failure it is awaited, as in withCleanup.
+ */
+export async function withCleanupBehind<T>(
+  cleanup: Cleanup,
+  body: () => Promise<T>,
+  behind: (done: Promise<unknown>) => void,
+): Promise<T> {
+  pending.add(cleanup);
+  let value: T;
+  try {
+    value = await body();
+  } catch (err) {
+    pending.delete(cleanup);
+    await cleanup();
+    throw err;
+  }
+  const done = cleanup().finally(() => pending.delete(cleanup));
+  behind(done);
+  return value;
+}
+
 /** Runs every pending cleanup once (errors ignored: best effort on the way out). */
 export async function runPendingCleanups(): Promise<void> {
   const all = [...pending];

@@ -1,7 +1,7 @@
 // faaso's own service images (registry now, the Caddy proxy later) live in
 // images/<name>/ and are built locally, tagged by a hash of their folder so a
 // change rebuilds them and an unchanged folder costs one inspect.
-import fs from 'fs-extra';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { run } from '../exec/runner.ts';
-import { withCleanup } from '../exec/cleanup.ts';
+import { withCleanup, withCleanupBehind } from '../exec/cleanup.ts';
 import { dockerLogs, dockerPort, dockerRm, dockerRun } from '../docker/argv.ts';
 import { containerState } from '../docker/engine.ts';
 import { FUNCTION_PORT } from '../function/contract.ts';
@@ -22,6 +22,11 @@ export interface ServingOptions {
   labels?: Record<string, string>;
   /** `-v` mounts, e.g. the function's test secrets. */
   volumes?: string[];
+  /**
+   * Given: the container is removed while the caller goes on (a `docker rm -f`
+   * takes ~0.25 s), and this receives the removal's promise. Else it is awaited.
+   */
+  onRemoval?: (removed: Promise<unknown>) => void;
 }
 
 /** Last log lines of a container, for error messages. */
@@ -38,39 +43,38 @@ export async function withServingImage<T>(
 ): Promise<T> {
   const name = `${opts.prefix}-${randomBytes(3).toString('hex')}`;
   // Registered before `docker run`: an interrupt at any point removes the container.
-  return withCleanup(
-    () => run(dockerRm(name)),
-    async () => {
-      const started = await run(
-        dockerRun({
-          image,
-          name,
-          publish: [`127.0.0.1::${FUNCTION_PORT}`],
-          hardened: opts.hardened,
-          labels: opts.labels,
-          volumes: opts.volumes,
-        }),
+  const remove = (): Promise<unknown> => run(dockerRm(name));
+  const serve = async (): Promise<T> => {
+    const started = await run(
+      dockerRun({
+        image,
+        name,
+        publish: [`127.0.0.1::${FUNCTION_PORT}`],
+        hardened: opts.hardened,
+        labels: opts.labels,
+        volumes: opts.volumes,
+      }),
+    );
+    if (started.exitCode !== 0)
+      throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
+    const port = (await run(dockerPort(name, FUNCTION_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
+    if (!port) throw new UserError(`${opts.what}: the container published no port`);
+    const base = `http://127.0.0.1:${port}`;
+    const ready = await waitForPing(base, {
+      timeoutMs: START_TIMEOUT_MS,
+      isAlive: async () => (await containerState(name))?.status === 'running',
+    });
+    if (ready !== 'ready') {
+      const why =
+        ready === 'exited'
+          ? 'exited before answering /ping'
+          : `did not answer /ping within ${START_TIMEOUT_MS / 1000}s`;
+      throw new UserError(
+        `${opts.what}: the image ${why}; last log lines:\n${await containerLogs(name, 50)}`,
+        `try it by hand: docker run --rm -p 3000:3000 ${image}`,
       );
-      if (started.exitCode !== 0)
-        throw new UserError(`${opts.what}: cannot start a container of ${image}: ${started.stderr.trim()}`);
-      const port = (await run(dockerPort(name, FUNCTION_PORT))).stdout.trim().split('\n')[0]?.split(':').pop();
-      if (!port) throw new UserError(`${opts.what}: the container published no port`);
-      const base = `http://127.0.0.1:${port}`;
-      const ready = await waitForPing(base, {
-        timeoutMs: START_TIMEOUT_MS,
-        isAlive: async () => (await containerState(name))?.status === 'running',
-      });
-      if (ready !== 'ready') {
-        const why =
-          ready === 'exited'
-            ? 'exited before answering /ping'
-            : `did not answer /ping within ${START_TIMEOUT_MS / 1000}s`;
-        throw new UserError(
-          `${opts.what}: the image ${why}; last log lines:\n${await containerLogs(name, 50)}`,
-          `try it by hand: docker run --rm -p 3000:3000 ${image}`,
-        );
-      }
-      return body(base, name);
-    },
-  );
+    }
+    return body(base, name);
+  };
+  return opts.onRemoval ? withCleanupBehind(remove, serve, opts.onRemoval) : withCleanup(remove, serve);
 }

@@ -31,9 +31,12 @@ export async function runTestsAgainstImage(
   spec: FunctionSpec,
   image: string,
   log: (line: string) => void,
+  /** See ServingOptions.onRemoval: the test container is removed while the caller goes on. */
+  onRemoval?: (removed: Promise<unknown>) => void,
 ): Promise<TestReport> {
   return withTestSecrets(spec, (volumes) => {
     const opts = {
+      onRemoval,
       prefix: `faaso-test-${spec.name}`,
       what: spec.name,
       hardened: true,
