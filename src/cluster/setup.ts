@@ -124,8 +124,8 @@ export interface JoinOptions {
   registry: string;
 }
 
-function sameSwarm(info: SwarmInfo, managers: string[], manager: string): boolean {
-  return managers.includes(manager) || info.nodeAddr === manager.replace(/:\d+$/, '');
+function sameSwarm(info: SwarmInfo, manager: string): boolean {
+  return info.managers.includes(manager) || info.nodeAddr === manager.replace(/:\d+$/, '');
 }
 
 /** This engine as a worker: it must trust and reach the registry first (a node that cannot pull would only fail its tasks). */
@@ -139,18 +139,14 @@ export async function joinSwarm(opts: JoinOptions, log: Log): Promise<void> {
       `check that TCP ${opts.registry} is reachable from this machine (firewall, address) and that init ran on the manager`,
     );
   log(`registry: this node pulls from ${opts.registry}`);
-  const infoRaw = await run(['docker', 'info', '--format', '{{json .Swarm.RemoteManagers}}']);
-  const managers = ((JSON.parse(infoRaw.stdout || 'null') as { Addr?: string }[] | null) ?? []).map(
-    (m) => m.Addr ?? '',
-  );
   const info = await readSwarmInfo();
   if (info.state === 'active') {
-    if (sameSwarm(info, managers, opts.manager)) {
+    if (sameSwarm(info, opts.manager)) {
       log(`swarm: already a node of this Swarm (${info.manager ? 'manager' : 'worker'})`);
       return;
     }
     throw new UserError(
-      `this Docker engine is already in another Swarm (managers: ${managers.join(', ') || 'unknown'})`,
+      `this Docker engine is already in another Swarm (managers: ${info.managers.join(', ') || 'unknown'})`,
       'leave it first: docker swarm leave (on a manager: --force, which removes its Swarm)',
     );
   }
