@@ -18,7 +18,7 @@ import type { CaseResult } from './build-report.ts';
 export const EDIT_TARGET_MS = 10_000;
 export const THROUGHPUT_TARGET = 0.95;
 /** Interleaved rounds of wrk per image, and seconds per run: a full run, and --quick. */
-export const PROFILE_ROUNDS = { full: { rounds: 8, seconds: 6 }, quick: { rounds: 2, seconds: 3 } };
+export const PROFILE_ROUNDS = { full: { rounds: 12, seconds: 6 }, quick: { rounds: 2, seconds: 3 } };
 
 /** One image's samples, one per round: requests/s and the container's CPU µs per request. */
 export interface ProfileSamples {
@@ -64,6 +64,15 @@ async function startDirect(image: string, name: string): Promise<string> {
   throw new Error(`${image} did not answer /ping within 10 s`);
 }
 
+/**
+ * The order the sides are measured in, in one round: shifted by one each round,
+ * so no side always runs first (or right after a given other) while the machine
+ * drifts within the round.
+ */
+export function roundOrder(round: number, sides: number): number[] {
+  return Array.from({ length: sides }, (_, k) => (k + round) % sides);
+}
+
 /** Throughput and CPU per request of GET /ping on each profile's image (and the baseline's), rounds interleaved; containers removed after. */
 export async function measureProfiles(
   registry: string,
@@ -83,7 +92,8 @@ export async function measureProfiles(
     for (const s of sides) bases.push(await startDirect(s.image, s.name));
     const cpu = await Promise.all(sides.map((s) => containerCpuReader(s.name)));
     for (let round = 0; round < plan.rounds; round++) {
-      for (const [i, base] of bases.entries()) {
+      for (const i of roundOrder(round, bases.length)) {
+        const base = bases[i]!;
         const before = (await cpu[i]?.()) ?? NaN;
         const w = await runWrk({ url: `${base}/ping`, connections: 16, threads: 2, durationSec: plan.seconds });
         const after = (await cpu[i]?.()) ?? NaN;

@@ -12,7 +12,7 @@ import {
   reportedMs,
   selectRuntimes,
 } from '../../bench/lib/build-plan.ts';
-import { profilePairs, profileRows, profileSummary } from '../../bench/lib/build-profile.ts';
+import { profilePairs, profileRows, profileSummary, roundOrder } from '../../bench/lib/build-profile.ts';
 import { caseRows, evaluateTargets, parallelRows, summaryLine, type CaseResult } from '../../bench/lib/build-report.ts';
 
 const BUILDKIT = `#6 [build 4/5] COPY function/package*.json ./
@@ -119,6 +119,14 @@ test('profile pairs: fast against release of the same runtime; rows and targets'
     profileSummary(withBaseline),
     /fast keeps 103 % of today's release throughput, Crystal 1\.14 --release \(median of 3 paired rounds, 99 %–105 %; target ≥ 95 %: met\).*; fast keeps 91 % of the current release's, which runs at 113 % of today's/,
   );
+});
+
+test('roundOrder: every side once per round, the first one shifting each round', () => {
+  assert.equal(roundOrder(0, 3), [0, 1, 2]);
+  assert.equal(roundOrder(1, 3), [1, 2, 0]);
+  assert.equal(roundOrder(5, 3), [2, 0, 1]);
+  assert.equal(roundOrder(3, 2), [1, 0]);
+  assert.equal(roundOrder(0, 0), []);
 });
 
 test('selectRuntimes: all by default, python for --quick, unknown names reported', () => {
