@@ -14,6 +14,7 @@ import { loadTemplates } from '../../src/template/load.ts';
 import { loadFunctions } from '../../src/function/load.ts';
 import { buildFunction } from '../../src/build/build.ts';
 import { CA_SECRET_ID } from '../../src/build/render.ts';
+import { localImages, removeImages } from './docker.ts';
 import { benchName, changeLine, type RuntimeCase, type TimedLine } from './build-plan.ts';
 
 export interface TimedRun {
@@ -130,16 +131,12 @@ export async function noChangeInProcess(
 
 /** Removes the bench's local images, its tags in the registry, and its temp project. */
 export async function cleanupBench(p: BenchProject, registry: string, baselineRepo: string): Promise<void> {
-  const filters = ['--filter', `reference=${registry}/faaso-bench-*`, '--filter', `reference=${baselineRepo}/*`];
-  const list = async (format: string): Promise<string[]> => [
-    ...new Set((await run(['docker', 'images', '--format', format, ...filters])).stdout.split('\n').filter(Boolean)),
-  ];
+  const references = [`${registry}/faaso-bench-*`, `${baselineRepo}/*`];
   // Tags first; then what is left by id: a --no-cache rebuild of the same hash
   // leaves the pushed older image as `repo:<none>`, which no tag names.
-  const tags = (await list('{{.Repository}}:{{.Tag}}')).filter((t) => !t.endsWith(':<none>'));
-  if (tags.length > 0) await run(['docker', 'rmi', ...tags]);
-  const ids = await list('{{.ID}}');
-  if (ids.length > 0) await run(['docker', 'rmi', ...ids]);
+  const tags = await localImages('{{.Repository}}:{{.Tag}}', references);
+  await removeImages(tags.filter((t) => !t.endsWith(':<none>')));
+  await removeImages(await localImages('{{.ID}}', references));
   await deleteRepositoryTags(registry, (repo) => repo.startsWith('faaso-bench-'));
   await fs.remove(p.root);
 }

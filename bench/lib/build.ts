@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../src/errors.ts';
 import { withCleanup } from '../../src/exec/cleanup.ts';
-import { run } from '../../src/exec/runner.ts';
 import { ensureEngine } from '../../src/docker/engine.ts';
 import { REPO_ROOT, resolveSettings } from '../../src/settings.ts';
 import { buildJobs } from '../../src/util/pool.ts';
@@ -55,6 +54,7 @@ import {
 } from './build-profile.ts';
 import { crystalBaseline } from './build-baseline.ts';
 import { ensureWrk } from './wrk.ts';
+import { waitForDocker } from './docker.ts';
 
 const USAGE = `npx zx bench/build.mjs [--quick] [--runtimes python,node,crystal,crystal-fast] [--no-parallel]
   --quick        python only, no parallel section (a smoke run of a minute or so)
@@ -80,8 +80,7 @@ async function retried(step: () => Promise<TimedRun>, say: (l: string) => void):
   const first = await step();
   if (first.code === 0 || !DAEMON_GONE.test(first.stdout + first.stderr)) return first;
   say('the Docker daemon went away; waiting for it, then repeating the step');
-  for (let i = 0; i < 60 && (await run(['docker', 'version'])).exitCode !== 0; i++)
-    await new Promise((r) => setTimeout(r, 2000));
+  await waitForDocker(120_000);
   return step();
 }
 

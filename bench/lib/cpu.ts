@@ -5,6 +5,7 @@
 // read before and after the run: exact, unlike `docker stats` snapshots.
 import fs from 'node:fs/promises';
 import { run } from '../../src/exec/runner.ts';
+import { containerIdArgv } from './argv.ts';
 
 export interface CpuUse {
   /** Busy share of all host CPUs, 0..1. */
@@ -49,7 +50,7 @@ export function parseCgroupCpu(text: string, unit: 'ns' | 'usec'): number {
 
 /** A function that reads a container's CPU seconds so far, or null when no cgroup file is readable. */
 export async function containerCpuReader(id: string): Promise<(() => Promise<number>) | null> {
-  const r = await run(['docker', 'inspect', '--format', '{{.Id}}', id]);
+  const r = await run(containerIdArgv(id));
   if (r.exitCode !== 0) return null;
   const fullId = r.stdout.trim();
   for (const c of cgroupCandidates(fullId)) {

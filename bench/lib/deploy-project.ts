@@ -10,6 +10,7 @@ import { run } from '../../src/exec/runner.ts';
 import { DEFAULT_REGISTRY, REPO_ROOT } from '../../src/settings.ts';
 import { deleteRepositoryTags } from '../../src/registry/api.ts';
 import { parseExecLog, type ExecEntry } from './exec-log.ts';
+import { localImages, removeImages } from './docker.ts';
 
 export interface BenchProject {
   root: string;
@@ -43,21 +44,8 @@ export async function addFunctions(root: string, functions: readonly string[]): 
 export async function removeProject(p: BenchProject): Promise<void> {
   const names = await fs.readdir(path.join(p.root, 'functions')).catch(() => [] as string[]);
   const registry = p.env.FAASO_REGISTRY ?? DEFAULT_REGISTRY;
-  for (const name of names) {
-    const refs = (
-      await run([
-        'docker',
-        'images',
-        '--format',
-        '{{.Repository}}:{{.Tag}}',
-        '--filter',
-        `reference=${registry}/${name}`,
-      ])
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (refs.length > 0) await run(['docker', 'rmi', '-f', ...refs]);
-  }
+  for (const name of names)
+    await removeImages(await localImages('{{.Repository}}:{{.Tag}}', [`${registry}/${name}`]), true);
   await deleteRepositoryTags(registry, (repo) => names.includes(repo));
   await fs.rm(p.root, { recursive: true, force: true });
 }
@@ -114,16 +102,3 @@ export async function writeStackYaml(p: BenchProject, text: string): Promise<voi
 
 /** Docker restarted under us (another engineer's fault test does that): the message that says so. */
 export const DOCKER_GONE = /Cannot connect to the Docker daemon/;
-
-/** Waits until the engine answers again (up to `timeoutMs`) and a little longer, so restart policies settle. */
-export async function waitForDocker(timeoutMs = 120_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await run(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).exitCode === 0) {
-      await new Promise((r) => setTimeout(r, 10_000));
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 3000));
-  }
-  return false;
-}

@@ -16,7 +16,8 @@ import { log } from '../../src/cli/context.ts';
 import { openProject } from '../../src/project.ts';
 import { timeCore } from './deploy-core.ts';
 import { functionNames } from './deploy-gen.ts';
-import { createProject, DOCKER_GONE, removeProject, runScriptOk, waitForDocker } from './deploy-project.ts';
+import { createProject, DOCKER_GONE, removeProject, runScriptOk } from './deploy-project.ts';
+import { waitForDocker } from './docker.ts';
 import { measureReloads } from './deploy-reload.ts';
 import {
   CORE_HEADER,
@@ -112,7 +113,8 @@ export async function main(args: string[]): Promise<number> {
         log(`up → healthy with ${n} functions (faaso, then plain compose)…`);
         const small = n === Math.min(...sizes);
         for (let attempt = 1; attempt <= 2; attempt++) {
-          await waitForDocker();
+          // Restart policies bring the stacks' containers back in the 10 s after the engine answers.
+          await waitForDocker(120_000, { pollMs: 3000, settleMs: 10_000 });
           const error = await measureSize(n, small);
           if (!error) break;
           // Docker restarted mid-measurement (not faaso's doing): measure this size once more.

@@ -3,6 +3,8 @@
 // state. Argv building is pure (containerArgv).
 import { run } from '../../src/exec/runner.ts';
 import { withCleanup } from '../../src/exec/cleanup.ts';
+import { dockerLogs, dockerRm } from '../../src/docker/argv.ts';
+import { networkCreateArgv, networkRmArgv } from './argv.ts';
 
 export interface BenchContainer {
   name: string;
@@ -48,7 +50,7 @@ async function waitServing(c: BenchContainer, timeoutMs = 60_000): Promise<void>
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const logs = await run(['docker', 'logs', '--tail', '20', c.name]);
+  const logs = await run(dockerLogs(c.name, 20));
   throw new Error(`${c.name} did not answer ${c.probe} within ${timeoutMs / 1000}s:\n${logs.stdout}${logs.stderr}`);
 }
 
@@ -59,12 +61,12 @@ export async function startContainers<T>(
   body: () => Promise<T>,
 ): Promise<T> {
   const cleanup = async () => {
-    await run(['docker', 'rm', '-f', ...list.map((c) => c.name)]);
-    await run(['docker', 'network', 'rm', network]);
+    await run(dockerRm(...list.map((c) => c.name)));
+    await run(networkRmArgv([network]));
   };
   return withCleanup(cleanup, async () => {
     await cleanup(); // leftovers of an earlier run killed with -9
-    const net = await run(['docker', 'network', 'create', '--label', 'faaso.bench=footprint', network]);
+    const net = await run(networkCreateArgv(network, 'faaso.bench=footprint'));
     if (net.exitCode !== 0) throw new Error(`docker network create ${network} failed: ${net.stderr.trim()}`);
     for (const c of list) {
       const r = await run(containerArgv(c, network));

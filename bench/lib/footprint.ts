@@ -30,6 +30,7 @@ import {
 import { describeMachine, formatSection, machineInfo, saveResults } from './report.ts';
 import { median } from './stats.ts';
 import { startContainers, type BenchContainer } from './footprint-run.ts';
+import { statsArgv } from './argv.ts';
 
 const USAGE =
   'npx zx bench/footprint.mjs [NAME…] [--quick] [--idle SECONDS]\n  default functions: sum (python), multiply (node), hello (crystal), as built by npx zx scripts/build.mjs --all';
@@ -58,7 +59,7 @@ async function functionImage(
 async function sampleMemory(names: string[], samples: number): Promise<Map<string, number>> {
   const seen = new Map<string, number[]>(names.map((n) => [n, []]));
   for (let i = 0; i < samples; i++) {
-    const r = await run(['docker', 'stats', '--no-stream', '--format', '{{json .}}', ...names], { timeoutMs: 60_000 });
+    const r = await run(statsArgv(names), { timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new Error(`docker stats failed: ${r.stderr.trim()}`);
     for (const [name, bytes] of parseStats(r.stdout)) seen.get(name)?.push(bytes);
   }

@@ -12,8 +12,7 @@ import { PROXY_ADMIN } from '../../src/stack/render/caddyfile.ts';
 import { failureLine } from '../../src/util/text.ts';
 import { summarizeProfile, type ProfileSummary } from './pprof.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
-
-export const containerPidArgv = (id: string): string[] => ['docker', 'inspect', '--format', '{{.State.Pid}}', id];
+import { containerPidArgv } from './argv.ts';
 
 /** curl of Caddy's CPU profile inside the network namespace of process `pid`, written to `out`. */
 export const pprofArgv = (pid: number, seconds: number, out: string): string[] => [

@@ -20,7 +20,9 @@ import { PROXY_LISTEN_PORT } from '../../src/stack/render/caddyfile.ts';
 import { BENCH_PROJECT, stackFile, type BenchFunction } from './proxy-plan.ts';
 import { FUNCTION_PORT } from '../../src/function/contract.ts';
 import { containerAddressArgv } from './proxy-reference.ts';
-import { dockerRmi } from '../../src/docker/argv.ts';
+import { dockerRm, dockerRmi } from '../../src/docker/argv.ts';
+import { networkRmArgv, projectContainersArgv, projectNetworksArgv } from './argv.ts';
+import { localImages, waitForDocker } from './docker.ts';
 import { deleteTag, listTags, pingRegistry } from '../../src/registry/api.ts';
 
 type Log = (line: string) => void;
@@ -37,16 +39,12 @@ export interface BenchStack {
   proxy: string;
 }
 
-const projectFilter = (project: string): string[] => ['--filter', `label=com.docker.compose.project=${project}`];
-
 /** Removes every container and network of the bench project, e.g. left by a run that was killed. */
 export async function removeBenchProject(project = BENCH_PROJECT): Promise<void> {
-  const ids = (await run(['docker', 'ps', '-aq', ...projectFilter(project)])).stdout.split('\n').filter(Boolean);
-  if (ids.length > 0) await run(['docker', 'rm', '-f', ...ids]);
-  const nets = (await run(['docker', 'network', 'ls', '-q', ...projectFilter(project)])).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (nets.length > 0) await run(['docker', 'network', 'rm', ...nets]);
+  const ids = (await run(projectContainersArgv(project))).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await run(dockerRm(...ids));
+  const nets = (await run(projectNetworksArgv(project))).stdout.split('\n').filter(Boolean);
+  if (nets.length > 0) await run(networkRmArgv(nets));
 }
 
 /** A temp project holding only the measured functions and the bench's faaso.yml. */
@@ -107,17 +105,6 @@ export async function containerAddress(id: string): Promise<string> {
   return ip;
 }
 
-/** Whether the Docker daemon answers, waiting up to `ms` (it may be restarting). */
-export async function waitForDocker(ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if ((await run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).exitCode === 0)
-      return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
 /**
  * compose down (or removal by label when the files are gone), then the temp dir.
  * A daemon that is restarting is waited for: it would bring the containers back
@@ -152,10 +139,11 @@ export async function benchOnlyImages(registry: string, fns: readonly string[]):
   const refs = new Set<string>();
   if (await pingRegistry(registry))
     for (const fn of fns) for (const tag of await listTags(registry, fn)) refs.add(`${fn}:${tag}`);
-  const filters = fns.flatMap((fn) => ['--filter', `reference=${registry}/${fn}`]);
-  const local = await run(['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}', ...filters]);
-  for (const ref of local.stdout.split('\n').filter((l) => l && !l.endsWith(':<none>')))
-    refs.add(ref.slice(registry.length + 1));
+  const local = await localImages(
+    '{{.Repository}}:{{.Tag}}',
+    fns.map((fn) => `${registry}/${fn}`),
+  );
+  for (const ref of local.filter((l) => !l.endsWith(':<none>'))) refs.add(ref.slice(registry.length + 1));
   return [...refs].sort();
 }
 

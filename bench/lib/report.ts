@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/runner.ts';
+import { dockerServerVersion } from '../../src/docker/argv.ts';
 import { renderTable } from '../../src/stack/table.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 
@@ -19,7 +20,7 @@ export interface MachineInfo {
 }
 
 export async function machineInfo(root: string): Promise<MachineInfo> {
-  const docker = await run(['docker', 'version', '--format', '{{.Server.Version}}']);
+  const docker = await run(dockerServerVersion());
   const commit = await run(['git', '-C', root, 'rev-parse', '--short', 'HEAD']);
   return {
     date: new Date().toISOString(),
