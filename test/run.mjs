@@ -47,6 +47,22 @@ for (const [i, file] of files.entries()) {
   await import(pathToFileURL(file).href);
 }
 
+// A ref'd interval for the whole run. Without it, a test awaiting only unref'd
+// timers (AbortSignal.timeout, say) lets Node exit mid-run with code 13 and no word
+// of which file; with it, a file that hangs would hold the run until CI's own limit,
+// so it also names a file still running after FAASO_TEST_FILE_LIMIT_S (default
+// 1200; the slowest file takes ~3 min) and stops the run.
+const fileLimitMs = Number(process.env.FAASO_TEST_FILE_LIMIT_S || 1200) * 1000;
+let running = null;
+const watchdog = setInterval(
+  () => {
+    if (!running || Date.now() - running.since < fileLimitMs) return;
+    process.stdout.write(`\n${running.name}: still running after ${fileLimitMs / 1000} s: stopping the run\n`);
+    process.exit(1);
+  },
+  Math.min(10_000, fileLimitMs),
+);
+
 let passed = 0,
   failed = 0,
   skipped = 0;
@@ -56,6 +72,7 @@ const took = [];
 for (const group of globalThis.UVU_QUEUE) {
   const name = group.shift();
   const fileStarted = Date.now();
+  running = { name, since: fileStarted };
   process.stdout.write(`\n${name}\n`);
   for (const runSuite of group) {
     const [errs, ran, skips, max] = await runSuite();
@@ -66,6 +83,7 @@ for (const group of globalThis.UVU_QUEUE) {
   }
   took.push([name, Date.now() - fileStarted]);
 }
+clearInterval(watchdog);
 process.stdout.write(`\n  Duration: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 const slowest = took
   .filter(([, ms]) => ms >= 1000)
