@@ -74,7 +74,10 @@ export async function applyStack(s: PreparedStack, log: Log): Promise<ApplySumma
     const files = await renderStack(s, checkerFor(s, observed, diff, previous));
     const ours = new Set(observed.filter((c) => c.status === 'running').flatMap((c) => c.published));
     await checkPortsFree(s.config.file, wantedPorts(s, diff), ours);
-    const plan = planSteps(diff, files.caddyfile !== previous.caddyfile);
+    const plan = planSteps(diff, {
+      routes: files.caddyfile !== previous.caddyfile,
+      ports: files.ports !== previous.ports,
+    });
     if (diff.fresh) log(`starting ${s.plan.services.length} function(s), the proxy and the ports listener…`);
     await executePlan(plan, {
       target: s.target,

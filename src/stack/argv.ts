@@ -1,6 +1,8 @@
 // Pure argv builders for the stack's compose and container commands.
 import path from 'node:path';
 import { HARDENED_FLAGS } from '../docker/argv.ts';
+import { PORTS_CADDYFILE, ROUTES_CADDYFILE } from './render/caddyfile.ts';
+import { CADDY_CONFIG_DIR } from './render/shared.ts';
 
 export interface ComposeTarget {
   /** Folder holding docker-compose.yml, .env and caddy/. */
@@ -84,8 +86,9 @@ export function inspectContainers(ids: readonly string[]): string[] {
   return ['docker', 'inspect', ...ids];
 }
 
-/** Where the proxy reads its routes (the generated folder is mounted read-only on /etc/faaso/caddy). */
-export const CADDYFILE_IN_CONTAINER = '/etc/faaso/caddy/Caddyfile';
+/** Where each proxy reads its Caddyfile: the generated caddy/ folder is mounted read-only on CADDY_CONFIG_DIR. */
+export const caddyfileInContainer = (service: 'proxy' | 'ports'): string =>
+  `${CADDY_CONFIG_DIR}/${service === 'proxy' ? ROUTES_CADDYFILE : PORTS_CADDYFILE}`;
 
 /**
  * Validate inside the running proxy, or in a throwaway container of the proxy
@@ -119,7 +122,7 @@ export function caddyReloadArgv(container: string, opts: { force?: boolean; conf
     'caddy',
     'reload',
     '--config',
-    opts.config ?? CADDYFILE_IN_CONTAINER,
+    opts.config ?? caddyfileInContainer('proxy'),
     '--adapter',
     'caddyfile',
   ];

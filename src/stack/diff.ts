@@ -2,7 +2,12 @@
 // and their config), and for the two proxies.
 import { PORTS_SERVICE, PROXY_SERVICE } from './config/rules.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './render/fingerprint.ts';
+import {
+  portsFingerprint,
+  portsListenerFingerprint,
+  proxyFingerprint,
+  serviceFingerprint,
+} from './render/fingerprint.ts';
 import { proxyPorts } from './render/proxy-tls.ts';
 import type { ServicePlan, StackPlan } from './types.ts';
 
@@ -32,7 +37,7 @@ export interface StackDiff {
   removed: { fn: string; containers: ContainerObservation[] }[];
   /** Proxy image, published port or limits differ: it must be recreated. */
   proxyChanged: boolean;
-  /** The ports listener is missing or serves another set of ports: it must be (re)created. */
+  /** The ports listener is missing, stopped, or its container is not what the plan makes (image, ports, limits, auth folder): it must be (re)created. */
   portsChanged: boolean;
   /** Containers of faaso's own that no plan has (an older faaso's redeploy standbys). */
   strays: ContainerObservation[];
@@ -83,7 +88,11 @@ export function diffStack(plan: StackPlan, observed: readonly ContainerObservati
   const proxyChanged =
     !!proxy &&
     (proxy.image !== plan.proxy.image || published.some((p) => !proxy.published.includes(p)) || limitsChanged);
-  const portsChanged = !ports || ports.status !== 'running' || ports.config !== portsFingerprint(plan);
+  // A listener labelled before faaso reloaded it carries the hash with its Caddyfile: still the same container.
+  const portsChanged =
+    !ports ||
+    ports.status !== 'running' ||
+    (ports.config !== portsListenerFingerprint(plan) && ports.config !== portsFingerprint(plan));
   // Function containers outside their function's service (a standby of an older faaso).
   const strays = fnContainers
     .filter((c) => planned.has(c.fn) && c.service !== c.fn)

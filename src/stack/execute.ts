@@ -9,7 +9,14 @@ import { dockerRm, dockerStop } from '../docker/argv.ts';
 import { STOP_GRACE_SECONDS } from '../function/contract.ts';
 import { failureLine } from '../util/text.ts';
 import { runPool } from '../util/pool.ts';
-import { composeDown, composeRecreate, composeScale, composeUpServices, type ComposeTarget } from './argv.ts';
+import {
+  caddyfileInContainer,
+  composeDown,
+  composeRecreate,
+  composeScale,
+  composeUpServices,
+  type ComposeTarget,
+} from './argv.ts';
 import { PORTS_SERVICE, PROXY_SERVICE } from './config/rules.ts';
 import { writeStackFiles, type StackFiles } from './files.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
@@ -23,7 +30,7 @@ type Log = (line: string) => void;
 
 export interface ExecContext {
   target: ComposeTarget;
-  /** The new files, written by `write` and `reload-routes` steps. */
+  /** The new files, written by `write` and `reload` steps. */
   files: StackFiles;
   /** The files as they were, put back on a rollback. */
   previous: Partial<StackFiles>;
@@ -96,16 +103,22 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
       log(`${step.fn}: draining ${short(step.containers)}…`);
       await checked(step, dockerStop(step.containers, STOP_GRACE_SECONDS), `stopping ${short(step.containers)}`);
       return;
-    case 'reload-routes': {
-      const proxy = (await observeStack(target.project)).find((c) => c.role === 'proxy' && c.status === 'running');
-      if (!proxy) throw new StepFailure(step, 'the proxy is not running');
-      await writeStackFiles(target, { caddyfile: ctx.files.caddyfile });
-      const res = await reloadProxy(proxy.name);
+    case 'reload': {
+      const { service } = step;
+      const proxy = (await observeStack(target.project)).find((c) => c.role === service && c.status === 'running');
+      if (!proxy) throw new StepFailure(step, `the ${service === 'proxy' ? 'proxy' : 'ports listener'} is not running`);
+      const file = service === 'proxy' ? 'caddyfile' : 'ports';
+      const what = service === 'proxy' ? 'routes' : "functions' own ports";
+      await writeStackFiles(target, { [file]: ctx.files[file] });
+      const res = await reloadProxy(proxy.name, { config: caddyfileInContainer(service) });
       if (!res.ok) {
-        if (ctx.previous.caddyfile !== undefined) await writeStackFiles(target, { caddyfile: ctx.previous.caddyfile });
-        throw new UserError(`Caddy refused the new routes: ${res.error}`, 'the previous routes keep serving');
+        if (ctx.previous[file] !== undefined) await writeStackFiles(target, { [file]: ctx.previous[file] });
+        throw new UserError(
+          `Caddy refused the new config of the ${what}: ${res.error}`,
+          `the previous config keeps serving`,
+        );
       }
-      log(`proxy: routes reloaded in ${res.ms} ms`);
+      log(`${service}: ${what} reloaded in ${res.ms} ms`);
       return;
     }
     case 'recreate':

@@ -58,7 +58,10 @@ export interface ReloadResult {
   ms: number;
 }
 
-export async function reloadProxy(container: string, opts: { force?: boolean } = {}): Promise<ReloadResult> {
+export async function reloadProxy(
+  container: string,
+  opts: { force?: boolean; config?: string } = {},
+): Promise<ReloadResult> {
   const started = performance.now();
   const r = await run(caddyReloadArgv(container, opts), { timeoutMs: 60_000 });
   const ms = Math.round(performance.now() - started);

@@ -13,7 +13,9 @@
 //            what it has in flight, closes its idle connections and exits, and
 //            with it leaves DNS;
 //   remove — `docker rm`.
-// Only a change of routes reloads the proxy.
+// Only a change of routes reloads the proxy, and only a change of the own ports'
+// config that leaves their set as it is (a new API key, say) reloads the ports
+// listener.
 import type { FunctionDiff, StackDiff } from './diff.ts';
 import type { StackFiles } from './files.ts';
 
@@ -30,8 +32,12 @@ export type Step =
   | { kind: 'drain'; fn: string; containers: string[] }
   /** Write these of the new files (atomically). */
   | { kind: 'write'; files: (keyof StackFiles)[] }
-  /** Write the new routes and have the proxy load them through its admin API (the old ones keep serving if it refuses). */
-  | { kind: 'reload-routes' }
+  /**
+   * Write the service's new Caddyfile (the routes, or the own ports') and have
+   * that Caddy load it through its admin API (the old config keeps serving if it
+   * refuses). A reload keeps the listeners open, where a recreate closes them.
+   */
+  | { kind: 'reload'; service: 'proxy' | 'ports' }
   /** `compose up -d --no-deps --force-recreate --wait SERVICE`: a proxy whose image, ports or limits changed. */
   | { kind: 'recreate'; service: 'proxy' | 'ports'; why: string }
   /**
@@ -106,8 +112,14 @@ export function functionTrack(d: FunctionDiff): Step[] {
   return steps;
 }
 
+/** Which of the two Caddyfiles differ from the ones on disk (the ones the running proxies serve). */
+export interface CaddyfilesChanged {
+  routes: boolean;
+  ports: boolean;
+}
+
 /** The whole plan: functions first (new ones ready before a route names them), then routes, then what is no longer routed, then the proxies. */
-export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
+export function planSteps(diff: StackDiff, changed: CaddyfilesChanged): StepPlan {
   if (diff.fresh) {
     return {
       phases: [
@@ -144,11 +156,13 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
   // A proxy about to be recreated gets the new routes from its new container: its
   // old one may lack what they need (the certificate files or ports of proxy.tls).
   const recreateProxy: Step = { kind: 'recreate', service: 'proxy', why: 'its image, port or limits changed' };
-  if (routesChanged)
+  if (changed.routes)
     phases.push({
       name: 'routes',
       tracks: [
-        diff.proxyChanged ? [{ kind: 'write', files: ['caddyfile'] }, recreateProxy] : [{ kind: 'reload-routes' }],
+        diff.proxyChanged
+          ? [{ kind: 'write', files: ['caddyfile'] }, recreateProxy]
+          : [{ kind: 'reload', service: 'proxy' }],
       ],
     });
   const retire = diff.removed.map(({ fn, containers }) => {
@@ -161,8 +175,9 @@ export function planSteps(diff: StackDiff, routesChanged: boolean): StepPlan {
   if (retire.length > 0) phases.push({ name: 'retire', tracks: retire });
   const proxies: Step[] = [];
   if (diff.portsChanged)
-    proxies.push({ kind: 'recreate', service: 'ports', why: 'the functions or their ports changed' });
-  if (diff.proxyChanged && !routesChanged) proxies.push(recreateProxy);
+    proxies.push({ kind: 'recreate', service: 'ports', why: 'the functions, their ports or its limits changed' });
+  else if (changed.ports) proxies.push({ kind: 'reload', service: 'ports' });
+  if (diff.proxyChanged && !changed.routes) proxies.push(recreateProxy);
   if (proxies.length > 0) phases.push({ name: 'proxies', tracks: [proxies] });
   const touched = diff.functions.filter((f) => f.kind !== 'same').map((f) => f.service.name);
   return { phases, touched };

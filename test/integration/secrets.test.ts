@@ -22,6 +22,7 @@ import { renderCaddyfile } from '../../src/stack/render/caddyfile.ts';
 import { renderSwarmStack } from '../../src/stack/render/swarm.ts';
 import { routesJson } from '../../src/stack/render/swarm-routes.ts';
 import { loadTemplates } from '../../src/template/load.ts';
+import { describeLoad, startLoad } from '../../bench/lib/http-load.ts';
 import {
   docker,
   freePort,
@@ -290,20 +291,36 @@ test('both (/py): either credential; a 401 offers both challenges; health, open 
   assert.equal([miss.status, JSON.parse(miss.body)], [404, { error: 'no route for /nope' }]);
 });
 
-test('key rotation: secret set + up reloads the routes; the old key is refused, the new one works; no function restarts', async () => {
+test('key rotation: secret set + up reloads both proxies; the old key is refused, the new one works; nothing restarts, no own port closes', async () => {
   const before = await containerIds();
   const old = secrets['key-a']!;
   await setSecret('key-a', newValue('key-a', 'key-a2'));
+  // An open function's own port, under load through the whole `up`: the ports
+  // listener is reloaded, not recreated, so no connection is refused. A reload
+  // closes idle keep-alive connections, so a GET lost that way is resent on a new
+  // connection (counted apart), as browsers and curl do.
+  const load = startLoad([{ url: `http://127.0.0.1:${ports.sum}/?a=1&b=2`, check: (b) => b.includes('3') }], {
+    concurrency: 2,
+    pauseMs: 10,
+    retryClosed: 2,
+    maxMs: 180_000,
+  });
   const r = await faaso('up', []);
+  const during = await load.stop();
+  console.log(`    own port during a key rotation: ${describeLoad(during)}`);
   assert.is(r.code, 0, r.output);
+  assert.ok(during.ok > 0, describeLoad(during));
+  assert.is(during.failed, 0, `own port of sum during the rotation: ${describeLoad(during)}`);
   assert.match(r.stdout, /routes reloaded/);
+  assert.match(r.stdout, /own ports reloaded/);
+  assert.not.match(r.stdout, /recreating/);
   await denied(via('/node', bearer(old)));
   await denied(via('/py', { 'x-api-key': old }));
   assert.is((await via('/node', bearer(secrets['key-a']!))).status, 200);
   assert.is((await via('/py', { 'x-api-key': secrets['key-a']! })).status, 200);
   const after = await containerIds();
-  for (const fn of [...FUNCTIONS, 'sum', 'proxy']) assert.equal(after[fn], before[fn], fn);
-  // The own ports took the new key too (the ports listener was recreated with it).
+  for (const fn of [...FUNCTIONS, 'sum', 'proxy', 'ports']) assert.equal(after[fn], before[fn], fn);
+  // The own ports took the new key too (the ports listener reloaded it).
   await denied(own('faasosec-node', bearer(old)));
   assert.is((await own('faasosec-node', bearer(secrets['key-a']!))).status, 200);
 });

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { renderCompose, renderComposeEnv } from '../../src/stack/render/compose.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
+import { portsListenerFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { FUNCTION_HEALTH_COMMAND } from '../../src/stack/render/shared.ts';
 import { goldenPlan } from '../fixtures/compose/plan.ts';
 
@@ -140,7 +140,7 @@ test("the proxy's compose healthcheck is the Caddy image's own HEALTHCHECK comma
   assert.equal(services(renderCompose(goldenPlan())).proxy.healthcheck.test, ['CMD', ...JSON.parse(cmd![1]!)]);
 });
 
-test('the ports listener: every function port published as itself on bind, the ports config, health from the admin API, after the functions', () => {
+test('the ports listener: every function port published as itself on bind, its config, health from the admin API, after the functions', () => {
   const p = services(renderCompose(goldenPlan())).ports;
   const plan = goldenPlan();
   assert.is(p.image, 'faaso/caddy:5a6b7c8d9e0f');
@@ -154,13 +154,13 @@ test('the ports listener: every function port published as itself on bind, the p
   assert.equal(p.volumes, ['./caddy:/etc/faaso/caddy:ro']);
   assert.equal(Object.keys(p.depends_on), ['hello', 'multiply', 'sum']);
   assert.match(p.healthcheck.test[3], /dev\/tcp\/127\.0\.0\.1\/2019 .*GET \/config\/ .*Host: localhost:2019/);
-  assert.equal(p.labels, { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' });
+  assert.equal(p.labels, { 'faaso.config': portsListenerFingerprint(plan), 'faaso.role': 'ports' });
   assert.equal([p.read_only, p.cap_drop, p.security_opt], [true, ['ALL'], ['no-new-privileges:true']]);
   // Its fingerprint follows the set of ports, not the functions' images or replicas.
   const moved = goldenPlan({ functions: { sum: { port: 8111 } } });
-  assert.is.not(portsFingerprint(moved), portsFingerprint(plan));
+  assert.is.not(portsListenerFingerprint(moved), portsListenerFingerprint(plan));
   const scaled = { ...plan, services: plan.services.map((s) => ({ ...s, replicas: 5, image: `${s.image}x` })) };
-  assert.is(portsFingerprint(scaled), portsFingerprint(plan));
+  assert.is(portsListenerFingerprint(scaled), portsListenerFingerprint(plan));
 });
 
 test('services in name order, then the proxy and the ports listener; one network', () => {

@@ -13,6 +13,7 @@ import { renderCaddyfile, renderPortsCaddyfile } from '../../src/stack/render/ca
 import { renderCompose } from '../../src/stack/render/compose.ts';
 import {
   portsFingerprint,
+  portsListenerFingerprint,
   proxyFingerprint,
   serviceFingerprint,
   swarmProxyFingerprint,
@@ -127,6 +128,8 @@ test('a new value: only the functions that mount it get a new label; the routes 
   const rotated = secretsPlan({}, new Map([...STAMPS, ['ops-key', 'cdcdcdcdcdcdcdcd']]));
   assert.not.equal(renderCaddyfile(rotated), renderCaddyfile(before));
   assert.not.equal(portsFingerprint(rotated), portsFingerprint(before));
+  // On compose the ports listener's label leaves its Caddyfile out: a new key is reloaded there, never recreated.
+  assert.is(portsListenerFingerprint(rotated), portsListenerFingerprint(before));
   // On Swarm the proxy mounts its key files as secrets: a new key is a new proxy task, and up waits for it.
   assert.not.equal(swarmProxyFingerprint(rotated, 'b'), swarmProxyFingerprint(before, 'b'));
   assert.is(swarmProxyFingerprint(after, 'b'), swarmProxyFingerprint(before, 'b'), 'db-password is no key');

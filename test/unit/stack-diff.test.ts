@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/stack/diff.ts';
-import { proxyFingerprint } from '../../src/stack/render/fingerprint.ts';
+import { portsFingerprint, portsListenerFingerprint, proxyFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { formatDuration, functionRows, healthSummary, renderTable, rowHealthy } from '../../src/stack/table.ts';
 import { plan, proxies, replica, svc } from './stack-fixtures.ts';
 
@@ -83,6 +83,18 @@ test('the ports listener: missing, stopped, or another set of ports → recreate
   assert.not.ok(
     diffStack(plan([{ ...sum, replicas: 4, image: 'x:1' }]), [proxy!, ports!, replica(sum, 1)]).portsChanged,
   );
+});
+
+test('the ports listener: its Caddyfile is not part of its label (a change is reloaded); a listener labelled before that is still the same container', () => {
+  const sum = svc('sum');
+  const p = plan([sum]);
+  const [proxy, ports] = proxies(p);
+  assert.is(portsListenerFingerprint(p), ports!.config);
+  assert.not.equal(portsFingerprint(p), portsListenerFingerprint(p));
+  // Labelled by an older faaso, with the Caddyfile in the hash: same config → nothing to do; any change → recreated.
+  const legacy = { ...ports!, config: portsFingerprint(p) };
+  assert.not.ok(diffStack(p, [proxy!, legacy, replica(sum, 1)]).portsChanged);
+  assert.ok(diffStack(plan([{ ...sum, port: 9999 }]), [proxy!, legacy, replica(sum, 1)]).portsChanged);
 });
 
 test('proxy: a new port or limits recreate it; an unlabelled (older) proxy only when limits are set', () => {

@@ -1,6 +1,6 @@
 // Plans and observed containers for the stack's unit tests (diff, steps, rows).
 import type { ContainerObservation } from '../../src/stack/inspect.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
+import { portsListenerFingerprint, proxyFingerprint, serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
 import type { ServicePlan, StackPlan } from '../../src/stack/types.ts';
 
 export const svc = (name: string, over: Partial<ServicePlan> = {}): ServicePlan => ({
@@ -69,7 +69,7 @@ export const proxies = (p: StackPlan): ContainerObservation[] => [
   infra(
     p,
     'ports',
-    portsFingerprint(p),
+    portsListenerFingerprint(p),
     p.services.map((s) => `${p.bind}:${s.port}`),
   ),
 ];

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffStack } from '../../src/stack/diff.ts';
 import { serviceFingerprint } from '../../src/stack/render/fingerprint.ts';
-import { planSteps, rollbackTrack, type Step } from '../../src/stack/steps.ts';
+import { planSteps, rollbackTrack, type CaddyfilesChanged, type Step } from '../../src/stack/steps.ts';
 import type { ServicePlan } from '../../src/stack/types.ts';
 import { plan, proxies, replica, svc } from './stack-fixtures.ts';
 
@@ -24,7 +24,8 @@ function line(s: Step): string {
     case 'write':
       return `write ${s.files.join(',')}`;
     case 'recreate':
-      return `recreate ${s.service}`;
+    case 'reload':
+      return `${s.kind} ${s.service}`;
     default:
       return s.kind;
   }
@@ -32,10 +33,14 @@ function line(s: Step): string {
 
 const phases = (p: ReturnType<typeof planSteps>) => p.phases.map((ph) => [ph.name, ph.tracks.map((t) => t.map(line))]);
 
-/** The plan for `next` over what runs (replicas of `old`), routes unchanged unless said. */
-function stepsFor(next: ServicePlan[], running: ReturnType<typeof replica>[], routesChanged = false) {
+/** The plan for `next` over what runs (replicas of `old`), both Caddyfiles unchanged unless said. */
+function stepsFor(
+  next: ServicePlan[],
+  running: ReturnType<typeof replica>[],
+  changed: Partial<CaddyfilesChanged> = {},
+) {
   const p = plan(next);
-  return planSteps(diffStack(p, [...proxies(p), ...running]), routesChanged);
+  return planSteps(diffStack(p, [...proxies(p), ...running]), { routes: false, ports: false, ...changed });
 }
 
 const onlyFunctions = (p: ReturnType<typeof planSteps>) =>
@@ -43,7 +48,7 @@ const onlyFunctions = (p: ReturnType<typeof planSteps>) =>
 
 test('fresh: every file, then the whole stack started at once, waiting on each function’s replicas', () => {
   const sum = svc('sum', { replicas: 2 });
-  const p = planSteps(diffStack(plan([sum, svc('hello')]), []), true);
+  const p = planSteps(diffStack(plan([sum, svc('hello')]), []), { routes: true, ports: true });
   assert.equal(phases(p), [['start', [['write compose,env,caddyfile,ports', 'start-all']]]]);
   assert.equal((p.phases[0]!.tracks[0]![1] as Extract<Step, { kind: 'start-all' }>).functions, [
     { fn: 'hello', config: serviceFingerprint(svc('hello')), count: 1 },
@@ -62,11 +67,14 @@ test('nothing changed: the compose file rewritten (same bytes), no function touc
 test('a new function: started, ready, in rotation before the routes are reloaded; the ports listener recreated after', () => {
   const sum = svc('sum');
   const fresh = svc('new', { replicas: 2 });
-  const p = planSteps(diffStack(plan([sum, fresh]), [...proxies(plan([sum])), replica(sum, 1)]), true);
+  const p = planSteps(diffStack(plan([sum, fresh]), [...proxies(plan([sum])), replica(sum, 1)]), {
+    routes: true,
+    ports: true,
+  });
   assert.equal(phases(p), [
     ['start', [['write compose,env,ports']]],
     ['functions', [['start new 2', 'ready new 2', 'rotate new']]],
-    ['routes', [['reload-routes']]],
+    ['routes', [['reload proxy']]],
     ['proxies', [['recreate ports']]],
   ]);
   assert.equal(p.touched, ['new']);
@@ -77,11 +85,11 @@ test('a function no longer routed: routes reloaded first, then its replicas drai
   const gone = svc('gone', { replicas: 2 });
   const p = planSteps(
     diffStack(plan([sum]), [...proxies(plan([sum])), replica(sum, 1), replica(gone, 1), replica(gone, 2)]),
-    true,
+    { routes: true, ports: false },
   );
   assert.equal(phases(p), [
     ['start', [['write compose,env']]],
-    ['routes', [['reload-routes']]],
+    ['routes', [['reload proxy']]],
     ['retire', [['drain gone 1,2', 'remove gone 1,2']]],
   ]);
 });
@@ -200,10 +208,29 @@ test('stopped replicas are removed before anything else; functions run side by s
 
 test('a route change alone: one reload, no function touched', () => {
   const sum = svc('sum');
-  const p = stepsFor([{ ...sum, paths: ['/sum', '/add'] }], [replica(sum, 1)], true);
+  const p = stepsFor([{ ...sum, paths: ['/sum', '/add'] }], [replica(sum, 1)], { routes: true });
   assert.equal(phases(p), [
     ['start', [['write compose,env']]],
-    ['routes', [['reload-routes']]],
+    ['routes', [['reload proxy']]],
+  ]);
+});
+
+test('a new API key (both Caddyfiles change, the set of ports does not): both proxies reloaded, neither recreated', () => {
+  const sum = svc('sum');
+  const p = stepsFor([sum], [replica(sum, 1)], { routes: true, ports: true });
+  assert.equal(phases(p), [
+    ['start', [['write compose,env']]],
+    ['routes', [['reload proxy']]],
+    ['proxies', [['reload ports']]],
+  ]);
+  assert.equal(p.touched, []);
+});
+
+test('the own ports’ config alone changed: the ports listener reloaded, the routes untouched', () => {
+  const sum = svc('sum');
+  assert.equal(phases(stepsFor([sum], [replica(sum, 1)], { ports: true })), [
+    ['start', [['write compose,env']]],
+    ['proxies', [['reload ports']]],
   ]);
 });
 
@@ -212,7 +239,7 @@ test('a new proxy image or port: the proxy recreated last (and the ports listene
   const before = plan([sum]);
   const p = planSteps(
     diffStack({ ...before, proxy: { ...before.proxy, image: 'faaso/caddy:2' } }, [...proxies(before), replica(sum, 1)]),
-    false,
+    { routes: false, ports: false },
   );
   assert.equal(phases(p).at(-1), ['proxies', [['recreate ports', 'recreate proxy']]]);
 });

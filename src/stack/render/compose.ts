@@ -7,7 +7,7 @@ import type { Limits, ServicePlan, StackPlan, TlsConfig } from '../types.ts';
 import { PORTS_CADDYFILE, ROUTES_CADDYFILE } from './caddyfile.ts';
 import { keepsCertificates, PROXY_DATA_DIR, PROXY_DATA_VOLUME, proxyPorts, tlsVolumes } from './proxy-tls.ts';
 import { toYaml } from './yaml.ts';
-import { portsFingerprint, proxyFingerprint, serviceFingerprint } from './fingerprint.ts';
+import { portsListenerFingerprint, proxyFingerprint, serviceFingerprint } from './fingerprint.ts';
 import { authVolume, composeSecrets, serviceSecretNames } from './secrets.ts';
 import {
   CADDY_CONFIG_DIR,
@@ -126,7 +126,7 @@ export function renderCompose(plan: StackPlan): string {
     PORTS_CADDYFILE,
     PORTS_HEALTH_COMMAND,
     portList(plan).map(([, port]) => `${plan.bind}:${port}:${port}`),
-    { 'faaso.config': portsFingerprint(plan), 'faaso.role': 'ports' },
+    { 'faaso.config': portsListenerFingerprint(plan), 'faaso.role': 'ports' },
   );
   const secrets = composeSecrets(plan);
   // The certificate volume is the stack's: `down` keeps it, so the internal CA clients trust survives.

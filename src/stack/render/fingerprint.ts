@@ -49,9 +49,23 @@ export function proxyFingerprint(plan: StackPlan): string {
 }
 
 /**
- * The ports listener: image, bind address, every function's port, limits, and
- * its config (read only when it starts). Any change recreates it: a
- * container's published ports are fixed at creation.
+ * The ports listener's container on compose: image, bind address, every
+ * function's port, limits, and the auth folder it mounts. Any change recreates
+ * it: a container's published ports are fixed at creation. Its Caddyfile is not
+ * in it: `up` reloads a changed one in the running listener (a new API key, say),
+ * which keeps every port open, where a recreate closes them all for a second.
+ */
+export function portsListenerFingerprint(plan: StackPlan): string {
+  const l = proxyLimits(plan);
+  const auth = authVolume(plan, 'ports');
+  return hash12([plan.proxy.image, plan.bind, portList(plan), l.memory, l.cpus, l.pids, ...(auth ? [auth] : [])]);
+}
+
+/**
+ * The ports listener with its Caddyfile: its label on Swarm, where the config
+ * is fixed when a task starts (a new one is a new task), and on compose the
+ * label of a listener made before faaso reloaded it (diff.ts still matches it,
+ * so upgrading faaso recreates nothing).
  */
 export function portsFingerprint(plan: StackPlan): string {
   const l = proxyLimits(plan);
