@@ -69,6 +69,12 @@ async function checked(step: Step, argv: string[], what: string): Promise<RunRes
   return r;
 }
 
+/** Per proxy a `reload` step reloads: its Caddyfile among the stack files, and how messages name it and what it serves. */
+const RELOADED = {
+  proxy: { file: 'caddyfile', name: 'proxy', what: 'routes' },
+  ports: { file: 'ports', name: 'ports listener', what: "functions' own ports" },
+} as const;
+
 const short = (ids: readonly string[]): string => ids.map((id) => id.slice(0, 12)).join(', ');
 
 async function runStep(step: Step, ctx: ExecContext): Promise<void> {
@@ -105,10 +111,9 @@ async function runStep(step: Step, ctx: ExecContext): Promise<void> {
       return;
     case 'reload': {
       const { service } = step;
+      const { file, name, what } = RELOADED[service];
       const proxy = (await observeStack(target.project)).find((c) => c.role === service && c.status === 'running');
-      if (!proxy) throw new StepFailure(step, `the ${service === 'proxy' ? 'proxy' : 'ports listener'} is not running`);
-      const file = service === 'proxy' ? 'caddyfile' : 'ports';
-      const what = service === 'proxy' ? 'routes' : "functions' own ports";
+      if (!proxy) throw new StepFailure(step, `the ${name} is not running`);
       await writeStackFiles(target, { [file]: ctx.files[file] });
       const res = await reloadProxy(proxy.name, { config: caddyfileInContainer(service) });
       if (!res.ok) {

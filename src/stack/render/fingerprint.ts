@@ -56,9 +56,8 @@ export function proxyFingerprint(plan: StackPlan): string {
  * which keeps every port open, where a recreate closes them all for a second.
  */
 export function portsListenerFingerprint(plan: StackPlan): string {
-  const l = proxyLimits(plan);
-  const auth = authVolume(plan, 'ports');
-  return hash12([plan.proxy.image, plan.bind, portList(plan), l.memory, l.cpus, l.pids, ...(auth ? [auth] : [])]);
+  const { container, auth } = listenerParts(plan);
+  return hash12([...container, ...auth]);
 }
 
 /**
@@ -68,18 +67,18 @@ export function portsListenerFingerprint(plan: StackPlan): string {
  * so upgrading faaso recreates nothing).
  */
 export function portsFingerprint(plan: StackPlan): string {
+  const { container, auth } = listenerParts(plan);
+  return hash12([...container, renderPortsCaddyfile(plan), ...auth]);
+}
+
+/** What both ports fingerprints hash, in the order the older one always did (its labels must still match). */
+function listenerParts(plan: StackPlan): { container: unknown[]; auth: string[] } {
   const l = proxyLimits(plan);
   const auth = authVolume(plan, 'ports');
-  return hash12([
-    plan.proxy.image,
-    plan.bind,
-    portList(plan),
-    l.memory,
-    l.cpus,
-    l.pids,
-    renderPortsCaddyfile(plan),
-    ...(auth ? [auth] : []),
-  ]);
+  return {
+    container: [plan.proxy.image, plan.bind, portList(plan), l.memory, l.cpus, l.pids],
+    auth: auth ? [auth] : [],
+  };
 }
 
 /**
