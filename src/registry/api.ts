@@ -1,5 +1,6 @@
 // The registry's HTTP API (distribution v2), used to tell "reachable" from "not",
 // and whether a tag is already pushed, without shelling out to docker.
+import { headerValue, httpRequest } from '../util/http-request.ts';
 
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -10,9 +11,7 @@ const MANIFEST_TYPES = [
 
 export async function pingRegistry(address: string, timeoutMs = 2000): Promise<boolean> {
   try {
-    const res = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status === 200;
+    return (await httpRequest(`http://${address}/v2/`, { timeoutMs })).status === 200;
   } catch {
     return false;
   }
@@ -21,12 +20,12 @@ export async function pingRegistry(address: string, timeoutMs = 2000): Promise<b
 /** Digest of repo:tag in the registry, or null if it is not there. */
 export async function manifestDigest(address: string, repo: string, tag: string): Promise<string | null> {
   try {
-    const res = await fetch(`http://${address}/v2/${repo}/manifests/${tag}`, {
+    const res = await httpRequest(`http://${address}/v2/${repo}/manifests/${tag}`, {
       method: 'HEAD',
       headers: { accept: MANIFEST_TYPES },
-      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
     });
-    return res.status === 200 ? res.headers.get('docker-content-digest') : null;
+    return res.status === 200 ? headerValue(res.headers, 'docker-content-digest') : null;
   } catch {
     return null;
   }
@@ -40,20 +39,18 @@ export async function manifestDigest(address: string, repo: string, tag: string)
  */
 export async function copyManifestTag(address: string, repo: string, fromTag: string, toTag: string): Promise<boolean> {
   try {
-    const got = await fetch(`http://${address}/v2/${repo}/manifests/${fromTag}`, {
+    const got = await httpRequest(`http://${address}/v2/${repo}/manifests/${fromTag}`, {
       headers: { accept: MANIFEST_TYPES },
-      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
     });
-    const body = Buffer.from(await got.arrayBuffer());
-    const type = got.headers.get('content-type');
+    const type = headerValue(got.headers, 'content-type');
     if (got.status !== 200 || !type) return false;
-    const put = await fetch(`http://${address}/v2/${repo}/manifests/${toTag}`, {
+    const put = await httpRequest(`http://${address}/v2/${repo}/manifests/${toTag}`, {
       method: 'PUT',
       headers: { 'content-type': type },
-      body,
-      signal: AbortSignal.timeout(5000),
+      body: got.body,
+      timeoutMs: 5000,
     });
-    await put.arrayBuffer();
     return put.status === 201;
   } catch {
     return false;
@@ -61,19 +58,16 @@ export async function copyManifestTag(address: string, repo: string, fromTag: st
 }
 
 export async function listRepositories(address: string): Promise<string[]> {
-  const res = await fetch(`http://${address}/v2/_catalog?n=1000`, { signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { repositories?: string[] };
+  const res = await httpRequest(`http://${address}/v2/_catalog?n=1000`, { timeoutMs: 5000 });
+  const body = JSON.parse(res.body.toString('utf8')) as { repositories?: string[] };
   return (body.repositories ?? []).sort();
 }
 
 /** Tags of a repository in the registry ([] when it has none, or is unknown). */
 export async function listTags(address: string, repo: string): Promise<string[]> {
-  const res = await fetch(`http://${address}/v2/${repo}/tags/list?n=1000`, { signal: AbortSignal.timeout(5000) });
-  if (res.status === 404) {
-    await res.arrayBuffer();
-    return [];
-  }
-  const body = (await res.json()) as { tags?: string[] | null };
+  const res = await httpRequest(`http://${address}/v2/${repo}/tags/list?n=1000`, { timeoutMs: 5000 });
+  if (res.status === 404) return [];
+  const body = JSON.parse(res.body.toString('utf8')) as { tags?: string[] | null };
   return (body.tags ?? []).sort();
 }
 
@@ -85,11 +79,10 @@ export async function listTags(address: string, repo: string): Promise<string[]>
 export async function deleteTag(address: string, repo: string, tag: string): Promise<boolean> {
   const digest = await manifestDigest(address, repo, tag);
   if (!digest) return true;
-  const res = await fetch(`http://${address}/v2/${repo}/manifests/${digest}`, {
+  const res = await httpRequest(`http://${address}/v2/${repo}/manifests/${digest}`, {
     method: 'DELETE',
-    signal: AbortSignal.timeout(5000),
+    timeoutMs: 5000,
   });
-  await res.arrayBuffer();
   return res.status === 202 || res.status === 404;
 }
 
