@@ -5,6 +5,7 @@ import { run } from '../exec/runner.ts';
 import { dockerLogs } from '../docker/argv.ts';
 import { UP_STATES, type ContainerObservation } from './inspect.ts';
 import { observeStack } from './observe.ts';
+import { httpRequest } from '../util/http-request.ts';
 
 export interface ReadyQuery {
   project: string;
@@ -27,9 +28,7 @@ const PING_TIMEOUT_MS = 1000;
 
 async function answers(url: string): Promise<boolean> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) });
-    await res.arrayBuffer();
-    return res.status === 200;
+    return (await httpRequest(url, { timeoutMs: PING_TIMEOUT_MS })).status === 200;
   } catch {
     return false;
   }

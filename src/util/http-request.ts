@@ -1,5 +1,6 @@
 // One HTTP/1.1 exchange over node:http, for the small calls the CLI makes to a
-// service of its own (the registry's API). Not fetch: Node 20's fetch loads
+// service of its own (the registry's API, a replica's /ping while `up` waits, a
+// Swarm proxy's health answer). Not fetch: Node 20's fetch loads
 // undici and compiles its llhttp WebAssembly on first use, which costs a CLI run
 // ~0.2 s of wall time and CPU for a single HEAD request (README, Performance).
 import http from 'node:http';

@@ -8,6 +8,7 @@ import { run } from '../../exec/runner.ts';
 import { PROXY_HEALTH_PATH, ROUTES_VERSION_HEADER } from '../render/caddyfile.ts';
 import { nodeAddresses } from './argv.ts';
 import { observeNodes, readSwarmInfo } from './observe.ts';
+import { headerValue, httpRequest } from '../../util/http-request.ts';
 
 type Log = (line: string) => void;
 
@@ -15,9 +16,8 @@ const POLL_MS = 250;
 
 async function versionAt(address: string, port: number): Promise<string | undefined> {
   try {
-    const res = await fetch(`http://${address}:${port}${PROXY_HEALTH_PATH}`, { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.headers.get(ROUTES_VERSION_HEADER) ?? undefined;
+    const res = await httpRequest(`http://${address}:${port}${PROXY_HEALTH_PATH}`, { timeoutMs: 1000 });
+    return headerValue(res.headers, ROUTES_VERSION_HEADER) ?? undefined;
   } catch {
     return undefined;
   }
