@@ -1,5 +1,10 @@
-// Sends one test request with fetch and collects the response for comparison.
+// Sends one test request and collects the response as the function gave it:
+// over node:http, not fetch, so a redirect is the test's answer rather than
+// followed, no header is added but `accept: */*` (when the test sets none) and
+// the body's length, and a build's tests do not pay for loading undici
+// (~0.2 s a process: src/util/http-request.ts).
 import type { HttpTestRequest } from '../function/types.ts';
+import { httpRequest } from '../util/http-request.ts';
 import type { HttpResponseData } from './compare.ts';
 
 export function requestInit(req: HttpTestRequest): { method: string; headers: Record<string, string>; body?: string } {
@@ -16,9 +21,9 @@ export function requestInit(req: HttpTestRequest): { method: string; headers: Re
 }
 
 /**
- * Why a request failed, with its causes: fetch says only "fetch failed" and
- * keeps the reason (a reset, "other side closed", a refused connection) in
- * `cause`, with a code such as ECONNRESET or UND_ERR_SOCKET.
+ * Why a request failed, with its causes: fetch (which scheduled requests use)
+ * says only "fetch failed" and keeps the reason (a reset, "other side closed", a
+ * refused connection) in `cause`, with a code such as ECONNRESET or UND_ERR_SOCKET.
  */
 export function requestFailure(err: unknown): string {
   const parts: string[] = [];
@@ -37,10 +42,17 @@ export async function sendRequest(
   req: HttpTestRequest,
   timeoutMs = 10_000,
 ): Promise<HttpResponseData> {
-  const res = await fetch(baseUrl + req.path, { ...requestInit(req), signal: AbortSignal.timeout(timeoutMs) });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-  return { status: res.status, headers, body: await res.text() };
+  const init = requestInit(req);
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const has = (name: string): boolean => Object.keys(init.headers).some((h) => h.toLowerCase() === name);
+  const headers = { ...init.headers };
+  if (!has('accept')) headers['accept'] = '*/*';
+  // A body goes with its length, never chunked (not every server reads a chunked request body).
+  if (body && !has('content-length')) headers['content-length'] = String(body.length);
+  const res = await httpRequest(baseUrl + req.path, { method: init.method, headers, body, timeoutMs });
+  const got: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) got[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { status: res.status, headers: got, body: res.body.toString('utf8') };
 }
 
 /** Polls GET /ping until it answers 200, `isAlive` says the server died, or time runs out. */
@@ -52,9 +64,7 @@ export async function waitForPing(
   let attempt = 0;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${baseUrl}/ping`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return 'ready';
+      if ((await httpRequest(`${baseUrl}/ping`, { timeoutMs: 1000 })).status === 200) return 'ready';
     } catch {
       // not listening yet
     }
