@@ -1,6 +1,6 @@
-// One HTTP/1.1 exchange over node:http, for the small calls the CLI makes to a
-// service of its own (the registry's API, a replica's /ping while `up` waits, a
-// Swarm proxy's health answer). Not fetch: Node 20's fetch loads
+// One HTTP/1.1 exchange over node:http, for the CLI's own short calls: the
+// registry's API, a replica's /ping while `up` waits, a Swarm proxy's health
+// answer, a function's tests (testing/http.ts). Not fetch: Node 20's fetch loads
 // undici and compiles its llhttp WebAssembly on first use, which costs a CLI run
 // ~0.2 s of wall time and CPU for a single HEAD request (README, Performance).
 import http from 'node:http';
