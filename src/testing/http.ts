@@ -7,13 +7,17 @@ import type { HttpTestRequest } from '../function/types.ts';
 import { httpRequest } from '../util/http-request.ts';
 import type { HttpResponseData } from './compare.ts';
 
+/** Whether `headers` has `name` (lower case), in any case: a test may write `Content-Type` or `content-type`. */
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((h) => h.toLowerCase() === name);
+}
+
 export function requestInit(req: HttpTestRequest): { method: string; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { ...req.headers };
   let body: string | undefined;
   if (req.json !== undefined) {
     body = JSON.stringify(req.json);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
-      headers['content-type'] = 'application/json';
+    if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
   } else if (req.body !== undefined) {
     body = req.body;
   }
@@ -44,11 +48,10 @@ export async function sendRequest(
 ): Promise<HttpResponseData> {
   const init = requestInit(req);
   const body = init.body === undefined ? undefined : Buffer.from(init.body);
-  const has = (name: string): boolean => Object.keys(init.headers).some((h) => h.toLowerCase() === name);
   const headers = { ...init.headers };
-  if (!has('accept')) headers['accept'] = '*/*';
+  if (!hasHeader(headers, 'accept')) headers['accept'] = '*/*';
   // A body goes with its length, never chunked (not every server reads a chunked request body).
-  if (body && !has('content-length')) headers['content-length'] = String(body.length);
+  if (body && !hasHeader(headers, 'content-length')) headers['content-length'] = String(body.length);
   const res = await httpRequest(baseUrl + req.path, { method: init.method, headers, body, timeoutMs });
   const got: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) got[k] = Array.isArray(v) ? v.join(', ') : v;
