@@ -74,16 +74,22 @@ module Faaso
       spawn { run(started, limit) }
     end
 
+    # "1.2" (seconds): `"%.1f" %` would bring printf's float tables back (log_handler.cr).
+    private def self.tenths(span : Time::Span) : String
+      whole, tenth = (span.total_milliseconds / 100).round.to_i64.divmod(10)
+      "#{whole}.#{tenth}"
+    end
+
     private def self.run(started : Time::Instant, limit : Time::Span) : Nil
       loop do
         elapsed = Time.instant - started
         if @@connections.empty?
-          say "faaso: drained in #{"%.1f" % elapsed.total_seconds}s"
+          say "faaso: drained in #{tenths(elapsed)}s"
           sleep LINGER
           exit 0
         end
         if elapsed >= limit
-          say "faaso: drain deadline reached after #{"%.1f" % elapsed.total_seconds}s, closing #{@@connections.size} connection(s)"
+          say "faaso: drain deadline reached after #{tenths(elapsed)}s, closing #{@@connections.size} connection(s)"
           @@connections.each_key { |io| shutdown(io) }
           exit 0
         end

@@ -4,6 +4,7 @@ require "json"
 require "./request"
 require "./response"
 require "./drain"
+require "./log_handler"
 
 module Faaso
   # The most a request body may hold, as in the python and node runtimes: a
