@@ -1,5 +1,7 @@
 // Sends one request and times it to the last byte of the answer: `invoke`, the
-// console's invoke form and scheduled runs all go through here.
+// console's invoke form and scheduled runs all go through here. A redirect is
+// the function's answer and is shown as such (curl without -L), as in the
+// function tests: following it would report another route's answer instead.
 import type { InvokeRequest } from './plan.ts';
 
 export interface InvokeResult {
@@ -20,6 +22,7 @@ export async function sendInvoke(req: InvokeRequest, timeoutMs = INVOKE_TIMEOUT_
   const res = await fetch(req.url, {
     method: req.method,
     headers: req.headers,
+    redirect: 'manual',
     ...(req.body === undefined ? {} : { body: req.body as BodyInit }),
     signal: AbortSignal.timeout(timeoutMs),
   });
