@@ -13,7 +13,7 @@ import { deleteRepositoryTags } from '../../src/registry/api.ts';
 import { loadTemplates } from '../../src/template/load.ts';
 import { loadFunctions } from '../../src/function/load.ts';
 import { buildFunction } from '../../src/build/build.ts';
-import { CA_SECRET_ID } from '../../src/build/render.ts';
+import { CA_SECRET_ID } from '../../src/build/dockerfile-vars.ts';
 import { localImages, removeImages } from './docker.ts';
 import { benchName, changeLine, type RuntimeCase, type TimedLine } from './build-plan.ts';
 

@@ -15,7 +15,7 @@ import { ensureBaseImage } from '../base/ensure.ts';
 import { copyManifestTag, manifestDigest } from '../registry/api.ts';
 import { runTestsAgainstImage } from '../testing/run-tests.ts';
 import { listContextFiles, listFiles } from '../function/load.ts';
-import { CA_SECRET_ID } from './render.ts';
+import { CA_SECRET_ID } from './dockerfile-vars.ts';
 import { planBuild, type BuildPlan } from './plan.ts';
 import { makeTempContext, readSourceFiles, writeContext } from './context.ts';
 import { runPool, type Settled } from '../util/pool.ts';

@@ -64,7 +64,10 @@ export async function writeContext(
 ): Promise<Array<{ dest: string; mode: number }>> {
   const narrowed: Array<{ dest: string; mode: number }> = [];
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'Dockerfile'), plan.dockerfile);
+  // Loaded here, not at startup: only a real build renders (plan.ts, contentHash).
+  const { renderDockerfile } = await import('./render.ts');
+  const { template, vars, file } = plan.dockerfile;
+  await fs.writeFile(path.join(dir, 'Dockerfile'), renderDockerfile(template, vars, file));
   for (const e of plan.entries) {
     const dest = path.join(dir, e.dest);
     await fs.mkdir(path.dirname(dest), { recursive: true });

@@ -1,15 +1,16 @@
 // The pure heart of the builder: from a validated function, its template and the
 // files of both (with content digests), decide the exact build context, the
-// rendered Dockerfile, the content hash and the image names. No I/O here.
+// Dockerfile (a template and its values, rendered only when a context is
+// written), the content hash and the image names. No I/O here.
 import { createHash } from 'node:crypto';
 import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { globMatcher } from '../util/glob.ts';
-import { dockerfileVars, renderDockerfile } from './render.ts';
+import { dockerfileVars, type DockerfileVars } from './dockerfile-vars.ts';
 import type { BuildProfile } from '../settings.ts';
 
-/** Bump when the context layout or tagging changes, so old tags are not reused. */
-export const BUILD_FORMAT = '1';
+/** Bump when the context layout, tagging or hashing changes, so old tags are not reused. */
+export const BUILD_FORMAT = '2';
 
 export interface SourceFile {
   /** Path relative to its folder, posix separators. */
@@ -41,11 +42,20 @@ export interface ImageNames {
   candidateRef: string;
 }
 
+/** A Dockerfile as its template and the values it is rendered with (render.ts). */
+export interface DockerfileSource {
+  /** The Dockerfile.hbs text. */
+  template: string;
+  vars: DockerfileVars;
+  /** The template's path, for errors. */
+  file: string;
+}
+
 export interface BuildPlan {
   name: string;
   runtime: string;
   hash: string;
-  dockerfile: string;
+  dockerfile: DockerfileSource;
   entries: ContextEntry[];
   image: ImageNames;
   labels: Record<string, string>;
@@ -94,10 +104,30 @@ export function imageNames(registry: string, name: string, hash: string): ImageN
   };
 }
 
-export function contentHash(dockerfile: string, entries: readonly ContextEntry[], functionYmlSha: string): string {
+/**
+ * The values a template can read: those it names, or all of them when it reads
+ * the context as a whole (`this`, `.`, `@root`, `lookup`). A runtime whose
+ * template never names `profile` then builds one image for both profiles.
+ */
+export function valuesRead(template: string, vars: DockerfileVars): Partial<DockerfileVars> {
+  const mustaches = [...template.matchAll(/\{\{([^}]*)\}\}/g)].map((m) => m[1]!);
+  if (mustaches.some((m) => /\bthis\b|@root|\blookup\b|(^|[\s(~#^/>&{])\.(?=[\s)~]|$)/.test(m))) return vars;
+  const named = new Set(mustaches.flatMap((m) => m.match(/[A-Za-z_]\w*/g) ?? []));
+  return Object.fromEntries(Object.entries(vars).filter(([k]) => named.has(k)));
+}
+
+export function contentHash(
+  dockerfile: DockerfileSource,
+  entries: readonly ContextEntry[],
+  functionYmlSha: string,
+): string {
   const h = createHash('sha256');
   h.update(`faaso-build-${BUILD_FORMAT}\n`);
-  h.update(`dockerfile ${sha256(dockerfile)}\n`);
+  // The template's text and the values it reads decide the rendered Dockerfile
+  // (Handlebars is deterministic), so the hash needs no render: an up-to-date
+  // build never loads Handlebars.
+  const read = valuesRead(dockerfile.template, dockerfile.vars);
+  h.update(`dockerfile ${sha256(dockerfile.template)} ${sha256(JSON.stringify(read))}\n`);
   // function.yml is not in the context, but its tests decide whether an image is
   // good: a changed test must not be skipped as "up to date".
   h.update(`function.yml ${functionYmlSha}\n`);
@@ -109,11 +139,11 @@ export function planBuild(input: PlanInput): BuildPlan {
   const { spec, template } = input;
   const merged = mergeTrees(input.templateFiles, input.functionFiles);
   const shipped = selectShipped(merged, [...template.ship, ...spec.files]);
-  const dockerfile = renderDockerfile(
-    input.dockerfileTemplate,
-    dockerfileVars(spec, template, input.baseImage, input.profile),
-    `templates/${template.name}/Dockerfile.hbs`,
-  );
+  const dockerfile: DockerfileSource = {
+    template: input.dockerfileTemplate,
+    vars: dockerfileVars(spec, template, input.baseImage, input.profile),
+    file: `templates/${template.name}/Dockerfile.hbs`,
+  };
   const marker = `${spec.name}\n`;
   const entries: ContextEntry[] = [
     ...[...merged.values()].map((f) => ({

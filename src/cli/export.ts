@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { planFunction } from '../build/build.ts';
 import { writeContext } from '../build/context.ts';
-import { CA_SECRET_ID } from '../build/render.ts';
+import { CA_SECRET_ID } from '../build/dockerfile-vars.ts';
 import { parseCli } from './entry.ts';
 import { log, selectFunctions } from './context.ts';
 import { openProject } from '../project.ts';
