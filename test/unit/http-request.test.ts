@@ -2,11 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { localServer } from './local-server.ts';
 import { headerValue, httpRequest } from '../../src/util/http-request.ts';
 
 // A local server on an ephemeral port: each path answers in its own way.
 const seen: { method: string; url: string; body: string; accept?: string }[] = [];
-const server = http.createServer((req, res) => {
+const server = localServer(test, (req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -27,18 +28,9 @@ const server = http.createServer((req, res) => {
     res.end(req.method === 'HEAD' ? undefined : `answer to ${req.method} ${req.url}`);
   });
 });
-let base = '';
-test.before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-test.after(() => {
-  server.closeAllConnections();
-  server.close();
-});
 
 test('returns the status, the headers and the whole body', async () => {
-  const res = await httpRequest(`${base}/v2/`, { headers: { accept: 'application/json' }, timeoutMs: 2000 });
+  const res = await httpRequest(`${server.base()}/v2/`, { headers: { accept: 'application/json' }, timeoutMs: 2000 });
   assert.is(res.status, 200);
   assert.is(res.body.toString(), 'answer to GET /v2/');
   assert.is(headerValue(res.headers, 'Docker-Content-Digest'), 'sha256:abc');
@@ -47,16 +39,20 @@ test('returns the status, the headers and the whole body', async () => {
 });
 
 test('HEAD reads no body; PUT sends its body', async () => {
-  const head = await httpRequest(`${base}/m/latest`, { method: 'HEAD', timeoutMs: 2000 });
+  const head = await httpRequest(`${server.base()}/m/latest`, { method: 'HEAD', timeoutMs: 2000 });
   assert.is(head.status, 200);
   assert.is(head.body.length, 0);
-  const put = await httpRequest(`${base}/created`, { method: 'PUT', body: Buffer.from('{"a":1}'), timeoutMs: 2000 });
+  const put = await httpRequest(`${server.base()}/created`, {
+    method: 'PUT',
+    body: Buffer.from('{"a":1}'),
+    timeoutMs: 2000,
+  });
   assert.is(put.status, 201);
   assert.equal(seen.at(-1), { method: 'PUT', url: '/created', body: '{"a":1}', accept: undefined });
 });
 
 test('rejects when the whole exchange outlasts the deadline', async () => {
-  const err = await httpRequest(`${base}/silent`, { timeoutMs: 200 }).then(
+  const err = await httpRequest(`${server.base()}/silent`, { timeoutMs: 200 }).then(
     () => null,
     (e: unknown) => e,
   );
@@ -75,7 +71,7 @@ test('rejects a refused connection and an answer cut off before its end', async 
     (e: unknown) => e,
   );
   assert.ok(refused instanceof Error);
-  const cut = await httpRequest(`${base}/cut`, { timeoutMs: 2000 }).then(
+  const cut = await httpRequest(`${server.base()}/cut`, { timeoutMs: 2000 }).then(
     () => null,
     (e: unknown) => e,
   );

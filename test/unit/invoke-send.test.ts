@@ -1,12 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { localServer } from './local-server.ts';
 import { sendFailure, sendInvoke } from '../../src/invoke/send.ts';
 
 // A local server: /moved redirects, /target answers, /slow never does.
 const hits: string[] = [];
-const server = http.createServer((req, res) => {
+const server = localServer(test, (req, res) => {
   hits.push(`${req.method} ${req.url}`);
   if (req.url === '/slow') return;
   if (req.url === '/moved') {
@@ -17,19 +16,10 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end(`target got ${req.method}`);
 });
-let base = '';
-test.before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-test.after(() => {
-  server.closeAllConnections();
-  server.close();
-});
 
 test('a redirect is the answer: status, location and body as the function sent them, not followed', async () => {
   hits.length = 0;
-  const res = await sendInvoke({ method: 'POST', url: `${base}/moved`, headers: {}, body: '{}' });
+  const res = await sendInvoke({ method: 'POST', url: `${server.base()}/moved`, headers: {}, body: '{}' });
   assert.is(res.status, 302);
   assert.ok(res.headers.some(([k, v]) => k === 'location' && v === '/target'));
   assert.ok(res.headers.some(([k, v]) => k === 'x-from' && v === 'moved'));
@@ -38,7 +28,7 @@ test('a redirect is the answer: status, location and body as the function sent t
 });
 
 test('an answer: status, headers and body, timed', async () => {
-  const res = await sendInvoke({ method: 'GET', url: `${base}/target`, headers: {} });
+  const res = await sendInvoke({ method: 'GET', url: `${server.base()}/target`, headers: {} });
   assert.is(res.status, 200);
   assert.is(res.body, 'target got GET');
   assert.ok(res.headers.some(([k, v]) => k === 'content-type' && v === 'text/plain'));
@@ -46,7 +36,7 @@ test('an answer: status, headers and body, timed', async () => {
 });
 
 test('no answer within the deadline: the failure says so', async () => {
-  const err = await sendInvoke({ method: 'GET', url: `${base}/slow`, headers: {} }, 100).then(
+  const err = await sendInvoke({ method: 'GET', url: `${server.base()}/slow`, headers: {} }, 100).then(
     () => null,
     (e: unknown) => e,
   );
