@@ -106,12 +106,12 @@ export function imageNames(registry: string, name: string, hash: string): ImageN
 
 /**
  * The values a template can read: those it names, or all of them when it reads
- * the context as a whole (`this`, `.`, `@root`, `lookup`). A runtime whose
+ * the context as a whole (`this`, `.`, `..`, `@root`, `lookup`). A runtime whose
  * template never names `profile` then builds one image for both profiles.
  */
 export function valuesRead(template: string, vars: DockerfileVars): Partial<DockerfileVars> {
   const mustaches = [...template.matchAll(/\{\{([^}]*)\}\}/g)].map((m) => m[1]!);
-  if (mustaches.some((m) => /\bthis\b|@root|\blookup\b|(^|[\s(~#^/>&{])\.(?=[\s)~]|$)/.test(m))) return vars;
+  if (mustaches.some((m) => /\bthis\b|@root|\blookup\b|(^|[\s(~#^/>&{])\.\.?(?=[\s)~]|$)/.test(m))) return vars;
   const named = new Set(mustaches.flatMap((m) => m.match(/[A-Za-z_]\w*/g) ?? []));
   return Object.fromEntries(Object.entries(vars).filter(([k]) => named.has(k)));
 }

@@ -157,6 +157,7 @@ test('content hash covers the template text and every value it reads, without re
     '{{@root.name}}',
     '{{lookup . "name"}}',
     '{{#with .}}{{/with}}',
+    '{{#each env}}{{#with ..}}{{name}}{{/with}}{{/each}}',
   ])
     assert.is(valuesRead(whole, a.dockerfile.vars), a.dockerfile.vars, whole);
   // A broken template still plans (an up-to-date check never loads Handlebars); the
