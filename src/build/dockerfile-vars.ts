@@ -1,7 +1,7 @@
 // The values a template's Dockerfile.hbs is rendered with (render.ts). Every value
 // that reaches it was validated first; env values are quoted here. Kept apart from
-// Handlebars: the content hash covers these values and the template's text, so an
-// up-to-date build never loads Handlebars at all.
+// Handlebars: the content hash covers the template's text and the values it reads
+// (plan.ts, valuesRead), so an up-to-date build never loads Handlebars at all.
 import type { FunctionSpec } from '../function/types.ts';
 import type { TemplateMeta } from '../template/types.ts';
 import { FUNCTION_PORT, FUNCTION_UID } from '../function/contract.ts';

@@ -6,8 +6,8 @@ require "http/server"
 # ~190 KB of machine code in constant initialisers, and Crystal puts every
 # constant initialiser in the module that also holds top-level code, the
 # function's `handle` among them. With build profile fast each edit of the
-# handler re-optimises that module, and those tables cost ~0.9 s of every edit
-# (README, Performance). Anyone who does install LogHandler gets milliseconds.
+# handler re-optimises that module, tables and all (README, Performance).
+# Anyone who does install LogHandler gets milliseconds.
 class HTTP::LogHandler
   private def elapsed_text(elapsed)
     "#{elapsed.total_milliseconds.round(2)}ms"
