@@ -1,6 +1,7 @@
 // Request hardening in the three runtimes, against real images: the 16 MiB body
-// limit (declared and chunked), HEAD /ping, JSON nested too deep, and every
-// error the servers produce by themselves (431, 400) answered as JSON.
+// limit (declared and chunked), HEAD /ping and /ping with a query, header names
+// in any case, JSON nested too deep, and every error the servers produce by
+// themselves (431, 400) answered as JSON.
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -145,6 +146,24 @@ test('HEAD /ping answers 200 with no body, in every runtime', async () => {
     const r = await exchange(ports.get(rt)!, 'HEAD /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.is(r.status, 200, `${rt}: ${r.head}`);
     assert.is(r.body, '', rt);
+  }
+});
+
+test('/ping with a query string is /ping; header names match in any case, in every runtime', async () => {
+  for (const rt of RUNTIMES) {
+    const port = ports.get(rt)!;
+    const ping = await exchange(port, 'GET /ping?probe=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.is(ping.status, 200, `${rt}: ${ping.head}`);
+    assert.is(ping.body, 'pong', rt);
+    assert.match(ping.head, /content-type: text\/plain/, `${rt}: ${ping.head}`);
+    // The server finds the body's length under any spelling of its name: a
+    // lookup that missed would read no body, and the handler's JSON parse would fail.
+    for (const spelling of ['content-length', 'CONTENT-LENGTH', 'cOnTeNt-LeNgTh']) {
+      const head = `POST / HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n${spelling}: 2\r\nconnection: close\r\n\r\n`;
+      const r = await exchange(port, head, Buffer.from('{}'));
+      assert.is(r.status, 200, `${rt} (${spelling}): ${r.head}\n${r.body}`);
+      assert.equal(JSON.parse(r.body), { ok: true }, `${rt} (${spelling})`);
+    }
   }
 });
 

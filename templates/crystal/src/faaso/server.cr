@@ -5,6 +5,7 @@ require "./request"
 require "./response"
 require "./drain"
 require "./log_handler"
+require "./header_key"
 
 module Faaso
   # The most a request body may hold, as in the python and node runtimes: a
@@ -71,10 +72,10 @@ module Faaso
   def self.handle_context(ctx : HTTP::Server::Context) : Nil
     http = ctx.request
     head = http.method == "HEAD"
-    if (http.method == "GET" || head) && http.path == "/ping"
+    if (http.method == "GET" || head) && ping?(http)
       # Even while draining: the request reached a server that still answers,
       # and a client calling /ping through a proxy must not see a failure.
-      return write(ctx.response, Response.new(200, "pong"), head)
+      return pong(ctx.response, head)
     end
     body = read_body(http)
     unless body
@@ -92,6 +93,21 @@ module Faaso
       error_response(500, ex.message || ex.class.name)
     end
     write(ctx.response, response, head)
+  end
+
+  # `resource` is the request target as sent: comparing it first answers the
+  # usual /ping without parsing a URI.
+  def self.ping?(http : HTTP::Request) : Bool
+    http.resource == "/ping" || http.path == "/ping"
+  end
+
+  # /ping's answer, written straight to the response: every health check of
+  # Docker, the proxy and `watch` comes here, so it builds no Response.
+  def self.pong(res : HTTP::Server::Response, head : Bool) : Nil
+    res.content_type = TEXT
+    res.headers["Connection"] = "close" if Drain.draining?
+    res.content_length = 4
+    res.print("pong") unless head
   end
 
   # The request body, or nil when it is larger than MAX_BODY: never kept, read
