@@ -341,6 +341,7 @@ async function upPastMoby48783(what: string): Promise<ScriptResult> {
     const up = await faaso('up', []);
     if (up.code === 0 || attempt === 5 || !/unable to remount dir as readonly/.test(up.output)) return up;
     assert.match(up.stderr, /rolled back: the services run what they ran before/);
+    assert.match(up.stderr, /a Docker bug that passes \(moby\/moby#48783\): run up again/);
     log(
       `${what}: attempt ${attempt} hit moby/moby#48783 (a task's secrets or configs not mounted); rolled back, up again`,
     );

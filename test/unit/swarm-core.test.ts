@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { bootstrapJson } from '../../src/stack/render/swarm-routes.ts';
 import { portsFingerprint, serviceFingerprint, swarmProxyFingerprint } from '../../src/stack/render/fingerprint.ts';
 import { configName } from '../../src/stack/render/swarm.ts';
-import { serviceVerdict, stackVerdict, type ServiceState } from '../../src/stack/swarm/converge.ts';
+import { rolloutHint, serviceVerdict, stackVerdict, type ServiceState } from '../../src/stack/swarm/converge.ts';
 import { diffSwarmStack, plannedConfigs, swarmInSync } from '../../src/stack/swarm/diff.ts';
 import {
   ageSeconds,
@@ -229,6 +229,20 @@ test('converge: the stack fails on the first failure, waits while any service wa
   assert.equal(stackVerdict([ok]), { kind: 'done' });
   assert.equal(stackVerdict([ok, slow]), { kind: 'waiting', why: 'hello: 0/1 running' });
   assert.is(stackVerdict([slow, bad]).kind, 'failed');
+});
+
+test('converge: a failed rollout’s hint names Docker’s mount bug (moby#48783) when a task hit it, else where to look', () => {
+  const bug =
+    'the rollout failed: proxy-routes: rollback completed\nfaaso_proxy-routes.1 on node1: "starting container failed: unable to remount dir as readonly: mount tmpfs:/var/lib/docker/containers/1cda/mounts/secrets, flags: 0x21, data: uid=0,gid=0: device or resource busy"';
+  assert.match(
+    rolloutHint(bug),
+    /moby\/moby#48783\): run up again; if it fails the same way again, see why with npx zx scripts\/logs\.mjs NAME/,
+  );
+  const own = 'the rollout failed: sum: rollback completed\nfaaso_sum.1 on node2: "task: non-zero exit (1)"';
+  assert.is(
+    rolloutHint(own),
+    'see why with npx zx scripts/logs.mjs NAME (its tasks’ logs from every node); fix it, then run up again',
+  );
 });
 
 test('parse docker info .Swarm: state, manager, node, managers', () => {

@@ -1,6 +1,6 @@
 // Pure: is a stack's rollout over, and did it work? Read from each service's
 // UpdateStatus and its running/wanted task count (a task with a healthcheck
-// counts as running only once it is healthy).
+// counts as running only once it is healthy). And what to tell the user when not.
 import type { SwarmService } from './inspect.ts';
 
 export type Verdict = { kind: 'done' } | { kind: 'waiting'; why: string } | { kind: 'failed'; why: string };
@@ -45,4 +45,18 @@ export function stackVerdict(states: readonly ServiceState[]): Verdict {
   const waiting = verdicts.filter((v) => v.kind === 'waiting');
   if (waiting.length > 0) return { kind: 'waiting', why: waiting.map((v) => v.why).join('; ') };
   return { kind: 'done' };
+}
+
+/**
+ * Docker's own bug (moby/moby#48783, open): a task with secrets or configs
+ * sometimes cannot have them mounted read-only, and fails to start. It passes.
+ */
+const MOBY_48783 = /unable to remount dir as readonly/;
+
+/** What to tell the user after a failed rollout (pure), from its message. */
+export function rolloutHint(message: string): string {
+  const logs = 'see why with npx zx scripts/logs.mjs NAME (its tasks’ logs from every node)';
+  if (MOBY_48783.test(message))
+    return `Docker could not mount a task’s secrets or configs read-only, a Docker bug that passes (moby/moby#48783): run up again; if it fails the same way again, ${logs}`;
+  return `${logs}; fix it, then run up again`;
 }

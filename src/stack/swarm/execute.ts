@@ -10,7 +10,7 @@ import { failureLine } from '../../util/text.ts';
 import type { ComposeTarget } from '../argv.ts';
 import { removeStackFiles, writeStackFiles, type GeneratedFiles, type SwarmFiles } from '../files.ts';
 import { listConfigs, removeConfigs, serviceTasks, stackDeploy, stackRm } from './argv.ts';
-import { stackVerdict, type Verdict } from './converge.ts';
+import { rolloutHint, stackVerdict, type Verdict } from './converge.ts';
 import { ageSeconds, parseTasks, type SwarmService } from './inspect.ts';
 import { observeCounts, observeServices } from './observe.ts';
 import { waitRoutesLoaded } from './routes-loaded.ts';
@@ -153,9 +153,6 @@ export async function executeSwarmPlan(plan: SwarmStepPlan, ctx: SwarmExecContex
     if (!(err instanceof RolloutFailure)) throw err;
     ctx.log('the rollout failed: putting back what ran before…');
     const outcome = await putBack(ctx);
-    throw new UserError(
-      `${err.message}\n${outcome}`,
-      'see why with npx zx scripts/logs.mjs NAME (its tasks’ logs from every node); fix it, then run up again',
-    );
+    throw new UserError(`${err.message}\n${outcome}`, rolloutHint(err.message));
   }
 }
