@@ -105,9 +105,7 @@ module Faaso
   # Docker, the proxy and `watch` comes here, so it builds no Response.
   def self.pong(res : HTTP::Server::Response, head : Bool) : Nil
     res.content_type = TEXT
-    res.headers["Connection"] = "close" if Drain.draining?
-    res.content_length = 4
-    res.print("pong") unless head
+    send_body(res, "pong", head)
   end
 
   # The request body, or nil when it is larger than MAX_BODY: never kept, read
@@ -132,16 +130,19 @@ module Faaso
     Response.json({error: message || "error"}, status: status)
   end
 
-  # A HEAD request gets the headers a GET would (content-length included) and no
-  # body: HTTP::Server writes whatever it is given.
   def self.write(res : HTTP::Server::Response, response : Response, head : Bool) : Nil
     res.status_code = response.status
     response.headers.each { |name, value| res.headers[name] = value }
-    # During a drain every response is its connection's last: the request
-    # processor closes the connection after it, and the client knows not to send
-    # another request on it.
+    send_body(res, response.body, head)
+  end
+
+  # What every answer ends with. During a drain every response is its
+  # connection's last: the request processor closes the connection after it, and
+  # the client knows not to send another request on it. A HEAD request gets the
+  # headers a GET would (content-length included) and no body: HTTP::Server
+  # writes whatever it is given.
+  def self.send_body(res : HTTP::Server::Response, body : String | Bytes, head : Bool) : Nil
     res.headers["Connection"] = "close" if Drain.draining?
-    body = response.body
     res.content_length = body.bytesize
     return if head
     case body
